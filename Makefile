@@ -1,0 +1,43 @@
+# Two entry points, both idempotent: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint schema serve db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list or the lock changes.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_dataset
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+# Set up everything, load the seed dataset and serve on 127.0.0.1:8000.
+run: db
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run --no-input
+
+# Set up everything and run the whole suite: lint, migrations check, schema check, tests.
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate the committed OpenAPI schema after an API change.
+schema: install
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,239 @@
+"""Abstract building blocks shared by every model of both apps.
+
+* ``PublicModel``: UUID primary key, review state, timestamps and full history.
+* ``NamedModel``: adds the slug that is the public id of a named thing.
+* ``fuzzy_date()``: a date known to the day, month or year (or not at all), with bounds.
+"""
+
+import calendar
+import datetime
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from config.history import ChannelHistoricalModel
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETRACTED = "retracted", "Retracted"
+
+
+class PublicQuerySet(models.QuerySet):
+    """Visibility in one place: every view, export and release goes through these."""
+
+    def published(self):
+        return self.filter(review_state=ReviewState.PUBLISHED)
+
+    def public(self, include_retracted: bool = False):
+        states = [ReviewState.PUBLISHED]
+        if include_retracted:
+            states.append(ReviewState.RETRACTED)
+        return self.filter(review_state__in=states)
+
+
+class PublicManager(models.Manager.from_queryset(PublicQuerySet)):
+    """Manager that resolves fixtures' natural keys for records identified by UUID."""
+
+    def get_by_natural_key(self, public_id):
+        return self.get(pk=public_id)
+
+
+class PublicModel(models.Model):
+    """Base of every record: a stable UUID, a review state, timestamps and history.
+
+    The UUID is the primary key so that fixtures, citations (generic relations) and
+    releases carry the same identifier into any database.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.DRAFT, db_index=True
+    )
+    retraction_reason = models.TextField(
+        blank=True, help_text="Why the record was retracted. Required when retracted."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+    history = HistoricalRecords(inherit=True, bases=[ChannelHistoricalModel])
+
+    objects = PublicManager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(review_state=ReviewState.RETRACTED)
+                | ~models.Q(retraction_reason=""),
+                name="%(app_label)s_%(class)s_retraction_has_reason",
+                violation_error_message="A retracted record needs a retraction reason.",
+            ),
+        ]
+
+    @property
+    def public_id(self) -> str:
+        return str(self.pk)
+
+    def natural_key(self):
+        return (str(self.pk),)
+
+
+class NamedManager(models.Manager.from_queryset(PublicQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class NamedModel(PublicModel):
+    """A named thing: its slug is its public id and natural key."""
+
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Public id: stable, lowercase, URL-safe."
+    )
+    name = models.CharField(max_length=300, db_index=True)
+
+    objects = NamedManager()
+
+    class Meta(PublicModel.Meta):
+        abstract = True
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def public_id(self) -> str:
+        return self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        if not self.slug and self.name:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+
+# --- Dates with precision ---------------------------------------------------------------
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Unknown"
+
+
+PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PARTIAL_DATE_MESSAGE = "Not a date. Use YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty."
+PARTIAL_DATE_VALIDATOR = RegexValidator(PARTIAL_DATE_RE, PARTIAL_DATE_MESSAGE)
+
+
+def parse_partial_date(value: str):
+    """``"2025"``, ``"2025-03"`` or ``"2025-03-14"`` → (precision, earliest, latest).
+
+    An empty value is an unknown date: no bounds, never an invented day.
+    """
+    if not value:
+        return DatePrecision.UNKNOWN, None, None
+    match = PARTIAL_DATE_RE.match(value)
+    if not match:
+        raise ValidationError(f"{value!r}: {PARTIAL_DATE_MESSAGE}")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day:
+            exact = datetime.date(year, month, day)
+            return DatePrecision.DAY, exact, exact
+        if month:
+            last = calendar.monthrange(year, month)[1]
+            return (
+                DatePrecision.MONTH,
+                datetime.date(year, month, 1),
+                datetime.date(year, month, last),
+            )
+    except ValueError as exc:
+        raise ValidationError(f"{value!r} is not a valid date: {exc}.") from exc
+    return DatePrecision.YEAR, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def fuzzy_date(label: str):
+    """The four fields of a date with precision, to unpack in a model body::
+
+        date, date_precision, date_earliest, date_latest, date_note = fuzzy_date("date")
+
+    ``date`` is what is known (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or empty); precision and
+    bounds are derived from it on save (see ``FuzzyDatesMixin``) and are what filters use.
+    ``date_note`` says in words what the source says ("earlier this year").
+    """
+    return (
+        models.CharField(
+            f"{label}",
+            max_length=10,
+            blank=True,
+            validators=[PARTIAL_DATE_VALIDATOR],
+            help_text="As precise as the source: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown.",
+        ),
+        models.CharField(
+            f"{label} precision",
+            max_length=8,
+            choices=DatePrecision.choices,
+            default=DatePrecision.UNKNOWN,
+            editable=False,
+        ),
+        models.DateField(f"{label} earliest", null=True, blank=True, editable=False, db_index=True),
+        models.DateField(f"{label} latest", null=True, blank=True, editable=False, db_index=True),
+        models.CharField(
+            f"{label} note",
+            max_length=300,
+            blank=True,
+            help_text="What the source says about this date, in words, when it is vague.",
+        ),
+    )
+
+
+class FuzzyDatesMixin(models.Model):
+    """Derives precision and bounds of each date listed in ``fuzzy_dates`` on clean and save."""
+
+    fuzzy_dates: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        # Field errors (a malformed value) were raised above; here only impossible days remain.
+        self._derive_fuzzy_dates()
+
+    def save(self, *args, **kwargs):
+        self._derive_fuzzy_dates()
+        super().save(*args, **kwargs)
+
+    def _derive_fuzzy_dates(self):
+        errors = {}
+        for name in self.fuzzy_dates:
+            try:
+                precision, earliest, latest = parse_partial_date(getattr(self, name))
+            except ValidationError as exc:
+                errors[name] = exc.messages
+                continue
+            setattr(self, f"{name}_precision", precision)
+            setattr(self, f"{name}_earliest", earliest)
+            setattr(self, f"{name}_latest", latest)
+        if errors:
+            raise ValidationError(errors)
+
+
+def date_order_constraint(model: str, start: str, end: str) -> models.CheckConstraint:
+    """``end`` may not lie before ``start``: compares the widest bounds, so vague dates pass."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{start}_earliest__isnull": True})
+        | models.Q(**{f"{end}_latest__isnull": True})
+        | models.Q(**{f"{end}_latest__gte": models.F(f"{start}_earliest")}),
+        name=f"{model}_{end}_not_before_{start}",
+        violation_error_message=f"The {end} date lies before the {start} date.",
+    )

@@ -1,0 +1,1 @@
+"""Settings: ``base`` for local use, ``test`` for the suite, ``production`` for deployment."""

@@ -1,0 +1,230 @@
+"""What actors said and decided: designations, policy decisions with their stages, statements."""
+
+from django.db import models, transaction
+
+from config.models import FuzzyDatesMixin, PublicModel, date_order_constraint, fuzzy_date
+
+from .actors import Country, Official, Organization
+from .evidence import CitableModel
+
+
+class DesignationKind(models.TextChoices):
+    BANNED = "banned", "Banned"
+    RESTRICTED = "restricted", "Restricted"
+    SANCTIONED = "sanctioned", "Sanctioned"
+    LISTED = "listed", "Listed"
+
+
+class DesignationStatus(models.TextChoices):
+    IN_FORCE = "in_force", "In force"
+    SUSPENDED = "suspended", "Suspended"
+    REMOVED = "removed", "Removed"
+
+
+class Designation(FuzzyDatesMixin, CitableModel):
+    """An organization listed, restricted or banned by an authority in a jurisdiction."""
+
+    fuzzy_dates = ("start", "end", "as_of")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="designations"
+    )
+    jurisdiction = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="designations")
+    authority = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="designations_made",
+        help_text="The body that designated, where the source names it.",
+    )
+    kind = models.CharField(max_length=16, choices=DesignationKind.choices, db_index=True)
+    list_name = models.CharField(max_length=300, blank=True, help_text="As the source names it.")
+    status = models.CharField(max_length=16, choices=DesignationStatus.choices, db_index=True)
+    start, start_precision, start_earliest, start_latest, start_note = fuzzy_date("start")
+    end, end_precision, end_earliest, end_latest, end_note = fuzzy_date("end")
+    as_of, as_of_precision, as_of_earliest, as_of_latest, as_of_note = fuzzy_date("as of")
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            date_order_constraint("diplomacy_designation", "start", "end"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.get_kind_display().lower()} in {self.jurisdiction}"
+
+
+class DecisionType(models.TextChoices):
+    RECOGNITION = "recognition", "Recognition"
+    DELISTING = "delisting", "Delisting"
+    LISTING = "listing", "Listing"
+    SUPPLY_ARRANGEMENT = "supply_arrangement", "Supply arrangement"
+    TRADE_AGREEMENT = "trade_agreement", "Trade agreement"
+    SANCTION = "sanction", "Sanction"
+    OTHER = "other", "Other"
+
+
+class DecisionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+    BRIEFED = "briefed", "Briefed to decision-maker"
+    DECIDED = "decided", "Decided"
+    IMPLEMENTED = "implemented", "Implemented"
+    REJECTED = "rejected", "Rejected"
+    REVERSED = "reversed", "Reversed"
+
+
+class PolicyDecision(CitableModel):
+    """A decision or a possible decision, with its actors and its dated status history.
+
+    ``status`` is the latest stage's status; it is kept in step by ``DecisionStage.save``
+    so that it can be filtered and indexed. Hedged language stays hedged: a possibility
+    that was only discussed is a decision "under consideration", never "decided".
+    """
+
+    title = models.CharField(max_length=300, help_text="A short description of the decision.")
+    decision_type = models.CharField(max_length=24, choices=DecisionType.choices, db_index=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=24, choices=DecisionStatus.choices, blank=True, db_index=True, editable=False
+    )
+    decision_maker = models.ForeignKey(
+        Official,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        help_text="The person who decides, where the source names one.",
+    )
+    decision_maker_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        help_text="The body that decides, where no person is named.",
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="policy_decisions", help_text="The states involved."
+    )
+    subject_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions_about",
+        help_text="The organization the decision is about (e.g. the one to be delisted).",
+    )
+    proposed_by = models.ManyToManyField(
+        Organization, blank=True, related_name="decisions_proposed"
+    )
+    briefed_by = models.ManyToManyField(Organization, blank=True, related_name="decisions_briefed")
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    def refresh_status(self):
+        latest = self.stages.order_by("-sequence").first()
+        status = latest.status if latest else ""
+        if status != self.status:
+            self.status = status
+            self.save(update_fields=["status", "updated"])
+
+
+class DecisionStage(FuzzyDatesMixin, CitableModel):
+    """One dated step of a decision's status history, with its own evidence."""
+
+    fuzzy_dates = ("date",)
+
+    decision = models.ForeignKey(PolicyDecision, on_delete=models.CASCADE, related_name="stages")
+    sequence = models.PositiveSmallIntegerField(help_text="Order of the stage within its decision.")
+    status = models.CharField(max_length=24, choices=DecisionStatus.choices)
+    date, date_precision, date_earliest, date_latest, date_note = fuzzy_date("date")
+    description = models.TextField(blank=True)
+
+    class Meta(PublicModel.Meta):
+        ordering = ["decision", "sequence"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["decision", "sequence"],
+                name="diplomacy_decisionstage_unique_sequence",
+                violation_error_message="The decision already has a stage with this sequence.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision}: {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.decision.refresh_status()
+
+
+class StatementMode(models.TextChoices):
+    DIRECT = "direct", "Direct quotation"
+    REPORTED = "reported", "Reported speech"
+
+
+class Statement(FuzzyDatesMixin, CitableModel):
+    """Something said: by an official, or by an organization or country when no one is named.
+
+    ``quote`` holds the speaker's own words only when the source quotes them directly;
+    reported speech has an empty quote, and its evidence is the citation of the source.
+    """
+
+    fuzzy_dates = ("date",)
+
+    speaker = models.ForeignKey(
+        Official, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
+    )
+    speaker_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The organization speaking, or the speaker's organization.",
+    )
+    speaker_country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="The side speaking, when the source names no person or body.",
+    )
+    date, date_precision, date_earliest, date_latest, date_note = fuzzy_date("date")
+    mode = models.CharField(max_length=16, choices=StatementMode.choices, db_index=True)
+    summary = models.TextField()
+    quote = models.TextField(blank=True, help_text="The speaker's words, if quoted directly.")
+    about_countries = models.ManyToManyField(Country, blank=True, related_name="statements_about")
+    about_organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="statements_about"
+    )
+    about_decisions = models.ManyToManyField(PolicyDecision, blank=True, related_name="statements")
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(speaker__isnull=False)
+                | models.Q(speaker_organization__isnull=False)
+                | models.Q(speaker_country__isnull=False),
+                name="diplomacy_statement_has_speaker",
+                violation_error_message=(
+                    "A statement needs a speaker: an official, an organization or a country."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.speaker or self.speaker_organization or self.speaker_country
+        return f"{who}: {self.summary[:80]}"

@@ -1,0 +1,61 @@
+"""Reference data: the ISO 3166-1 countries, cited to their standard as a dataset source."""
+
+import uuid
+
+import pycountry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from config.models import ReviewState
+
+from .models import Citation, Country, Source, SourceKind
+from .models.actors import REFERENCE_NAMESPACE
+
+ISO_3166_SOURCE_ID = uuid.uuid5(REFERENCE_NAMESPACE, "source:iso-3166-1")
+HS_SOURCE_ID = uuid.uuid5(REFERENCE_NAMESPACE, "source:hs-nomenclature")
+
+
+def iso_3166_source() -> Source:
+    source, _ = Source.objects.get_or_create(
+        pk=ISO_3166_SOURCE_ID,
+        defaults={
+            "kind": SourceKind.DATASET,
+            "title": "ISO 3166-1: Codes for the representation of names of countries",
+            "publisher": "International Organization for Standardization (copy: pycountry)",
+            "review_state": ReviewState.PUBLISHED,
+        },
+    )
+    return source
+
+
+@transaction.atomic
+def countries_sync() -> int:
+    """Create every ISO 3166-1 country that is missing, published and cited. Idempotent.
+
+    Returns how many were created. Existing countries are left as curators made them.
+    """
+    source = iso_3166_source()
+    existing = set(Country.objects.values_list("iso2", flat=True))
+    country_type = ContentType.objects.get_for_model(Country)
+    created = 0
+    for entry in pycountry.countries:
+        if entry.alpha_2 in existing:
+            continue
+        country = Country.objects.create(
+            id=Country.uuid_for(entry.alpha_2),
+            iso2=entry.alpha_2,
+            iso3=entry.alpha_3,
+            numeric=entry.numeric,
+            name=entry.name,
+            official_name=getattr(entry, "official_name", ""),
+            review_state=ReviewState.PUBLISHED,
+        )
+        Citation.objects.create(
+            id=uuid.uuid5(REFERENCE_NAMESPACE, f"citation:country:{entry.alpha_2}"),
+            source=source,
+            content_type=country_type,
+            object_id=country.pk,
+            review_state=ReviewState.PUBLISHED,
+        )
+        created += 1
+    return created

@@ -1,0 +1,162 @@
+"""Goods and their movement. ``trade`` depends on ``diplomacy``, never the reverse."""
+
+from django.db import models
+
+from config.models import FuzzyDatesMixin, NamedManager, NamedModel, PublicModel, fuzzy_date
+from diplomacy.models import CitableModel, Country, PolicyDecision, Statement
+
+
+class Sector(models.TextChoices):
+    FOOD = "food", "Food and agriculture"
+    ENERGY = "energy", "Energy"
+    OTHER = "other", "Other"
+
+
+class Commodity(CitableModel, NamedModel):
+    """A traded good, placed in the Harmonized System (HS) where a code applies.
+
+    ``hs_code`` holds digits only (``2710``, ``271019``); ``parent`` builds the hierarchy
+    (lubricants and fuel are petroleum products).
+    """
+
+    hs_code = models.CharField(
+        "HS code",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="Harmonized System code: 2, 4, 6, 8 or 10 digits, no dots.",
+    )
+    hs_note = models.CharField(
+        "HS note", max_length=500, blank=True, help_text="Why this code, and how sure."
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sector = models.CharField(max_length=16, choices=Sector.choices, db_index=True)
+    statements = models.ManyToManyField(Statement, blank=True, related_name="commodities")
+    policy_decisions = models.ManyToManyField(
+        PolicyDecision, blank=True, related_name="commodities"
+    )
+
+    objects = NamedManager()
+
+    class Meta(NamedModel.Meta):
+        verbose_name_plural = "commodities"
+        constraints = [
+            *NamedModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(hs_code="")
+                | models.Q(hs_code__regex=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10})$"),
+                name="trade_commodity_hs_code_format",
+                violation_error_message="An HS code is 2, 4, 6, 8 or 10 digits, with no dots.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")),
+                name="trade_commodity_not_own_parent",
+                violation_error_message="A commodity cannot be its own parent.",
+            ),
+        ]
+
+    @property
+    def hs_code_display(self) -> str:
+        """``271019`` → ``2710.19``, as the nomenclature prints it."""
+        code = self.hs_code
+        return code if len(code) <= 4 else f"{code[:4]}.{code[4:]}"
+
+
+class ShipmentKind(models.TextChoices):
+    CONSIGNMENT = "consignment", "Consignment"
+    AGGREGATE = "aggregate", "Aggregate flow over a period"
+
+
+class ShipmentStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    PLANNED = "planned", "Planned"
+    DELIVERED = "delivered", "Delivered"
+
+
+class TransportMode(models.TextChoices):
+    ROAD = "road", "Road"
+    RAIL = "rail", "Rail"
+    SEA = "sea", "Sea"
+    AIR = "air", "Air"
+    PIPELINE = "pipeline", "Pipeline"
+    MULTIMODAL = "multimodal", "Multimodal"
+
+
+class Unit(models.TextChoices):
+    KG = "kg", "Kilograms"
+    TONNE = "t", "Tonnes"
+    LITRE = "l", "Litres"
+    CUBIC_METRE = "m3", "Cubic metres"
+    BARREL = "bbl", "Barrels"
+    ITEM = "item", "Items"
+
+
+class Shipment(FuzzyDatesMixin, CitableModel):
+    """A consignment, or an aggregate flow of one commodity from exporter to importer.
+
+    Maps onto a UN Comtrade record: exporter/importer are reporter and partner of an export
+    flow, ``commodity.hs_code`` is the cmdCode, and the estimate flags mirror
+    ``isQtyEstimated``/``isAltQtyEstimated``. Quantity, value and period stay empty when the
+    source gives none: a cited "wheat flows from Russia" is a shipment with no numbers.
+    """
+
+    fuzzy_dates = ("period",)
+
+    exporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
+    importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="imports")
+    commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, related_name="shipments")
+    kind = models.CharField(max_length=16, choices=ShipmentKind.choices, db_index=True)
+    period, period_precision, period_earliest, period_latest, period_note = fuzzy_date("period")
+    quantity = models.DecimalField(max_digits=20, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=8, choices=Unit.choices, blank=True)
+    value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="ISO 4217 code of the value's currency."
+    )
+    transport_mode = models.CharField(
+        max_length=16, choices=TransportMode.choices, blank=True, db_index=True
+    )
+    status = models.CharField(max_length=16, choices=ShipmentStatus.choices, db_index=True)
+    is_quantity_estimated = models.BooleanField(default=False)
+    is_value_estimated = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["exporter", "importer", "commodity"]),
+            models.Index(fields=["commodity", "id"]),
+        ]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="trade_shipment_quantity_not_negative",
+                violation_error_message="A quantity cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=0),
+                name="trade_shipment_value_not_negative",
+                violation_error_message="A value cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | ~models.Q(unit=""),
+                name="trade_shipment_quantity_has_unit",
+                violation_error_message="A quantity needs its unit.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(currency__regex=r"^[A-Z]{3}$"),
+                name="trade_shipment_value_has_currency",
+                violation_error_message="A value needs its currency (ISO 4217, e.g. USD).",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(exporter=models.F("importer")),
+                name="trade_shipment_exporter_is_not_importer",
+                violation_error_message="Exporter and importer must differ.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commodity} {self.exporter_id}→{self.importer_id}"
