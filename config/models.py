@@ -59,6 +59,11 @@ class PublicModel(models.Model):
     retraction_reason = models.TextField(
         blank=True, help_text="Why the record was retracted. Required when retracted."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Incremented on every save; the basis of ETags and edit-conflict checks.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
     history = HistoricalRecords(inherit=True, bases=[ChannelHistoricalModel])
@@ -75,6 +80,13 @@ class PublicModel(models.Model):
                 violation_error_message="A retracted record needs a retraction reason.",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def public_id(self) -> str:
