@@ -66,6 +66,11 @@ class PublicModel(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
+    search_document = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Text of the fields named in search_fields, for the q filter (derived).",
+    )
     history = HistoricalRecords(inherit=True, bases=[ChannelHistoricalModel])
 
     objects = PublicManager()
@@ -81,12 +86,24 @@ class PublicModel(models.Model):
             ),
         ]
 
+    #: Own fields whose text the ``q`` filter searches (lists are joined).
+    search_fields: tuple[str, ...] = ()
+
     def save(self, *args, **kwargs):
+        self.compute_derived()
         if not self._state.adding:
             self.version += 1
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version", "search_document"}
         super().save(*args, **kwargs)
+
+    def compute_derived(self):
+        """Fill the fields derived from others. Runs on save and before a raw fixture load."""
+        parts = []
+        for name in self.search_fields:
+            value = getattr(self, name)
+            parts.extend(value if isinstance(value, list) else [value])
+        self.search_document = " ".join(str(part) for part in parts if part)
 
     @property
     def public_id(self) -> str:
@@ -221,9 +238,9 @@ class FuzzyDatesMixin(models.Model):
         # Field errors (a malformed value) were raised above; here only impossible days remain.
         self._derive_fuzzy_dates()
 
-    def save(self, *args, **kwargs):
+    def compute_derived(self):
+        super().compute_derived()
         self._derive_fuzzy_dates()
-        super().save(*args, **kwargs)
 
     def _derive_fuzzy_dates(self):
         errors = {}

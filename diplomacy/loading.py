@@ -94,6 +94,8 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
             saved, deferred = [], []
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
             for wrapped in objects:
+                if hasattr(wrapped.object, "compute_derived"):
+                    wrapped.object.compute_derived()
                 state = _same_as_stored(wrapped.object)
                 problems = _check(wrapped, exists=state is not None)
                 if problems:

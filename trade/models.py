@@ -39,6 +39,7 @@ class Commodity(CitableModel, NamedModel):
     )
 
     objects = NamedManager()
+    search_fields = ("name", "slug", "hs_code", "hs_note")
 
     class Meta(NamedModel.Meta):
         verbose_name_plural = "commodities"
@@ -103,6 +104,7 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     """
 
     fuzzy_dates = ("period",)
+    search_fields = ("note", "period_note")
 
     exporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
     importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="imports")

@@ -34,6 +34,7 @@ class Country(CitableModel):
     official_name = models.CharField(max_length=300, blank=True)
 
     objects = CountryManager()
+    search_fields = ("iso2", "iso3", "name", "official_name")
 
     class Meta(PublicModel.Meta):
         verbose_name_plural = "countries"
@@ -97,6 +98,7 @@ class Organization(CitableModel, NamedModel):
     )
 
     objects = NamedManager()
+    search_fields = ("name", "name_original", "aliases", "slug")
 
     class Meta(NamedModel.Meta):
         constraints = [
@@ -126,6 +128,7 @@ class Official(CitableModel, NamedModel):
     )
 
     objects = NamedManager()
+    search_fields = ("name", "name_original", "aliases", "slug")
 
     class Meta(NamedModel.Meta):
         pass
@@ -155,6 +158,7 @@ class Position(CitableModel, NamedModel):
     )
 
     objects = NamedManager()
+    search_fields = ("name", "slug")
 
     class Meta(NamedModel.Meta):
         pass
@@ -168,6 +172,7 @@ class Tenure(FuzzyDatesMixin, CitableModel):
     """
 
     fuzzy_dates = ("start", "end", "as_of")
+    search_fields = ("start_note", "end_note", "as_of_note")
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="tenures")
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="tenures")

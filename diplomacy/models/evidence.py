@@ -25,6 +25,7 @@ class Source(FuzzyDatesMixin, PublicModel):
     """
 
     fuzzy_dates = ("published",)
+    search_fields = ("title", "publisher", "text")
 
     kind = models.CharField(max_length=24, choices=SourceKind.choices, db_index=True)
     title = models.CharField(max_length=500, blank=True)
@@ -62,9 +63,9 @@ class Source(FuzzyDatesMixin, PublicModel):
         self.content_hash = self.compute_hash(self.text)
         super().clean_fields(exclude)
 
-    def save(self, *args, **kwargs):
+    def compute_derived(self):
+        super().compute_derived()
         self.content_hash = self.compute_hash(self.text)
-        super().save(*args, **kwargs)
 
     @staticmethod
     def compute_hash(text: str) -> str:
@@ -94,6 +95,7 @@ class Citation(PublicModel):
     note = models.CharField(max_length=500, blank=True)
 
     objects = PublicManager()
+    search_fields = ("quote", "note")
 
     class Meta(PublicModel.Meta):
         ordering = ["start", "id"]

@@ -25,6 +25,7 @@ class Designation(FuzzyDatesMixin, CitableModel):
     """An organization listed, restricted or banned by an authority in a jurisdiction."""
 
     fuzzy_dates = ("start", "end", "as_of")
+    search_fields = ("list_name", "start_note", "end_note", "as_of_note")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="designations"
@@ -84,6 +85,8 @@ class PolicyDecision(CitableModel):
     that was only discussed is a decision "under consideration", never "decided".
     """
 
+    search_fields = ("title", "description")
+
     title = models.CharField(max_length=300, help_text="A short description of the decision.")
     decision_type = models.CharField(max_length=24, choices=DecisionType.choices, db_index=True)
     description = models.TextField(blank=True)
@@ -140,6 +143,7 @@ class DecisionStage(FuzzyDatesMixin, CitableModel):
     """One dated step of a decision's status history, with its own evidence."""
 
     fuzzy_dates = ("date",)
+    search_fields = ("description", "date_note")
 
     decision = models.ForeignKey(PolicyDecision, on_delete=models.CASCADE, related_name="stages")
     sequence = models.PositiveSmallIntegerField(help_text="Order of the stage within its decision.")
@@ -180,6 +184,7 @@ class Statement(FuzzyDatesMixin, CitableModel):
     """
 
     fuzzy_dates = ("date",)
+    search_fields = ("summary", "quote")
 
     speaker = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"
@@ -226,5 +231,9 @@ class Statement(FuzzyDatesMixin, CitableModel):
         ]
 
     def __str__(self):
-        who = self.speaker or self.speaker_organization or self.speaker_country
-        return f"{who}: {self.summary[:80]}"
+        return self.brief_name
+
+    @property
+    def brief_name(self) -> str:
+        """A label that needs no related row, for brief objects in lists."""
+        return self.summary if len(self.summary) <= 80 else f"{self.summary[:79]}…"
