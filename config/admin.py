@@ -1,0 +1,192 @@
+"""Shared admin building blocks for the curators: every model admin of both apps derives here.
+
+``PublicModelAdmin`` gives each record
+* its history, with who, when, channel and what changed, and a revert to any earlier version
+  (django-simple-history), guarded like any edit;
+* edit-conflict protection (``VersionedModelForm``);
+* a review state that changes only through the workflow actions (``config.review``): the
+  state and the retraction reason are read-only in the form;
+* a "View in API" link in the list and on the change form.
+
+``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
+"""
+
+from django.contrib import admin
+from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.forms import Textarea
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from config.admin_actions import publish_selected, reopen_selected, retract_selected
+from config.admin_forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
+from config.models import ReviewState
+from config.review import record_publish
+from diplomacy.models import Citation
+
+REVIEW_FIELDS = ("review_state", "retraction_reason", "version", "created", "updated")
+
+
+def api_url(record) -> str | None:
+    """The record's detail URL in the public API, or None while that endpoint does not exist."""
+    if record is None:
+        return None
+    opts = record._meta
+    try:
+        return reverse(
+            f"api-v1:{opts.app_label}-{opts.model_name}-detail",
+            kwargs={"public_id": record.public_id},
+        )
+    except NoReverseMatch:
+        return None
+
+
+class VersionedFieldsMixin:
+    """Keeps the hidden version field in the form whatever ``fields`` a subclass lists."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
+
+
+class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
+    """Base admin of every record (see the module docstring)."""
+
+    form = VersionedModelForm
+    actions = [publish_selected, retract_selected, reopen_selected]
+    change_form_template = "admin/public_change_form.html"
+    history_list_display = ["history_channel", "version"]
+    date_hierarchy = "updated"
+    list_per_page = 50
+    formfield_overrides = {
+        models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})},
+        # Django 6 makes https the default scheme; say so now (and silence the deprecation).
+        models.URLField: {"assume_scheme": "https"},
+    }
+
+    def api_record(self, obj):
+        """The record whose API endpoint stands for ``obj`` (a parent for nested records)."""
+        return obj
+
+    @admin.display(description="API")
+    def api_link(self, obj):
+        url = api_url(self.api_record(obj))
+        return format_html('<a href="{}">View in API</a>', url) if url else ""
+
+    def get_readonly_fields(self, request, obj=None):
+        # The review fields are always read-only: a subclass's list adds to them, never drops them.
+        own = [
+            name for name in super().get_readonly_fields(request, obj) if name not in REVIEW_FIELDS
+        ]
+        return (*REVIEW_FIELDS, *own)
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            return self.fieldsets
+        fields = [name for name in self.get_fields(request, obj) if name not in REVIEW_FIELDS]
+        return [
+            (None, {"fields": fields}),
+            (
+                "Review",
+                {
+                    "fields": REVIEW_FIELDS,
+                    "description": (
+                        "The review state changes only through the list's actions "
+                        "(publish, retract, reopen), which check the evidence."
+                    ),
+                },
+            ),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["api_url"] = api_url(self.api_record(obj)) if obj is not None else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        origin = getattr(obj, "_history", None)
+        if origin is not None:
+            obj._change_reason = (
+                f"Reverted to version {origin.version} of "
+                f"{origin.history_date:%Y-%m-%d %H:%M:%S %Z}"
+            )
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if isinstance(formset, CitationFormSet) and form.instance.review_state == (
+            ReviewState.PUBLISHED
+        ):
+            # Evidence added to a public record is public with it (and so is its source).
+            for citation in formset.new_objects:
+                record_publish(citation, user=request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert for anyone who may view the history; a revert
+        # is a change, so it needs the change permission, and runs in one transaction so the
+        # version check holds its lock until the save.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CitationFormSet(BaseGenericInlineFormSet):
+    """Refuses to leave a published record without a citation of a live source."""
+
+    def clean(self):
+        super().clean()
+        parent = self.instance
+        if parent._state.adding or parent.review_state != ReviewState.PUBLISHED:
+            return
+        live = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if form.instance._state.adding and not form.has_changed():
+                continue
+            source = form.cleaned_data.get("source")
+            if source is not None and source.review_state == ReviewState.RETRACTED:
+                if form.instance._state.adding:
+                    form.add_error("source", "This source is retracted; cite another one.")
+                continue
+            if form.instance.review_state != ReviewState.RETRACTED:
+                live += 1
+        if not live:
+            raise ValidationError(
+                "A published record needs at least one citation of a source that is not "
+                "retracted. Retract the record instead of removing its evidence."
+            )
+
+
+class CitationInline(VersionedFieldsMixin, GenericTabularInline):
+    """Cite a source: pick it, paste the quote; the span is found in the source's text.
+
+    Leave start and end empty unless the quote occurs more than once; then give the start
+    of the occurrence meant (the error lists them).
+    """
+
+    model = Citation
+    form = VersionedInlineForm
+    formset = CitationFormSet
+    fields = ("source", "quote", "start", "end", "note", "review_state")
+    readonly_fields = ("review_state",)
+    autocomplete_fields = ("source",)
+    extra = 1
+    show_change_link = True
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
+
+
+class PublicInline(VersionedFieldsMixin, admin.TabularInline):
+    """A tabular inline of records with their own review state, edited with their parent."""
+
+    form = VersionedInlineForm
+    extra = 0
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "review_state")
+
+
+REVIEW_COLUMNS = ("review_state", "updated", "api_link")

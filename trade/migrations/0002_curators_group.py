@@ -1,0 +1,57 @@
+"""The ``curators`` group: add, change, delete and view on every model of diplomacy and trade.
+
+Permissions are normally created after ``migrate`` finishes (post_migrate), so on a fresh
+database they do not exist yet here; they are created first, for both apps. The historical
+models are included, so that revert keeps working if history permissions are ever enforced
+(SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS).
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+GROUP = "curators"
+APPS = ("diplomacy", "trade")
+ACTIONS = ("add", "change", "delete", "view")
+
+
+def create_group(apps, schema_editor):
+    db = schema_editor.connection.alias
+    for label in APPS:
+        app_config = apps.get_app_config(label)
+        # Migration state apps carry no models module; create_permissions needs one to run.
+        app_config.models_module = True
+        try:
+            create_permissions(app_config, verbosity=0, using=db, apps=apps)
+        finally:
+            app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    codenames = [
+        f"{action}_{model._meta.model_name}"
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        for action in ACTIONS
+    ]
+    permissions = Permission.objects.using(db).filter(
+        content_type__in=ContentType.objects.using(db).filter(app_label__in=APPS),
+        codename__in=codenames,
+    )
+    group, _ = Group.objects.using(db).get_or_create(name=GROUP)
+    group.permissions.add(*permissions)
+
+
+def delete_group(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.using(schema_editor.connection.alias).filter(name=GROUP).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("trade", "0001_initial"),
+        ("diplomacy", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_group, delete_group)]
