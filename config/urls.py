@@ -1,8 +1,28 @@
-"""Root URLs: the admin and the versioned API."""
+"""Root URLs: the admin, and the versioned API with its schema and documentation."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config.api.routers import APIRouter
+from diplomacy.api.urls import routes as diplomacy_routes
+from trade.api.urls import routes as trade_routes
+
+router = APIRouter()
+router.register_app("diplomacy", diplomacy_routes)
+router.register_app("trade", trade_routes)
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    *router.urls,
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api-v1"))),
 ]
+
+handler404 = "config.api.errors.not_found"
+handler500 = "config.api.errors.server_error"

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag from the response body, and 304 for If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,3 +129,75 @@ STORAGES = {
 # Simple-history: the user comes from the request (admin and API); the channel from config.history.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# --- The API ----------------------------------------------------------------------------
+
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "1200/minute")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "config.api.renderers.JSONRenderer",
+        "config.api.renderers.ProblemJSONRenderer",
+        "config.api.renderers.CSVRenderer",
+        "config.api.renderers.NDJSONRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": "format",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trade & Diplomacy open data API",
+    "DESCRIPTION": (
+        "Curated, evidence-backed records on trade and diplomacy between countries. Every "
+        "published fact cites its source down to the verbatim quote and its character span. "
+        "Lists filter with typed parameters (NetBox-style suffixes: `__n`, `__ic`, `__gte`, "
+        "`__lte`, …; a repeated parameter means OR), search with `q`, sort with `ordering`, "
+        "count with `facet`, page with `cursor`, and stream every row with `format=csv` or "
+        "`format=ndjson`. Unknown parameters are refused with a 400. Every error is an RFC "
+        "9457 problem details object."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStateEnum": "config.models.ReviewState",
+        "DatePrecisionEnum": "config.models.DatePrecision",
+        "DesignationStatusEnum": "diplomacy.models.DesignationStatus",
+        "DesignationKindEnum": "diplomacy.models.DesignationKind",
+        "DecisionStatusEnum": "diplomacy.models.DecisionStatus",
+        "DecisionTypeEnum": "diplomacy.models.DecisionType",
+        "OrganizationKindEnum": "diplomacy.models.OrganizationKind",
+        "SourceKindEnum": "diplomacy.models.SourceKind",
+        "StatementModeEnum": "diplomacy.models.StatementMode",
+        "ShipmentStatusEnum": "trade.models.ShipmentStatus",
+        "ShipmentKindEnum": "trade.models.ShipmentKind",
+        "TransportModeEnum": "trade.models.TransportMode",
+        "UnitEnum": "trade.models.Unit",
+        "SectorEnum": "trade.models.Sector",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.add_problem_responses",
+    ],
+}
+
+# Reads are open to any origin; no credentials are ever shared cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Retry-After")

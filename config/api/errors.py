@@ -1,0 +1,155 @@
+"""One error shape for every 4xx and 5xx: RFC 9457 problem details.
+
+Every error response is ``application/problem+json``::
+
+    {"type": "https://…/problems/invalid-parameters", "title": "Invalid query parameters",
+     "status": 400, "detail": "…", "instance": "/api/v1/…",
+     "errors": {"exporter": ["…"]}, "allowed": ["commodity", "exporter", …]}
+
+``errors`` (per field or parameter) and ``allowed`` (the parameters or values accepted)
+appear when they apply.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://tradediplomacy.example/problems/"
+
+TITLES = {
+    400: ("bad-request", "Bad request"),
+    401: ("not-authenticated", "Authentication required"),
+    403: ("permission-denied", "Permission denied"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    412: ("precondition-failed", "Precondition failed"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    428: ("precondition-required", "Precondition required"),
+    429: ("throttled", "Too many requests"),
+    500: ("server-error", "Server error"),
+}
+
+
+class InvalidParameters(exceptions.ValidationError):
+    """A query parameter is unknown or its value is bad; ``allowed`` lists what is accepted."""
+
+    def __init__(self, errors: dict, allowed: list[str]):
+        super().__init__(errors)
+        self.allowed = sorted(allowed)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record has changed since you read it: fetch it again, then retry."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "Send If-Match with the ETag of the record you read, so no edit is lost."
+    default_code = "precondition_required"
+
+
+def problem(status_code: int, detail: str, *, instance: str = "", **extra) -> dict:
+    slug, title = TITLES.get(status_code, ("error", "Error"))
+    body = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "instance": instance,
+    }
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return body
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(m) for m in (value if isinstance(value, list) else [value])]
+            if not isinstance(value, dict)
+            else [str(value)]
+            for key, value in detail.items()
+        }
+    return {
+        "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
+    }
+
+
+def exception_handler(exc, context):
+    """DRF exception handler: every exception becomes a problem-details response."""
+    request = context.get("request")
+    instance = request.get_full_path() if request is not None else ""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        set_rollback()
+        body = problem(500, "The server failed to answer; the error was logged.", instance=instance)
+        return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+
+    extra = {}
+    if isinstance(exc, exceptions.ValidationError):
+        extra["errors"] = _flatten(exc.detail)
+        extra["allowed"] = getattr(exc, "allowed", None)
+        detail = (
+            "Some query parameters are unknown or have bad values."
+            if isinstance(exc, InvalidParameters)
+            else "The request has invalid data; see errors."
+        )
+    else:
+        detail = str(exc.detail)
+    set_rollback()
+    body = problem(exc.status_code, detail, instance=instance, **extra)
+    return Response(
+        body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def _django_problem(request, status_code: int, detail: str):
+    response = JsonResponse(
+        problem(status_code, detail, instance=request.get_full_path()), status=status_code
+    )
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def not_found(request, exception=None):
+    """handler404: problem details under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _django_problem(request, 404, "No resource at this address.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: problem details under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _django_problem(request, 500, "The server failed to answer; the error was logged.")
+    from django.views.defaults import server_error as django_server_error
+
+    return django_server_error(request)

@@ -1,0 +1,182 @@
+"""FilterSets generated from field types, with NetBox's lookup suffixes.
+
+A resource's FilterSet lists its model fields in ``Meta.fields``; ``PublicFilterSet``
+generates, for each, the filters that suit its type:
+
+====================  ==================================================================
+field type            generated parameters (``x`` is the field name)
+====================  ==================================================================
+text                  ``x``, ``x__n`` (not), ``x__ic`` (contains), ``x__nic``, ``x__ie``
+                      (equals, any case), ``x__isw`` (starts with), ``x__iew`` (ends with)
+choices               ``x``, ``x__n``
+number, date, time    ``x``, ``x__n``, ``x__gt``, ``x__gte``, ``x__lt``, ``x__lte``
+boolean               ``x``
+relation              ``x`` and ``x__n``, by the related record's public id
+====================  ==================================================================
+
+Repeating a parameter means OR (``?commodity=wheat&commodity=flour``). Every citable
+resource also gets ``source`` (cites this source). Unknown parameters are refused by the
+view, not ignored (see ``config.api.views``).
+"""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from config.models import NamedModel
+
+TEXT_LOOKUPS = {
+    "": ("exact", False, "equals"),
+    "n": ("exact", True, "does not equal"),
+    "ic": ("icontains", False, "contains, ignoring case"),
+    "nic": ("icontains", True, "does not contain, ignoring case"),
+    "ie": ("iexact", False, "equals, ignoring case"),
+    "isw": ("istartswith", False, "starts with, ignoring case"),
+    "iew": ("iendswith", False, "ends with, ignoring case"),
+}
+CHOICE_LOOKUPS = {"": ("exact", False, "is"), "n": ("exact", True, "is not")}
+RANGE_LOOKUPS = {
+    "": ("exact", False, "equals"),
+    "n": ("exact", True, "does not equal"),
+    "gt": ("gt", False, "greater than"),
+    "gte": ("gte", False, "greater than or equal to"),
+    "lt": ("lt", False, "less than"),
+    "lte": ("lte", False, "less than or equal to"),
+}
+
+
+class MultiValueField(forms.Field):
+    """All values of a repeated query parameter, each cleaned by an inner form field."""
+
+    widget = forms.SelectMultiple  # reads QueryDict.getlist()
+
+    def __init__(self, *, inner: forms.Field, **kwargs):
+        self.inner = inner
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        values = [v for v in (value or []) if v not in ("", None)]
+        return [self.inner.clean(v) for v in values]
+
+
+class MultiValueFilter(filters.MultipleChoiceFilter):
+    """A filter on a plain field: the repeated values are ORed, ``exclude`` negates."""
+
+    field_class = MultiValueField
+
+    def __init__(self, *args, inner: forms.Field, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, inner=inner, **kwargs)
+
+
+def public_id_field(model) -> str:
+    """The field that holds a model's public id: ISO code, slug or UUID."""
+    if model._meta.label == "diplomacy.Country":
+        return "iso2"
+    if issubclass(model, NamedModel):
+        return "slug"
+    return "pk"
+
+
+def _inner_form_field(model_field: models.Field) -> forms.Field:
+    if isinstance(model_field, models.DecimalField):
+        return forms.DecimalField()
+    if isinstance(model_field, models.IntegerField):
+        return forms.IntegerField()
+    if isinstance(model_field, models.DateTimeField):
+        return forms.DateTimeField()
+    if isinstance(model_field, models.DateField):
+        return forms.DateField(input_formats=["%Y-%m-%d"])
+    if isinstance(model_field, models.UUIDField):
+        return forms.UUIDField()
+    return forms.CharField()
+
+
+def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
+    label = str(getattr(model_field, "verbose_name", name)).capitalize()
+    if model_field.is_relation:
+        related = model_field.related_model
+        to_field = public_id_field(related)
+        result = {}
+        for suffix, exclude, verb in (("", False, "is"), ("n", True, "is not")):
+            result[_name(name, suffix)] = extend_schema_field(
+                OpenApiTypes.UUID if to_field == "pk" else OpenApiTypes.STR
+            )(
+                filters.ModelMultipleChoiceFilter(
+                    # Filter on the public id itself (exporter__iso2="RU"), not on the object.
+                    field_name=f"{name}__{to_field}",
+                    to_field_name=to_field,
+                    queryset=related._default_manager.all(),
+                    exclude=exclude,
+                    distinct=model_field.many_to_many,
+                    help_text=f"{label} {verb} (public id of a {related._meta.verbose_name}). "
+                    "Repeat for OR.",
+                )
+            )
+        return result
+    if isinstance(model_field, models.BooleanField):
+        return {name: filters.BooleanFilter(field_name=name, help_text=f"{label}: true or false.")}
+    if model_field.choices:
+        lookups = CHOICE_LOOKUPS
+    elif isinstance(model_field, models.CharField | models.TextField):
+        lookups = TEXT_LOOKUPS
+    else:
+        lookups = RANGE_LOOKUPS
+    result = {}
+    for suffix, (lookup, exclude, verb) in lookups.items():
+        help_text = f"{label} {verb}. Repeat for OR."
+        if model_field.choices:
+            result[_name(name, suffix)] = filters.MultipleChoiceFilter(
+                field_name=name,
+                choices=model_field.choices,
+                exclude=exclude,
+                distinct=False,
+                help_text=help_text,
+            )
+        else:
+            result[_name(name, suffix)] = MultiValueFilter(
+                field_name=name,
+                lookup_expr=lookup,
+                exclude=exclude,
+                inner=_inner_form_field(model_field),
+                help_text=help_text,
+            )
+    return result
+
+
+def _name(field: str, suffix: str) -> str:
+    return f"{field}__{suffix}" if suffix else field
+
+
+class PublicFilterSet(filters.FilterSet):
+    """Base of every resource's FilterSet: generated lookups, plus ``source`` on citables."""
+
+    @classmethod
+    def get_filters(cls):
+        declared = dict(cls.declared_filters)
+        model = cls._meta.model
+        if model is None:
+            return declared
+        generated = {}
+        for name in cls._meta.fields or ():
+            generated.update(filters_for_field(name, model._meta.get_field(name)))
+        if hasattr(model, "citations"):
+            generated["source"] = filters.UUIDFilter(
+                method="filter_source",
+                help_text="Records that cite this source (its UUID).",
+            )
+        generated.update(declared)
+        return generated
+
+    def filter_source(self, queryset, name, value):
+        from diplomacy.models import Citation
+
+        cited = Citation.objects.filter(
+            content_type=ContentType.objects.get_for_model(queryset.model),
+            object_id=models.OuterRef("pk"),
+            source_id=value,
+        )
+        return queryset.filter(models.Exists(cited))

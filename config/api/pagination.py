@@ -1,0 +1,204 @@
+"""Keyset pagination: page 10,000 costs what page 1 costs.
+
+The cursor holds the ordering values of the last row seen; the next page is the rows
+after it (``WHERE (a, b) > (x, y)`` written out for mixed directions), read through the
+ordering's index. No OFFSET is ever used. The ordering always ends in a unique key, so
+the order is total and no row is skipped or repeated.
+
+The total count is cached per query and dataset version (see ``config.api.cache``), so a
+COUNT over a large table runs once per data change, not on every request.
+"""
+
+import base64
+import binascii
+import json
+
+from django.core.cache import cache
+from django.db.models import Q
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from config.api.cache import dataset_version
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+COUNT_TTL = 300
+
+
+class KeysetPagination(BasePagination):
+    limit_query_param = "limit"
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.ordering = view.get_ordering()
+        self.limit = self.get_limit(request)
+        cursor = self.decode_cursor(request)
+        backwards = bool(cursor and cursor["back"])
+        queryset = queryset.order_by(*self.ordering)
+        self.base_queryset = queryset
+        if cursor:
+            queryset = queryset.filter(self.after(cursor["values"], backwards))
+        if backwards:
+            queryset = queryset.reverse()
+        rows = list(queryset[: self.limit + 1])
+        has_more = len(rows) > self.limit
+        rows = rows[: self.limit]
+        if backwards:
+            rows.reverse()
+        self.rows = rows
+        # Going forward, a given cursor means rows lie behind; going back, the reverse.
+        self.has_next = has_more if not backwards else bool(rows)
+        self.has_previous = bool(cursor) and bool(rows) if not backwards else has_more
+        return rows
+
+    def get_limit(self, request) -> int:
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None:
+            return DEFAULT_LIMIT
+        try:
+            limit = int(raw)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValidationError(
+                {self.limit_query_param: [f"A whole number from 1 to {MAX_LIMIT}; got {raw!r}."]}
+            )
+        return limit
+
+    def decode_cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(raw.encode() + b"==="))
+            values, back = data["v"], bool(data.get("b"))
+            if not isinstance(values, list) or len(values) != len(self.ordering):
+                raise ValueError
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+            raise ValidationError(
+                {self.cursor_query_param: ["Not a cursor of this list; follow next/previous."]}
+            ) from None
+        return {"values": values, "back": back}
+
+    def encode_cursor(self, row, back: bool) -> str:
+        values = [_jsonable(_value(row, field.lstrip("-"))) for field in self.ordering]
+        raw = json.dumps({"v": values, "b": int(back)}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def after(self, values, backwards: bool) -> Q:
+        """Rows strictly after ``values`` in the ordering (before, when going back)."""
+        condition = Q()
+        equal = Q()
+        for field, value in zip(self.ordering, values, strict=True):
+            name = field.lstrip("-")
+            descending = field.startswith("-") != backwards
+            condition |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+            equal &= Q(**{name: value})
+        return condition
+
+    def page_link(self, row, back: bool) -> str:
+        params = self.request.query_params.copy()
+        params[self.cursor_query_param] = self.encode_cursor(row, back)
+        # QueryDict.urlencode keeps repeated parameters (facet=a&facet=b).
+        return f"{self.request.build_absolute_uri(self.request.path)}?{params.urlencode()}"
+
+    def get_next_link(self):
+        return self.page_link(self.rows[-1], back=False) if self.has_next and self.rows else None
+
+    def get_previous_link(self):
+        return self.page_link(self.rows[0], back=True) if self.has_previous and self.rows else None
+
+    def get_count(self) -> int:
+        query = self.base_queryset.order_by()
+        sql, params = query.query.sql_with_params()
+        key = f"count:{dataset_version()}:{hash((sql, tuple(map(str, params))))}"
+        count = cache.get(key)
+        if count is None:
+            count = query.count()
+            cache.set(key, count, COUNT_TTL)
+        return count
+
+    def get_paginated_response(self, data):
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        response = Response(
+            {
+                "count": self.get_count(),
+                "next": next_link,
+                "previous": previous_link,
+                "results": data,
+            }
+        )
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for url, rel in ((next_link, "next"), (previous_link, "prev"))
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 4,
+                    "description": "Rows matching the filters, across all pages.",
+                },
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "example": "https://example.org/api/v1/trade/shipments/?cursor=eyJ2IjpbIjAi",
+                    "description": "The next page; also in the Link header (rel=next).",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "example": None,
+                    "description": "The previous page; also in the Link header (rel=prev).",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                "example": DEFAULT_LIMIT,
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque position in the list; take it from next or previous.",
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+def _value(row, field):
+    if field == "pk":
+        return row.pk
+    value = row
+    for part in field.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,375 @@
+"""The base viewset: every resource is a few declarative attributes over ``PublicViewSet``.
+
+It carries, once for all resources: visibility (``visible_to``), lookup by public id,
+strict query parameters (an unknown one is a 400 that lists the allowed ones), ``q``,
+``ordering``, ``facet``, keyset pagination, CSV/NDJSON streaming, caching headers and
+the prefetches that the requested fields need.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from config.api.errors import InvalidParameters
+from config.api.filters import public_id_field
+from config.api.pagination import KeysetPagination
+from config.api.renderers import JSONRenderer, dumps
+from config.api.serializers import requested_fields
+from config.search import search
+
+LIST_PARAMS = {"q", "ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
+DETAIL_PARAMS = {"fields", "brief", "format"}
+VISIBILITY_PARAMS = {"include_retracted"}
+FORMATS = ("json", "csv", "ndjson")
+EXPORT_FORMATS = ("csv", "ndjson")
+EXPORT_CHUNK = 2000
+MAX_FACET_BUCKETS = 100
+TRUE = ("true", "1")
+
+
+class PublicViewSet(viewsets.ModelViewSet):
+    """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
+
+    Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by),
+    ``facet_fields``, and ``related``: for each serializer field, the ``select_related``
+    or ``Prefetch`` lookups it needs, applied only when the field is asked for.
+    """
+
+    lookup_field = "public_id"
+    lookup_value_regex = "[^/]+"
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = KeysetPagination
+    ordering: tuple[str, ...] = ("pk",)
+    ordering_fields: tuple[str, ...] = ()
+    facet_fields: tuple[str, ...] = ()
+    select: dict[str, tuple[str, ...]] = {}
+    prefetch: dict[str, tuple] = {}
+
+    # --- parameters ---------------------------------------------------------------
+
+    def allowed_parameters(self) -> set[str]:
+        if self.request.method not in ("GET", "HEAD"):
+            return {"format"}
+        allowed = DETAIL_PARAMS | VISIBILITY_PARAMS
+        if self.action == "list":
+            allowed = allowed | LIST_PARAMS | set(self.get_filterset_class_filters())
+        return allowed
+
+    def get_filterset_class_filters(self):
+        filterset_class = getattr(self, "filterset_class", None)
+        return filterset_class.base_filters if filterset_class else {}
+
+    def check_parameters(self, request):
+        params = request.query_params
+        allowed = self.allowed_parameters()
+        errors = {name: ["Unknown parameter."] for name in params if name not in allowed}
+        fmt = params.get("format")
+        if fmt is not None and fmt not in FORMATS:
+            errors["format"] = [f"One of {', '.join(FORMATS)}."]
+        elif fmt in EXPORT_FORMATS and self.action != "list":
+            errors["format"] = [f"{fmt} is for lists; a record is served as json."]
+        for name in ("brief", "include_retracted"):
+            if params.get(name, "true").lower() not in ("true", "false", "1", "0"):
+                errors[name] = ["true or false."]
+        fields = requested_fields(self.get_serializer_class(), params)
+        if fields is not None:
+            known = set(self.get_serializer_class()().fields)
+            unknown = sorted(fields - known)
+            if unknown:
+                errors["fields"] = [f"Unknown fields {unknown}. Known: {sorted(known)}."]
+        if "ordering" in params and self.action == "list":
+            bad = [
+                item
+                for item in params["ordering"].split(",")
+                if item.lstrip("-") not in self.ordering_fields
+            ]
+            if bad:
+                errors["ordering"] = [
+                    f"Cannot order by {bad}. Allowed: {list(self.ordering_fields)}, "
+                    "each optionally prefixed with - for descending."
+                ]
+        unknown_facets = sorted(set(params.getlist("facet")) - set(self.facet_fields))
+        if unknown_facets and self.action == "list":
+            errors["facet"] = [f"No facet {unknown_facets}. Allowed: {list(self.facet_fields)}."]
+        if errors:
+            allowed_names = sorted(allowed)
+            raise InvalidParameters(errors, allowed_names)
+
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, so a bad ?format= is a 400 and not DRF's 404.
+        self.check_parameters(request)
+        super().initial(request, *args, **kwargs)
+
+    # --- querysets ------------------------------------------------------------------
+
+    @property
+    def include_retracted(self) -> bool:
+        return self.request.query_params.get("include_retracted", "").lower() in TRUE
+
+    def get_queryset(self):
+        model = self.queryset.model
+        queryset = model._default_manager.visible_to(self.request.user, self.include_retracted)
+        wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
+        if self.request.method not in ("GET", "HEAD"):
+            wanted = None
+        selects = {
+            path
+            for field, paths in self.select.items()
+            if wanted is None or field in wanted
+            for path in paths
+        }
+        if selects:
+            queryset = queryset.select_related(*sorted(selects))
+        prefetches = [
+            lookup
+            for field, lookups in self.get_prefetches().items()
+            if wanted is None or field in wanted
+            for lookup in lookups
+        ]
+        if prefetches:
+            queryset = queryset.prefetch_related(*prefetches)
+        return queryset
+
+    def get_prefetches(self) -> dict[str, tuple]:
+        user = self.request.user
+        prefetches = {
+            field: tuple(
+                lookup.resolve(user) if isinstance(lookup, Visible) else lookup
+                for lookup in lookups
+            )
+            for field, lookups in self.prefetch.items()
+        }
+        if hasattr(self.queryset.model, "citations"):
+            prefetches.setdefault("citations", (citations_prefetch(user),))
+        return prefetches
+
+    def filter_queryset(self, queryset):
+        # django-filter's backend would raise its own errors; ours name the allowed values.
+        filterset = self.filterset_class(
+            self.request.query_params, queryset=queryset, request=self.request
+        )
+        if not filterset.is_valid():
+            raise InvalidParameters(filter_errors(filterset), sorted(self.allowed_parameters()))
+        queryset = filterset.qs
+        q = self.request.query_params.get("q")
+        if q:
+            queryset = search(queryset, q)
+        return queryset
+
+    def get_ordering(self) -> list[str]:
+        """The requested ordering, ended by the default's unique key so that it is total.
+
+        ``id`` means the public id (ISO code, slug or UUID), as everywhere in the API.
+        """
+        requested = self.request.query_params.get("ordering")
+        items = requested.split(",") if requested else self.ordering
+        fields = [self.model_ordering(item.strip()) for item in items if item.strip()]
+        tiebreak = self.model_ordering(self.ordering[-1])
+        if tiebreak.lstrip("-") not in {f.lstrip("-") for f in fields}:
+            fields.append(tiebreak)
+        return fields
+
+    def model_ordering(self, item: str) -> str:
+        if item.lstrip("-") != "id":
+            return item
+        field = public_id_field(self.queryset.model)
+        return item.replace("id", "id" if field == "pk" else field)
+
+    def get_object(self):
+        queryset = self.get_queryset()
+        field = public_id_field(queryset.model)
+        try:
+            obj = queryset.get(**{field: self.kwargs["public_id"]})
+        except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
+            raise Http404 from None
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    # --- reading --------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        fmt = request.query_params.get("format")
+        if fmt in EXPORT_FORMATS:
+            return self.export(queryset.order_by(*self.get_ordering()), fmt)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        response = self.get_paginated_response(serializer.data)
+        facets = request.query_params.getlist("facet")
+        if facets:
+            response.data["facets"] = {name: self.facet(queryset, name) for name in facets}
+        stamps = [row.updated for row in page if getattr(row, "updated", None)]
+        if stamps:
+            response["Last-Modified"] = http_date(max(stamps).timestamp())
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["Last-Modified"] = http_date(instance.updated.timestamp())
+        return response
+
+    def facet(self, queryset, name: str) -> "list[dict]":
+        field = queryset.model._meta.get_field(name)
+        if field.is_relation:
+            key = f"{name}__{public_id_field(field.related_model)}"
+            label_field = f"{name}__name"
+        else:
+            key = label_field = name
+        rows = (
+            queryset.order_by()
+            .values(key, label_field)
+            .annotate(count=Count("pk", distinct=field.many_to_many))
+            .order_by("-count", key)[:MAX_FACET_BUCKETS]
+        )
+        choices = dict(field.choices or ())
+        return [
+            {
+                "value": str(row[key]) if row[key] is not None else None,
+                "label": str(choices.get(row[key], row[label_field])),
+                "count": row["count"],
+            }
+            for row in rows
+        ]
+
+    # --- exports --------------------------------------------------------------------
+
+    def export(self, queryset, fmt: str) -> StreamingHttpResponse:
+        columns = export_columns(queryset.model)
+        names = [name for name, _ in columns]
+        rows = queryset.values_list(*[path for _, path in columns]).iterator(
+            chunk_size=EXPORT_CHUNK
+        )
+        if fmt == "csv":
+            body, content_type = stream_csv(names, rows), "text/csv; charset=utf-8"
+        else:
+            body, content_type = stream_ndjson(names, rows), "application/x-ndjson"
+        response = StreamingHttpResponse(body, content_type=content_type)
+        filename = f"{queryset.model._meta.model_name}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    # --- responses ------------------------------------------------------------------
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and not isinstance(
+            getattr(request, "accepted_renderer", None), JSONRenderer
+        ):
+            # Errors are always JSON problem details, whatever format was asked for.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if request.user.is_authenticated:
+                response["Cache-Control"] = "private, no-cache"
+            else:
+                response["Cache-Control"] = "public, max-age=60"
+            response["Vary"] = "Accept, Authorization, Origin"
+        return response
+
+
+def filter_errors(filterset) -> dict[str, list[str]]:
+    """The filterset's errors, each followed by the values the filter accepts, if few."""
+    errors = {}
+    for name, messages in filterset.errors.items():
+        messages = list(messages)
+        choices = filterset.filters[name].extra.get("choices")
+        if choices and not callable(choices):
+            messages.append(f"Allowed: {', '.join(str(value) for value, _ in choices)}.")
+        errors[name] = messages
+    return errors
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A prefetch of related records, limited per request to what the user may see."""
+
+    lookup: str
+    model: type
+    select: tuple[str, ...] = ()
+    cited: bool = True
+
+    def resolve(self, user) -> Prefetch:
+        queryset = self.model._default_manager.visible_to(user)
+        if self.select:
+            queryset = queryset.select_related(*self.select)
+        if self.cited:
+            queryset = queryset.prefetch_related(citations_prefetch(user))
+        return Prefetch(self.lookup, queryset=queryset)
+
+
+def citations_prefetch(user) -> Prefetch:
+    from diplomacy.models import Citation
+
+    visible = Citation.objects.visible_to(user).select_related("source")
+    return Prefetch("citations", queryset=visible)
+
+
+def export_columns(model) -> list[tuple[str, str]]:
+    """Flat columns of a model's exports: (column name, ORM path). Relations by public id."""
+    skip = {"search_document"}
+    columns = [("id", public_id_field(model) if public_id_field(model) != "pk" else "pk")]
+    for field in model._meta.concrete_fields:
+        if field.name in skip or field.primary_key:
+            continue
+        if field.is_relation:
+            target = public_id_field(field.related_model)
+            columns.append(
+                (field.name, f"{field.name}__{target}" if target != "pk" else field.attname)
+            )
+        else:
+            columns.append((field.name, field.attname))
+    return columns
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def stream_csv(names, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(names)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_cell(value) for value in row])
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def stream_ndjson(names, rows):
+    chunk = []
+    for row in rows:
+        record = {}
+        for name, value in zip(names, row, strict=True):
+            if isinstance(value, decimal.Decimal | uuid.UUID):
+                value = str(value)
+            record[name] = value
+        chunk.append(dumps(record))
+        if len(chunk) == 500:
+            yield b"\n".join(chunk) + b"\n"
+            chunk = []
+    if chunk:
+        yield b"\n".join(chunk) + b"\n"

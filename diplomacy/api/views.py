@@ -1,0 +1,140 @@
+"""Viewsets of the diplomacy resources: declarations over ``PublicViewSet``."""
+
+from config.api.views import PublicViewSet, Visible
+from diplomacy import filtersets
+from diplomacy.api import serializers
+from diplomacy.models import (
+    Country,
+    DecisionStage,
+    Designation,
+    Official,
+    Organization,
+    PolicyDecision,
+    Position,
+    Source,
+    Statement,
+    Tenure,
+)
+
+NAMED_ORDERING = ("id", "name", "updated")
+
+
+class CountryViewSet(PublicViewSet):
+    """Countries of ISO 3166-1, addressed by alpha-2 code (`/countries/RU/`)."""
+
+    queryset = Country.objects.all()
+    serializer_class = serializers.CountrySerializer
+    filterset_class = filtersets.CountryFilterSet
+    ordering = ("id",)
+    ordering_fields = NAMED_ORDERING
+
+
+class OrganizationViewSet(PublicViewSet):
+    """Ministries, embassies, movements, de facto authorities and international bodies."""
+
+    queryset = Organization.objects.all()
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filtersets.OrganizationFilterSet
+    ordering = ("id",)
+    ordering_fields = NAMED_ORDERING
+    facet_fields = ("kind", "country")
+    select = {"country": ("country",), "parent": ("parent",)}
+
+
+class OfficialViewSet(PublicViewSet):
+    """People who act for states and organizations, with the posts they held."""
+
+    queryset = Official.objects.all()
+    serializer_class = serializers.OfficialSerializer
+    filterset_class = filtersets.OfficialFilterSet
+    ordering = ("id",)
+    ordering_fields = NAMED_ORDERING
+    prefetch = {"tenures": (Visible("tenures", Tenure, select=("position",)),)}
+
+
+class PositionViewSet(PublicViewSet):
+    """Posts and their tenures: who held which post, from when to when."""
+
+    queryset = Position.objects.all()
+    serializer_class = serializers.PositionSerializer
+    filterset_class = filtersets.PositionFilterSet
+    ordering = ("id",)
+    ordering_fields = NAMED_ORDERING
+    facet_fields = ("country", "posted_to", "organization")
+    select = {
+        "organization": ("organization",),
+        "country": ("country",),
+        "posted_to": ("posted_to",),
+    }
+    prefetch = {"tenures": (Visible("tenures", Tenure, select=("official",)),)}
+
+
+class DesignationViewSet(PublicViewSet):
+    """Organizations listed, restricted or banned by an authority in a jurisdiction."""
+
+    queryset = Designation.objects.all()
+    serializer_class = serializers.DesignationSerializer
+    filterset_class = filtersets.DesignationFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("kind", "status", "jurisdiction", "organization")
+    select = {
+        "organization": ("organization",),
+        "jurisdiction": ("jurisdiction",),
+        "authority": ("authority",),
+    }
+
+
+class PolicyDecisionViewSet(PublicViewSet):
+    """Decisions and possible decisions, each with its dated status history."""
+
+    queryset = PolicyDecision.objects.all()
+    serializer_class = serializers.PolicyDecisionSerializer
+    filterset_class = filtersets.PolicyDecisionFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("decision_type", "status", "countries", "subject_organization")
+    select = {
+        "decision_maker": ("decision_maker",),
+        "decision_maker_organization": ("decision_maker_organization",),
+        "subject_organization": ("subject_organization",),
+    }
+    prefetch = {
+        "countries": (Visible("countries", Country, cited=False),),
+        "proposed_by": (Visible("proposed_by", Organization, cited=False),),
+        "briefed_by": (Visible("briefed_by", Organization, cited=False),),
+        "stages": (Visible("stages", DecisionStage),),
+        "statements": (Visible("statements", Statement, cited=False),),
+    }
+
+
+class StatementViewSet(PublicViewSet):
+    """What officials, organizations and countries said, with the verbatim evidence."""
+
+    queryset = Statement.objects.all()
+    serializer_class = serializers.StatementSerializer
+    filterset_class = filtersets.StatementFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("speaker", "speaker_country", "speaker_organization", "mode")
+    select = {
+        "speaker": ("speaker",),
+        "speaker_organization": ("speaker_organization",),
+        "speaker_country": ("speaker_country",),
+    }
+    prefetch = {
+        "about_countries": (Visible("about_countries", Country, cited=False),),
+        "about_organizations": (Visible("about_organizations", Organization, cited=False),),
+        "about_decisions": (Visible("about_decisions", PolicyDecision, cited=False),),
+    }
+
+
+class SourceViewSet(PublicViewSet):
+    """Documents cited as evidence: articles, official statements and datasets."""
+
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("kind", "language")

@@ -1,0 +1,39 @@
+"""Viewsets of the trade resources."""
+
+from config.api.views import PublicViewSet, Visible
+from diplomacy.models import PolicyDecision, Statement
+from trade import filtersets
+from trade.api import serializers
+from trade.models import Commodity, Shipment
+
+
+class CommodityViewSet(PublicViewSet):
+    """Traded goods, with HS codes and a hierarchy (`parent`)."""
+
+    queryset = Commodity.objects.all()
+    serializer_class = serializers.CommoditySerializer
+    filterset_class = filtersets.CommodityFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "name", "updated")
+    facet_fields = ("sector", "parent")
+    select = {"parent": ("parent",)}
+    prefetch = {
+        "statements": (Visible("statements", Statement, cited=False),),
+        "policy_decisions": (Visible("policy_decisions", PolicyDecision, cited=False),),
+    }
+
+
+class ShipmentViewSet(PublicViewSet):
+    """Consignments and aggregate flows between countries (maps onto UN Comtrade records)."""
+
+    queryset = Shipment.objects.all()
+    serializer_class = serializers.ShipmentSerializer
+    filterset_class = filtersets.ShipmentFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("commodity", "exporter", "importer", "status", "kind", "transport_mode")
+    select = {
+        "exporter": ("exporter",),
+        "importer": ("importer",),
+        "commodity": ("commodity",),
+    }
