@@ -32,10 +32,17 @@ class PublicQuerySet(models.QuerySet):
         return self.filter(review_state=ReviewState.PUBLISHED)
 
     def public(self, include_retracted: bool = False):
-        states = [ReviewState.PUBLISHED]
-        if include_retracted:
-            states.append(ReviewState.RETRACTED)
-        return self.filter(review_state__in=states)
+        if not include_retracted:
+            return self.published()
+        return self.filter(review_state__in=[ReviewState.PUBLISHED, ReviewState.RETRACTED])
+
+    def visible_to(self, user, include_retracted: bool = False):
+        """What ``user`` may read: curators (who may change the model) see drafts too."""
+        model = self.model
+        perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
+        if user is not None and user.is_authenticated and user.has_perm(perm):
+            return self if include_retracted else self.exclude(review_state=ReviewState.RETRACTED)
+        return self.public(include_retracted)
 
 
 class PublicManager(models.Manager.from_queryset(PublicQuerySet)):
