@@ -189,7 +189,7 @@ class StatementAdmin(PublicModelAdmin):
 class SourceAdmin(PublicModelAdmin):
     list_display = ("__str__", "kind", "publisher", "published", "language", *REVIEW_COLUMNS)
     list_filter = ("review_state", "kind", "language")
-    search_fields = ("title", "publisher", "url", "content_hash", "text")
+    search_fields = ("title", "publisher", "document_url", "content_hash", "text")
     readonly_fields = ("content_hash",)
     date_hierarchy = "published_earliest"
 

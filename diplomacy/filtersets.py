@@ -101,7 +101,7 @@ class SourceFilterSet(PublicFilterSet):
             "kind",
             "title",
             "publisher",
-            "url",
+            "document_url",
             "language",
             "licence",
             "content_hash",

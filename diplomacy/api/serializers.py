@@ -180,7 +180,7 @@ class SourceSerializer(PublicSerializer):
             "kind",
             "title",
             "publisher",
-            "url",
+            "document_url",
             "published",
             "language",
             "retrieved",

@@ -30,7 +30,9 @@ class Source(FuzzyDatesMixin, PublicModel):
     kind = models.CharField(max_length=24, choices=SourceKind.choices, db_index=True)
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
+    document_url = models.URLField(
+        "document URL", max_length=1000, blank=True, help_text="Where the document is published."
+    )
     published, published_precision, published_earliest, published_latest, published_note = (
         fuzzy_date("published")
     )

@@ -1,0 +1,288 @@
+"""The generic API test case: each resource subclasses it with a few attributes.
+
+A subclass sets ``model``, ``url`` (the list address) and ``make()``, which builds one
+published, cited record with every relation filled in. It inherits the checks every
+resource must pass: list, detail, 404, visibility, every declared filter, unknown and bad
+parameters, ordering, ``fields``/``brief``, CSV and NDJSON, 304, pagination, and a query
+count that does not grow with the number of rows.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
+
+from config.api.filters import public_id_field
+from config.api.views import export_columns
+from config.api.serializers import is_citable
+from config.models import ReviewState
+from tests import factories as f
+
+EXPECT_INCLUDED = {"", "ie", "ic", "isw", "iew", "gte", "lte"}
+EXPECT_EXCLUDED = {"n", "nic", "gt", "lt"}
+
+
+def public_id(obj) -> str:
+    return str(getattr(obj, public_id_field(type(obj))))
+
+
+def ids(response) -> list[str]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.django_db
+class APIResourceTest:
+    model = None
+    url = ""
+    #: Fields present in a detail response, in order (the exact key set is asserted).
+    fields: tuple[str, ...] = ()
+    #: Models whose records appear nested in this resource and have no endpoint of their own.
+    covers: tuple = ()
+
+    def make(self):
+        raise NotImplementedError
+
+    def make_published(self):
+        record = self.make()
+        if is_citable(self.model):
+            if not record.citations.exists():
+                f.cite(record)
+            for citation in record.citations.all():
+                f.published(citation)
+        return f.published(record)
+
+    @property
+    def viewset(self):
+        return resolve(self.url).func.cls
+
+    def detail_url(self, obj) -> str:
+        return f"{self.url}{public_id(obj)}/"
+
+    def get(self, client, url, **params):
+        return client.get(url, params, HTTP_HOST="testserver")
+
+    # --- list, detail, visibility -------------------------------------------------
+
+    def test_list_and_detail(self, client):
+        record = self.make_published()
+        listing = self.get(client, self.url)
+        assert listing.status_code == 200
+        assert public_id(record) in ids(listing)
+        detail = self.get(client, self.detail_url(record))
+        assert detail.status_code == 200
+        body = detail.json()
+        assert body["id"] == public_id(record)
+        assert body["url"] == f"http://testserver{self.detail_url(record)}"
+        if self.fields:
+            assert tuple(body) == self.fields
+        if is_citable(self.model):
+            quotes = [c["quote"] for c in body["citations"]]
+            assert quotes == [c.quote for c in record.citations.all()]
+
+    def test_unknown_record_is_a_404_problem(self, client):
+        response = self.get(client, f"{self.url}no-such-record/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == 404
+
+    def test_drafts_are_hidden_and_retractions_shown_on_request(self, client):
+        published = self.make_published()
+        draft = self.make()
+        retracted = self.make_published()
+        retracted.review_state = ReviewState.RETRACTED
+        retracted.retraction_reason = "The source was misread."
+        retracted.save()
+        listed = ids(self.get(client, self.url, limit=1000))
+        assert public_id(published) in listed
+        assert public_id(draft) not in listed
+        assert public_id(retracted) not in listed
+        assert self.get(client, self.detail_url(draft)).status_code == 404
+        with_retracted = self.get(client, self.url, limit=1000, include_retracted="true")
+        rows = {row["id"]: row for row in with_retracted.json()["results"]}
+        assert rows[public_id(retracted)]["review_state"] == "retracted"
+        assert rows[public_id(retracted)]["retraction_reason"] == "The source was misread."
+        assert public_id(draft) not in rows
+
+    # --- filters ------------------------------------------------------------------
+
+    def filter_value(self, obj, name: str):
+        """A value of ``name`` that ``obj`` has, as a client would send it."""
+        if name == "source":
+            citation = obj.citations.first()
+            return str(citation.source_id) if citation else None
+        field = self.model._meta.get_field(name)
+        if field.many_to_many:
+            related = getattr(obj, name).first()
+            return public_id(related) if related else None
+        if field.is_relation:
+            related = getattr(obj, name)
+            return public_id(related) if related else None
+        value = getattr(obj, name)
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, datetime.datetime):
+            return value.isoformat()
+        if isinstance(value, datetime.date | decimal.Decimal):
+            return str(value)
+        return str(value)
+
+    def test_every_declared_filter(self, client):
+        record = self.make_published()
+        filterset = self.viewset.filterset_class
+        checked = 0
+        for param in filterset.base_filters:
+            base, _, suffix = param.partition("__")
+            value = self.filter_value(record, base)
+            if value is None:
+                response = self.get(client, self.url, limit=1000)
+                assert response.status_code == 200, param
+                continue
+            if suffix in ("ic", "nic"):
+                value = value[1:-1] or value
+            elif suffix == "isw":
+                value = value[:3]
+            elif suffix == "iew":
+                value = value[-3:]
+            elif suffix == "ie" and (value.isascii() or connection.vendor != "sqlite"):
+                # SQLite folds case for ASCII letters only; PostgreSQL for every script.
+                value = value.swapcase()
+            response = self.get(client, self.url, **{param: value, "limit": 1000})
+            assert response.status_code == 200, (param, value, response.content)
+            found = public_id(record) in ids(response)
+            if suffix in EXPECT_EXCLUDED:
+                assert not found, f"?{param}={value} should exclude the record"
+            else:
+                assert found, f"?{param}={value} should include the record"
+            checked += 1
+        assert checked >= 3, "the resource's filters were hardly exercised"
+
+    def test_repeated_parameter_means_or(self, client):
+        first, second, third = (self.make_published() for _ in range(3))
+        query = "&".join(f"review_state=published&created={r.created.isoformat()}" for r in (first, second))
+        response = client.get(f"{self.url}?{query.replace('+', '%2B')}&limit=1000")
+        assert response.status_code == 200
+        assert set(ids(response)) == {public_id(first), public_id(second)}
+        assert public_id(third) not in ids(response)
+
+    def test_unknown_parameter_is_refused_and_names_the_allowed_ones(self, client):
+        response = self.get(client, self.url, colour="red")
+        assert response.status_code == 400
+        body = response.json()
+        assert body["errors"] == {"colour": ["Unknown parameter."]}
+        assert set(self.viewset.filterset_class.base_filters) <= set(body["allowed"])
+        assert {"q", "ordering", "fields", "format", "limit", "cursor"} <= set(body["allowed"])
+
+    def test_bad_filter_value_is_refused(self, client):
+        response = self.get(client, self.url, created__gte="yesterday")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"created__gte": ["Enter a valid date/time."]}
+
+    def test_search(self, client):
+        record = self.make_published()
+        record.refresh_from_db()
+        word = next((w for w in record.search_document.split() if len(w) > 3), None)
+        if word is None:
+            pytest.skip("record has no searchable text")
+        response = self.get(client, self.url, q=word, limit=1000)
+        assert response.status_code == 200
+        assert public_id(record) in ids(response)
+
+    # --- ordering, fields, formats ------------------------------------------------
+
+    def test_ordering(self, client):
+        for _ in range(3):
+            self.make_published()
+        default = ids(self.get(client, self.url, limit=1000))
+        for name in self.viewset.ordering_fields:
+            forward = self.get(client, self.url, ordering=name, limit=1000)
+            backward = self.get(client, self.url, ordering=f"-{name}", limit=1000)
+            assert forward.status_code == backward.status_code == 200
+            assert sorted(ids(forward)) == sorted(default)
+            if name == "id":
+                assert ids(forward) == sorted(ids(forward))
+                assert ids(backward) == list(reversed(ids(forward)))
+        response = self.get(client, self.url, ordering="search_document")
+        assert response.status_code == 400
+        assert "ordering" in response.json()["errors"]
+
+    def test_fields_and_brief(self, client):
+        record = self.make_published()
+        response = self.get(client, self.detail_url(record), fields="id,url")
+        assert list(response.json()) == ["id", "url"]
+        brief = self.get(client, self.detail_url(record), brief="true")
+        expected = list(self.viewset.serializer_class.Meta.brief_fields)
+        assert list(brief.json()) == expected
+        listing = self.get(client, self.url, fields="id")
+        assert all(list(row) == ["id"] for row in listing.json()["results"])
+
+    def test_csv_and_ndjson_stream_every_row(self, client):
+        for _ in range(3):
+            self.make_published()
+        expected = sorted(ids(self.get(client, self.url, limit=1000)))
+        columns = [name for name, _ in export_columns(self.model)]
+        response = client.get(self.url, {"format": "csv"})
+        assert response.status_code == 200
+        assert response.streaming
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert rows[0] == columns
+        assert sorted(row[0] for row in rows[1:]) == expected
+        response = client.get(self.url, {"format": "ndjson"})
+        assert response["Content-Type"] == "application/x-ndjson"
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        records = [json.loads(line) for line in lines]
+        assert sorted(r["id"] for r in records) == expected
+        assert all(list(r) == columns for r in records)
+
+    def test_not_modified_on_if_none_match(self, client):
+        record = self.make_published()
+        for url in (self.url, self.detail_url(record)):
+            first = client.get(url)
+            assert first["ETag"] and first["Last-Modified"]
+            assert first["Cache-Control"] == "public, max-age=60"
+            again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+            assert again.status_code == 304
+            assert again.content == b""
+
+    def test_pages_follow_next_and_previous(self, client):
+        for _ in range(5):
+            self.make_published()
+        everything = ids(self.get(client, self.url, limit=1000))
+        seen, url, pages = [], f"{self.url}?limit=2", []
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            body = response.json()
+            assert body["count"] == len(everything)
+            seen += [row["id"] for row in body["results"]]
+            pages.append(body)
+            if body["next"]:
+                assert f'<{body["next"]}>; rel="next"' in response["Link"]
+            url = body["next"]
+        assert seen == everything
+        back = client.get(pages[-1]["previous"]).json()
+        assert [row["id"] for row in back["results"]] == [r["id"] for r in pages[-2]["results"]]
+
+    def test_query_count_does_not_grow_with_rows(self, client):
+        def count_queries() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(self.url, {"limit": 1000})
+            assert response.status_code == 200
+            return len(queries)
+
+        for _ in range(3):
+            self.make_published()
+        small = count_queries()
+        for _ in range(3):
+            self.make_published()
+        large = count_queries()
+        assert len(ids(self.get(client, self.url, limit=1000))) >= 6
+        assert small == large, f"{small} queries for N rows, {large} for 2N"

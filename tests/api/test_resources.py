@@ -1,0 +1,300 @@
+"""Every resource through the generic API test case, with records that fill every relation."""
+
+import datetime
+
+from diplomacy.models import (
+    Country,
+    DecisionStage,
+    Designation,
+    Official,
+    Organization,
+    PolicyDecision,
+    Position,
+    Source,
+    Statement,
+    Tenure,
+)
+from tests import factories as f
+from tests.api.case import APIResourceTest
+from trade.models import Commodity, Shipment
+
+COMMON_TAIL = ("citations", "review_state", "retraction_reason", "version", "created", "updated")
+
+
+def cited_published(record):
+    f.published(f.cite(record))
+    return f.published(record)
+
+
+class TestCountryAPI(APIResourceTest):
+    model = Country
+    url = "/api/v1/diplomacy/countries/"
+    fields = ("id", "url", "iso3", "numeric", "name", "official_name", *COMMON_TAIL)
+
+    def make(self):
+        return f.country(numeric="999", official_name="Republic of Somewhere")
+
+
+class TestOrganizationAPI(APIResourceTest):
+    model = Organization
+    url = "/api/v1/diplomacy/organizations/"
+    fields = (
+        "id",
+        "url",
+        "name",
+        "kind",
+        "country",
+        "parent",
+        "name_original",
+        "aliases",
+        "identifiers",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        return f.organization(
+            country=cited_published(f.country()),
+            parent=cited_published(f.organization()),
+            name_original="Министерство",
+            aliases=["The Ministry"],
+        )
+
+
+class TestOfficialAPI(APIResourceTest):
+    model = Official
+    url = "/api/v1/diplomacy/officials/"
+    covers = (Tenure,)
+    fields = (
+        "id",
+        "url",
+        "name",
+        "name_original",
+        "aliases",
+        "identifiers",
+        "tenures",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        official = f.official(name_original="Дмитрий", aliases=["D. Z."])
+        cited_published(f.tenure(official=official, position=cited_published(f.position())))
+        return official
+
+
+class TestPositionAPI(APIResourceTest):
+    model = Position
+    url = "/api/v1/diplomacy/positions/"
+    covers = (Tenure,)
+    fields = ("id", "url", "name", "organization", "country", "posted_to", "tenures", *COMMON_TAIL)
+
+    def make(self):
+        position = f.position(
+            organization=cited_published(f.organization()),
+            country=cited_published(f.country()),
+            posted_to=cited_published(f.country()),
+        )
+        cited_published(f.tenure(position=position, official=cited_published(f.official())))
+        cited_published(f.tenure(position=position, start="2020", end="2021-06"))
+        return position
+
+
+class TestDesignationAPI(APIResourceTest):
+    model = Designation
+    url = "/api/v1/diplomacy/designations/"
+    fields = (
+        "id",
+        "url",
+        "organization",
+        "jurisdiction",
+        "authority",
+        "kind",
+        "list_name",
+        "status",
+        "start",
+        "end",
+        "as_of",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        return f.designation(
+            organization=cited_published(f.organization()),
+            jurisdiction=cited_published(f.country()),
+            authority=cited_published(f.organization()),
+            list_name="List of banned organizations",
+            start="2003-02",
+            end="2025",
+            as_of="2025-06-01",
+        )
+
+
+class TestPolicyDecisionAPI(APIResourceTest):
+    model = PolicyDecision
+    url = "/api/v1/diplomacy/policy-decisions/"
+    covers = (DecisionStage,)
+    fields = (
+        "id",
+        "url",
+        "title",
+        "decision_type",
+        "status",
+        "description",
+        "decision_maker",
+        "decision_maker_organization",
+        "countries",
+        "subject_organization",
+        "proposed_by",
+        "briefed_by",
+        "stages",
+        "statements",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        decision = f.decision(
+            description="A possible delisting.",
+            decision_maker=cited_published(f.official()),
+            decision_maker_organization=cited_published(f.organization()),
+            subject_organization=cited_published(f.organization()),
+        )
+        decision.countries.set([cited_published(f.country())])
+        decision.proposed_by.set([cited_published(f.organization())])
+        decision.briefed_by.set([cited_published(f.organization())])
+        cited_published(f.stage(decision=decision, sequence=1, status="proposed", date="2024"))
+        cited_published(f.stage(decision=decision, sequence=2, status="briefed", date="2025-03"))
+        statement = cited_published(f.statement())
+        statement.about_decisions.set([decision])
+        decision.refresh_from_db()
+        return decision
+
+
+class TestStatementAPI(APIResourceTest):
+    model = Statement
+    url = "/api/v1/diplomacy/statements/"
+    fields = (
+        "id",
+        "url",
+        "speaker",
+        "speaker_organization",
+        "speaker_country",
+        "date",
+        "mode",
+        "summary",
+        "quote",
+        "about_countries",
+        "about_organizations",
+        "about_decisions",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        statement = f.statement(
+            speaker=cited_published(f.official()),
+            speaker_organization=cited_published(f.organization()),
+            speaker_country=cited_published(f.country()),
+            date="2025-04-02",
+            quote="We will act in our interests.",
+            summary="Russia will act in its interests.",
+        )
+        statement.about_countries.set([cited_published(f.country())])
+        statement.about_organizations.set([cited_published(f.organization())])
+        statement.about_decisions.set([cited_published(f.decision())])
+        return statement
+
+
+class TestSourceAPI(APIResourceTest):
+    model = Source
+    url = "/api/v1/diplomacy/sources/"
+    fields = (
+        "id",
+        "url",
+        "kind",
+        "title",
+        "publisher",
+        "document_url",
+        "published",
+        "language",
+        "retrieved",
+        "licence",
+        "content_hash",
+        "text",
+        "review_state",
+        "retraction_reason",
+        "version",
+        "created",
+        "updated",
+    )
+
+    def make(self):
+        return f.source(
+            title="Trade rises",
+            publisher="Example News",
+            published="2025-05",
+            language="en",
+            retrieved=datetime.date(2025, 6, 1),
+            licence="CC-BY-4.0",
+        )
+
+
+class TestCommodityAPI(APIResourceTest):
+    model = Commodity
+    url = "/api/v1/trade/commodities/"
+    fields = (
+        "id",
+        "url",
+        "name",
+        "hs_code",
+        "hs_note",
+        "parent",
+        "sector",
+        "statements",
+        "policy_decisions",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        commodity = f.commodity(
+            hs_code="1001", hs_note="Wheat and meslin.", parent=cited_published(f.commodity())
+        )
+        commodity.statements.set([cited_published(f.statement())])
+        commodity.policy_decisions.set([cited_published(f.decision())])
+        return commodity
+
+
+class TestShipmentAPI(APIResourceTest):
+    model = Shipment
+    url = "/api/v1/trade/shipments/"
+    fields = (
+        "id",
+        "url",
+        "exporter",
+        "importer",
+        "commodity",
+        "kind",
+        "period",
+        "quantity",
+        "unit",
+        "value",
+        "currency",
+        "transport_mode",
+        "status",
+        "is_quantity_estimated",
+        "is_value_estimated",
+        "note",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        return f.shipment(
+            exporter=cited_published(f.country()),
+            importer=cited_published(f.country()),
+            commodity=cited_published(f.commodity()),
+            period="2025-03",
+            quantity=1250,
+            unit="t",
+            value=350000,
+            currency="USD",
+            transport_mode="rail",
+            is_quantity_estimated=True,
+            note="Reported by the ministry.",
+        )
