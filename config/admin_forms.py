@@ -21,7 +21,7 @@ def _describe_change(current) -> str:
         return "someone else"
     who = latest.history_user.get_username() if latest.history_user else "an unknown user"
     when = localtime(latest.history_date).strftime("%Y-%m-%d %H:%M:%S %Z")
-    return f"{who} on {when} (through the {latest.get_history_channel_display()})"
+    return f"{who} on {when} (channel: {latest.get_history_channel_display()})"
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -35,7 +35,9 @@ class VersionedModelForm(forms.ModelForm):
     """
 
     #: Check the version even when nothing in the form changed. The admin always saves the
-    #: main record; inline rows are saved only when changed, so only then are they checked.
+    #: main record; an inline row is saved only when its posted values differ from the
+    #: database, so only then is it checked (and a row another curator changed meanwhile
+    #: does differ: saving it as shown would undo their change, so it is refused).
     check_unchanged = True
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -90,7 +92,7 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class VersionedInlineForm(VersionedModelForm):
-    """An inline row: checked only when the curator changed it (unchanged rows are not saved)."""
+    """An inline row: checked only when it would be saved (see ``check_unchanged``)."""
 
     check_unchanged = False
 

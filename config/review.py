@@ -30,6 +30,7 @@ passed in are discarded: services change the review state, never content.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 
 from config.models import PublicModel, ReviewState
 from diplomacy.models import CitableModel, Citation, Source
@@ -39,7 +40,7 @@ def _locked(record: PublicModel) -> PublicModel:
     """Reload ``record`` in place from a locked row: the checks below see committed data."""
     model = type(record)
     if not model._default_manager.select_for_update().filter(pk=record.pk).exists():
-        raise ValidationError(f"{model._meta.verbose_name.capitalize()} {record} no longer exists.")
+        raise ValidationError(f"{capfirst(model._meta.verbose_name)} “{record}” no longer exists.")
     record.refresh_from_db()
     return record
 
@@ -74,7 +75,7 @@ def record_publish(record: PublicModel, *, user) -> PublicModel:
         citations = list(_supporting_citations(record).select_related("source"))
         if not citations:
             raise ValidationError(
-                f"{_label(record).capitalize()} has no citation of a source that is not "
+                f"{capfirst(_label(record))} has no citation of a source that is not "
                 "retracted. Add a citation with its quote before publishing."
             )
     if isinstance(record, Citation):
@@ -129,7 +130,7 @@ def record_retract(record: PublicModel, *, reason: str, user) -> PublicModel:
     orphans = _records_left_unsupported(record)
     if orphans:
         raise ValidationError(
-            f"{_label(record).capitalize()} is the last evidence of published records: "
+            f"{capfirst(_label(record))} is the last evidence of published records: "
             f"{'; '.join(orphans)}. Retract those first, or cite them elsewhere."
         )
     record.review_state = ReviewState.RETRACTED

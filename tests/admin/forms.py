@@ -68,4 +68,8 @@ def messages_of(response) -> list[str]:
 
 def errors_of(response) -> str:
     """Every error message the admin form page shows: main form, inline rows and formsets."""
-    return " ".join(str(message) for errors in response.context["errors"] for message in errors)
+    messages = []
+    for item in response.context["errors"]:
+        # Field errors come as lists; a formset's non-form errors as bare messages.
+        messages.extend([item] if isinstance(item, str) else item)
+    return " ".join(str(message) for message in messages)

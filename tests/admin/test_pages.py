@@ -3,6 +3,8 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from diplomacy import models as d
 from tests import factories as f
@@ -109,3 +111,21 @@ def test_autocomplete_of_every_relation(curator_client):
                 },
             )
             assert response.status_code == 200, (model, field_name)
+
+
+def test_changelist_queries_do_not_grow_with_rows(curator_client, sample):
+    """Related names and API links are fetched with the rows, not once per row."""
+    model, _, _ = sample
+    build = f.country if model is d.Country else OTHERS[model]
+    url = admin_url(model, "changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert curator_client.get(url).status_code == 200
+        return len(captured)
+
+    build()
+    few = queries()
+    for _ in range(3):
+        build()
+    assert queries() == few

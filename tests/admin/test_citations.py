@@ -1,0 +1,110 @@
+"""Citing by pasting a quote: the admin finds the span, or refuses it and saves nothing."""
+
+import pytest
+
+from config.models import ReviewState
+from diplomacy.models import Citation, Official
+from tests import factories as f
+
+from .forms import admin_url, errors_of, form_data, inline_prefix
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Kabul said ties grow. Moscow sent wheat. Kabul said ties grow."
+
+
+def add_official_citing(client, source, quote, start=""):
+    page = client.get(admin_url(Official, "add"))
+    data = form_data(page)
+    prefix = inline_prefix(page, Citation)
+    data.update(
+        {
+            "name": "Ada Quill",
+            "slug": "ada-quill",
+            f"{prefix}-0-source": str(source.pk),
+            f"{prefix}-0-quote": quote,
+            f"{prefix}-0-start": start,
+        }
+    )
+    return client.post(admin_url(Official, "add"), data)
+
+
+def test_pasted_quote_is_located_and_its_span_stored(curator_client):
+    source = f.source(text=TEXT)
+
+    response = add_official_citing(curator_client, source, "Moscow sent wheat")
+
+    assert response.status_code == 302, errors_of(response)
+    official = Official.objects.get(slug="ada-quill")
+    (citation,) = official.citations.all()
+    assert (citation.source, citation.start, citation.end) == (source, 22, 39)
+    assert TEXT[citation.start : citation.end] == "Moscow sent wheat"
+    assert citation.review_state == ReviewState.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("quote", "message"),
+    [
+        ("Moscow sent rice", "The quote does not occur in the source's text."),
+        ("Kabul said ties grow", "The quote occurs 2 times (at [0, 41]); choose a start."),
+    ],
+    ids=["absent", "ambiguous"],
+)
+def test_quote_absent_or_ambiguous_is_refused_and_nothing_saved(curator_client, quote, message):
+    source = f.source(text=TEXT)
+
+    response = add_official_citing(curator_client, source, quote)
+
+    assert response.status_code == 200
+    assert message in errors_of(response)
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Official.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_ambiguous_quote_is_accepted_with_a_chosen_start(curator_client):
+    source = f.source(text=TEXT)
+
+    response = add_official_citing(curator_client, source, "Kabul said ties grow", start="41")
+
+    assert response.status_code == 302, errors_of(response)
+    (citation,) = Official.objects.get(slug="ada-quill").citations.all()
+    assert (citation.start, citation.end) == (41, 61)
+
+
+def test_published_record_cannot_lose_its_last_citation(curator_client):
+    official = f.official(name="Ada Quill")
+    citation = f.cite(official)
+    f.published(citation.source)
+    f.published(citation)
+    f.published(official)
+    page = curator_client.get(admin_url(official, "change"))
+    data = form_data(page)
+    data[f"{inline_prefix(page, Citation)}-0-DELETE"] = "on"
+
+    response = curator_client.post(admin_url(official, "change"), data)
+
+    assert response.status_code == 200
+    assert "A published record needs at least one citation" in errors_of(response)
+    assert Citation.objects.filter(pk=citation.pk).exists()
+
+
+def test_citation_added_to_a_published_record_is_published_with_its_source(curator_client):
+    official = f.official(name="Ada Quill")
+    first = f.cite(official)
+    f.published(first.source)
+    f.published(first)
+    f.published(official)
+    new_source = f.source(text=TEXT)
+    page = curator_client.get(admin_url(official, "change"))
+    data = form_data(page)
+    prefix = inline_prefix(page, Citation)
+    data.update({f"{prefix}-1-source": str(new_source.pk), f"{prefix}-1-quote": "Moscow sent"})
+
+    response = curator_client.post(admin_url(official, "change"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    added = official.citations.get(source=new_source)
+    new_source.refresh_from_db()
+    assert (added.start, added.review_state) == (22, ReviewState.PUBLISHED)
+    assert new_source.review_state == ReviewState.PUBLISHED

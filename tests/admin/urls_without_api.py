@@ -1,0 +1,6 @@
+"""Test URLs: the admin alone, as before the API exists."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
