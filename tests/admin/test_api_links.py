@@ -2,6 +2,7 @@
 
 import pytest
 
+from config.review import record_publish
 from diplomacy.models import Citation, DecisionStage, Official, Tenure
 from tests import factories as f
 
@@ -18,27 +19,28 @@ def tool(path: str) -> str:
     return f'<a href="{path}" class="viewsitelink">View in API</a>'
 
 
-@pytest.mark.urls("tests.admin.urls")
-def test_list_and_change_form_link_to_the_record_in_the_api(curator_client):
+def test_list_and_change_form_link_to_the_record_in_the_api(curator_client, curator, client):
     official = f.official(slug="ada-quill")
-    url = "/api/v1/diplomacy/official/ada-quill/"
+    f.cite(official)
+    record_publish(official, user=curator)
+    url = "/api/v1/diplomacy/officials/ada-quill/"
 
     listed = curator_client.get(admin_url(Official, "changelist")).content.decode()
     changed = curator_client.get(admin_url(official, "change")).content.decode()
 
     assert link(url) in listed
     assert tool(url) in changed
+    assert client.get(url).status_code == 200  # the link leads to the public record
 
 
-@pytest.mark.urls("tests.admin.urls")
 def test_records_without_an_endpoint_link_to_their_parent(curator_client):
     tenure = f.tenure(position=f.position(slug="envoy"))
     stage = f.stage()
     citation = f.cite(f.official(slug="cited"))
     expected = {
-        Tenure: (tenure, "/api/v1/diplomacy/position/envoy/"),
-        DecisionStage: (stage, f"/api/v1/diplomacy/policydecision/{stage.decision_id}/"),
-        Citation: (citation, "/api/v1/diplomacy/official/cited/"),
+        Tenure: (tenure, "/api/v1/diplomacy/positions/envoy/"),
+        DecisionStage: (stage, f"/api/v1/diplomacy/policy-decisions/{stage.decision_id}/"),
+        Citation: (citation, "/api/v1/diplomacy/officials/cited/"),
     }
     for model, (record, url) in expected.items():
         assert link(url) in curator_client.get(admin_url(model, "changelist")).content.decode()

@@ -1,4 +1,4 @@
-"""Test URLs: the admin alone, as before the API exists."""
+"""Test URLs: the admin alone, as when the API has no endpoint for a model."""
 
 from django.contrib import admin
 from django.urls import path
