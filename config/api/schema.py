@@ -277,3 +277,71 @@ def add_problem_responses(result, generator, request, public):
                     {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
                 )
     return result
+
+
+# Example values for filter parameters, taken from the seed dataset so they work as given.
+EXAMPLES_BY_NAME = {
+    "country": "RU",
+    "countries": "RU",
+    "exporter": "RU",
+    "importer": "AF",
+    "jurisdiction": "RU",
+    "posted_to": "AF",
+    "speaker_country": "AF",
+    "about_countries": "AF",
+    "commodity": "wheat",
+    "parent": "petroleum-products",
+    "organization": "taliban",
+    "subject_organization": "taliban",
+    "about_organizations": "taliban",
+    "authority": "russia-ministry-of-justice",
+    "briefed_by": "russia-foreign-ministry",
+    "proposed_by": "russia-foreign-ministry",
+    "decision_maker_organization": "russia-foreign-ministry",
+    "speaker_organization": "russia-foreign-ministry",
+    "speaker": "dmitry-zhirnov",
+    "decision_maker": "vladimir-putin",
+    "source": "d1029b1c-a139-54e0-b414-5de70a7cb453",
+    "iso2": "RU",
+    "iso3": "RUS",
+    "hs_code": "1001",
+    "currency": "USD",
+    "language": "en",
+    "name": "Zhirnov",
+}
+EXAMPLES_BY_TYPE = {
+    "date": "2025-01-01",
+    "date-time": "2025-01-01T00:00:00Z",
+    "uuid": "d1029b1c-a139-54e0-b414-5de70a7cb453",
+    "decimal": "100",
+    "integer": 1,
+    "number": 100,
+    "boolean": True,
+}
+
+
+def _example_for(parameter: dict):
+    schema = parameter.get("schema", {})
+    item = schema.get("items", schema) if schema.get("type") == "array" else schema
+    base = parameter["name"].split("__")[0]
+    if "enum" in item:
+        value = item["enum"][0]
+    elif base in EXAMPLES_BY_NAME and item.get("type") == "string" and "format" not in item:
+        value = EXAMPLES_BY_NAME[base]
+    else:
+        value = EXAMPLES_BY_TYPE.get(item.get("format")) or EXAMPLES_BY_TYPE.get(item.get("type"))
+        if value is None:
+            value = EXAMPLES_BY_NAME.get(base, "wheat")
+    return [value] if schema.get("type") == "array" else value
+
+
+def add_parameter_examples(result, generator, request, public):
+    """Postprocessing hook: every query parameter without an example gets a working one."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if "example" not in parameter and "examples" not in parameter:
+                    parameter["example"] = _example_for(parameter)
+    return result

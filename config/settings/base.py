@@ -192,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.add_problem_responses",
+        "config.api.schema.add_parameter_examples",
     ],
 }
 

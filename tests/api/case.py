@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from config.api.filters import public_id_field
-from config.api.views import export_columns
 from config.api.serializers import is_citable
+from config.api.views import export_columns
 from config.models import ReviewState
 from tests import factories as f
 
@@ -166,7 +166,9 @@ class APIResourceTest:
 
     def test_repeated_parameter_means_or(self, client):
         first, second, third = (self.make_published() for _ in range(3))
-        query = "&".join(f"review_state=published&created={r.created.isoformat()}" for r in (first, second))
+        query = "&".join(
+            f"review_state=published&created={r.created.isoformat()}" for r in (first, second)
+        )
         response = client.get(f"{self.url}?{query.replace('+', '%2B')}&limit=1000")
         assert response.status_code == 200
         assert set(ids(response)) == {public_id(first), public_id(second)}

@@ -51,7 +51,12 @@ def cites_article(record, article, fragment):
 
 
 def test_article_source_has_no_invented_metadata(article):
-    assert (article.title, article.document_url, article.publisher, article.published) == ("", "", "", "")
+    assert (article.title, article.document_url, article.publisher, article.published) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert article.published_earliest is None
     assert len(article.content_hash) == 64
     assert article.text.startswith("Russia and Afghanistan have begun working together")

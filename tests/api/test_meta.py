@@ -1,0 +1,45 @@
+"""Every model has its API test and its filter test; a new model without them fails here."""
+
+import inspect
+
+from django.apps import apps
+
+from diplomacy.models import Citation
+from tests.api import test_resources
+from tests.api.case import APIResourceTest
+
+# Citations have no endpoint: every citable resource's test checks them inline.
+INLINE_EVERYWHERE = {Citation}
+
+
+def resource_tests():
+    return [
+        cls
+        for _, cls in inspect.getmembers(test_resources, inspect.isclass)
+        if issubclass(cls, APIResourceTest) and cls is not APIResourceTest
+    ]
+
+
+def our_models():
+    return {
+        model
+        for app in ("diplomacy", "trade")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    }
+
+
+def test_every_model_has_an_api_test():
+    covered = set(INLINE_EVERYWHERE)
+    for cls in resource_tests():
+        covered |= {cls.model, *cls.covers}
+    missing = sorted(m.__name__ for m in our_models() - covered)
+    assert not missing, f"models without an API test class: {missing}"
+
+
+def test_every_api_test_exercises_a_filterset():
+    for cls in resource_tests():
+        filterset = cls().viewset.filterset_class
+        assert filterset is not None and filterset._meta.model is cls.model, cls.__name__
+        assert len(filterset.base_filters) >= 5, f"{cls.__name__}: too few filters"
+        assert cls.test_every_declared_filter is APIResourceTest.test_every_declared_filter
