@@ -6,11 +6,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from config.api.routers import APIRouter
 from diplomacy.api.urls import routes as diplomacy_routes
+from diplomacy.api.views import ChangeViewSet
 from trade.api.urls import routes as trade_routes
 
 router = APIRouter()
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
+router.register("changes", ChangeViewSet, basename="diplomacy-change")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,6 +16,8 @@ from django.db import DatabaseError, transaction
 
 from config.history import Channel, history_channel
 
+from .models import Change
+from .models.changes import change_for
 from .reference import countries_sync
 
 
@@ -144,10 +146,15 @@ def _record_history(saved, user):
         for created in (True, False):
             objs = [obj for obj, was_created in entries if was_created is created]
             if objs:
-                model.history.bulk_history_create(
+                history = model.history.bulk_history_create(
                     objs,
                     update=not created,
                     default_user=user,
                     default_change_reason="dataset import",
                     custom_historical_attrs={"history_channel": Channel.IMPORT},
+                )
+                by_pk = {obj.pk: obj for obj in objs}
+                Change.objects.bulk_create(
+                    change_for(by_pk[entry.id], entry, channel=Channel.IMPORT, user=user)
+                    for entry in history
                 )

@@ -73,17 +73,21 @@ def problem(status_code: int, detail: str, *, instance: str = "", **extra) -> di
     return body
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as flat keys: ``citations[0].quote`` → messages."""
+    result: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {
-            str(key): [str(m) for m in (value if isinstance(value, list) else [value])]
-            if not isinstance(value, dict)
-            else [str(value)]
-            for key, value in detail.items()
-        }
-    return {
-        "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
-    }
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            result.update(_flatten(value, name))
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                result.update(_flatten(item, f"{prefix}[{index}]"))
+    else:
+        items = detail if isinstance(detail, list) else [detail]
+        result[prefix or "non_field_errors"] = [str(item) for item in items]
+    return result
 
 
 def exception_handler(exc, context):

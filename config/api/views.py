@@ -19,7 +19,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
 from config.api.errors import InvalidParameters
@@ -27,6 +27,7 @@ from config.api.filters import public_id_field
 from config.api.pagination import KeysetPagination
 from config.api.renderers import JSONRenderer, dumps
 from config.api.serializers import requested_fields
+from config.api.writes import CuratedWritesMixin
 from config.search import search
 
 LIST_PARAMS = {"q", "ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
@@ -39,7 +40,7 @@ MAX_FACET_BUCKETS = 100
 TRUE = ("true", "1")
 
 
-class PublicViewSet(viewsets.ModelViewSet):
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
     Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by),
@@ -56,6 +57,7 @@ class PublicViewSet(viewsets.ModelViewSet):
     facet_fields: tuple[str, ...] = ()
     select: dict[str, tuple[str, ...]] = {}
     prefetch: dict[str, tuple] = {}
+    last_modified_field = "updated"
 
     # --- parameters ---------------------------------------------------------------
 
@@ -116,6 +118,8 @@ class PublicViewSet(viewsets.ModelViewSet):
 
     @property
     def include_retracted(self) -> bool:
+        if self.request.method not in ("GET", "HEAD"):
+            return True  # curators act on records in any state, retracted ones included
         return self.request.query_params.get("include_retracted", "").lower() in TRUE
 
     def get_queryset(self):
@@ -210,7 +214,7 @@ class PublicViewSet(viewsets.ModelViewSet):
         facets = request.query_params.getlist("facet")
         if facets:
             response.data["facets"] = {name: self.facet(queryset, name) for name in facets}
-        stamps = [row.updated for row in page if getattr(row, "updated", None)]
+        stamps = [getattr(row, self.last_modified_field) for row in page]
         if stamps:
             response["Last-Modified"] = http_date(max(stamps).timestamp())
         return response
@@ -218,7 +222,8 @@ class PublicViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
-        response["Last-Modified"] = http_date(instance.updated.timestamp())
+        stamp = getattr(instance, self.last_modified_field)
+        response["Last-Modified"] = http_date(stamp.timestamp())
         return response
 
     def facet(self, queryset, name: str) -> "list[dict]":
@@ -278,6 +283,16 @@ class PublicViewSet(viewsets.ModelViewSet):
                 response["Cache-Control"] = "public, max-age=60"
             response["Vary"] = "Accept, Authorization, Origin"
         return response
+
+
+class PublicViewSet(
+    CuratedWritesMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    PublicReadOnlyViewSet,
+):
+    """A resource that curators also write: see ``config.api.writes``."""
 
 
 def filter_errors(filterset) -> dict[str, list[str]]:

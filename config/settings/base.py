@@ -4,6 +4,7 @@ Local defaults are safe: DEBUG is off, only localhost is allowed, and the databa
 SQLite file in the project folder. ``config.settings.production`` adds the HTTPS hardening.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -202,3 +203,10 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Retry-After")
+
+# Curators' API tokens (django-rest-knox): stored as digests, expiring, revocable.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}

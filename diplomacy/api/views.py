@@ -1,9 +1,10 @@
 """Viewsets of the diplomacy resources: declarations over ``PublicViewSet``."""
 
-from config.api.views import PublicViewSet, Visible
+from config.api.views import PublicReadOnlyViewSet, PublicViewSet, Visible
 from diplomacy import filtersets
 from diplomacy.api import serializers
 from diplomacy.models import (
+    Change,
     Country,
     DecisionStage,
     Designation,
@@ -138,3 +139,20 @@ class SourceViewSet(PublicViewSet):
     ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("kind", "language")
+
+
+class ChangeViewSet(PublicReadOnlyViewSet):
+    """The change feed: every create, update and delete of any record, in sequence.
+
+    Sync by asking for the changes after the last one you have (`?after=<id>`) or since a
+    time (`?since=2025-01-01T00:00:00Z`), then fetch the records at `record_url`. Changes
+    made while a record was a draft are listed for curators only.
+    """
+
+    queryset = Change.objects.all()
+    serializer_class = serializers.ChangeSerializer
+    filterset_class = filtersets.ChangeFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id",)
+    facet_fields = ("model", "action", "channel")
+    last_modified_field = "timestamp"

@@ -1,6 +1,7 @@
 """The diplomacy app's models: actors, facts and evidence. ``trade`` builds on these."""
 
 from .actors import Country, Official, Organization, OrganizationKind, Position, Tenure
+from .changes import Change, ChangeAction
 from .evidence import CitableModel, Citation, Source, SourceKind
 from .facts import (
     DecisionStage,
@@ -15,6 +16,8 @@ from .facts import (
 )
 
 __all__ = [
+    "Change",
+    "ChangeAction",
     "CitableModel",
     "Citation",
     "Country",

@@ -4,12 +4,14 @@ import inspect
 
 from django.apps import apps
 
-from diplomacy.models import Citation
+from diplomacy.models import Change, Citation
 from tests.api import test_resources
 from tests.api.case import APIResourceTest
 
-# Citations have no endpoint: every citable resource's test checks them inline.
+# Citations have no endpoint: every citable resource's test checks them inline. The change
+# feed has a shape of its own, tested in test_changes.py and test_writes.py.
 INLINE_EVERYWHERE = {Citation}
+OWN_TESTS = {Change: "test_changes"}
 
 
 def resource_tests():
@@ -30,7 +32,9 @@ def our_models():
 
 
 def test_every_model_has_an_api_test():
-    covered = set(INLINE_EVERYWHERE)
+    covered = set(INLINE_EVERYWHERE) | set(OWN_TESTS)
+    for module in OWN_TESTS.values():
+        __import__(f"tests.api.{module}")
     for cls in resource_tests():
         covered |= {cls.model, *cls.covers}
     missing = sorted(m.__name__ for m in our_models() - covered)

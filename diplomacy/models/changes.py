@@ -1,0 +1,90 @@
+"""The change feed: one append-only row per change of any record, for consumers to sync.
+
+simple-history keeps a full copy per change in a table per model; this table indexes them
+all in one sequence, so ``/api/v1/changes/?since=…`` is one indexed query. Rows are
+written by a signal on every history entry, and by the dataset loader for its bulk loads.
+"""
+
+from django.db import models
+from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
+
+from config.history import Channel
+from config.models import ReviewState
+
+IGNORED_FIELDS = {"version", "updated", "search_document"}
+
+
+class ChangeAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+ACTIONS = {"+": ChangeAction.CREATED, "~": ChangeAction.UPDATED, "-": ChangeAction.DELETED}
+
+
+class ChangeQuerySet(models.QuerySet):
+    def visible_to(self, user, include_retracted: bool = True):
+        """Curators see every change; others not the changes made while a record was a draft."""
+        if user is not None and user.is_authenticated and user.has_perm("diplomacy.view_change"):
+            return self
+        return self.exclude(review_state=ReviewState.DRAFT)
+
+
+class Change(models.Model):
+    """One change of one record: what, when, by whom, through which channel."""
+
+    id = models.BigAutoField(primary_key=True, help_text="Sequence number of the change.")
+    timestamp = models.DateTimeField(db_index=True)
+    model = models.CharField(max_length=64, db_index=True, help_text="app_label.model_name")
+    object_id = models.UUIDField(db_index=True)
+    record_id = models.CharField(
+        max_length=100, db_index=True, help_text="Public id of the changed record."
+    )
+    action = models.CharField(max_length=8, choices=ChangeAction.choices)
+    review_state = models.CharField(max_length=16, choices=ReviewState.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    user = models.CharField(max_length=150, blank=True, help_text="The curator's username.")
+    reason = models.TextField(blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.model} {self.record_id}"
+
+    @property
+    def public_id(self) -> str:
+        return str(self.pk)
+
+
+def change_for(instance, history_instance, *, channel: str, user=None, reason: str = ""):
+    """The feed row for one history entry (not saved)."""
+    fields = []
+    if history_instance.history_type == "~":
+        previous = history_instance.prev_record
+        if previous is not None:
+            delta = history_instance.diff_against(previous)
+            fields = sorted(set(delta.changed_fields) - IGNORED_FIELDS)
+    user = user if user is not None else history_instance.history_user
+    return Change(
+        timestamp=history_instance.history_date,
+        model=instance._meta.label_lower,
+        object_id=instance.pk,
+        record_id=str(instance.public_id),
+        action=ACTIONS[history_instance.history_type],
+        review_state=instance.review_state,
+        channel=channel,
+        user=getattr(user, "username", "") or "",
+        reason=reason or history_instance.history_change_reason or "",
+        changed_fields=fields,
+    )
+
+
+@receiver(post_create_historical_record)
+def _record_change(sender, instance, history_instance, **kwargs):
+    change_for(instance, history_instance, channel=history_instance.history_channel).save()
