@@ -5,7 +5,7 @@
   (django-simple-history), guarded like any edit;
 * edit-conflict protection (``VersionedModelForm``);
 * a review state that changes only through the workflow actions (``config.review``): the
-  state and the retraction reason are read-only in the form;
+  state and the retraction reason are read-only in the form, and only drafts can be deleted;
 * a "View in API" link in the list and on the change form.
 
 ``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
@@ -15,9 +15,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.admin_actions import publish_selected, reopen_selected, retract_selected
@@ -57,6 +58,7 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
     form = VersionedModelForm
     actions = [publish_selected, retract_selected, reopen_selected]
     change_form_template = "admin/public_change_form.html"
+    object_history_form_template = "admin/public_history_form.html"
     history_list_display = ["history_channel", "version"]
     date_hierarchy = "updated"
     list_per_page = 50
@@ -74,6 +76,22 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
     def api_link(self, obj):
         url = api_url(self.api_record(obj))
         return format_html('<a href="{}">View in API</a>', url) if url else ""
+
+    def has_delete_permission(self, request, obj=None):
+        # Only drafts can be deleted: a record that is public, or was withdrawn with a reason,
+        # stays, and leaves public view only by retraction (this also guards bulk deletes,
+        # which ask this for every record they would remove).
+        if obj is not None and obj.review_state != ReviewState.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "name" in fields and "slug" in fields:
+            # Curators type the name; the slug is filled in from it.
+            fields.remove("slug")
+            fields.insert(fields.index("name") + 1, "slug")
+        return fields
 
     def get_readonly_fields(self, request, obj=None):
         # The review fields are always read-only: a subclass's list adds to them, never drops them.
@@ -132,7 +150,30 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class CitationFormSet(BaseGenericInlineFormSet):
+class DraftOnlyDeletion:
+    """Formset mixin: inline rows can be deleted only while drafts, as in their own admin."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            record = form.instance
+            if (
+                self._should_delete_form(form)
+                and not record._state.adding
+                and record.review_state != ReviewState.DRAFT
+            ):
+                raise ValidationError(
+                    f"{capfirst(record._meta.verbose_name)} “{record}” is "
+                    f"{record.get_review_state_display().lower()}: only drafts can be deleted. "
+                    "Retract it instead."
+                )
+
+
+class PublicInlineFormSet(DraftOnlyDeletion, BaseInlineFormSet):
+    """Inline rows of records with their own review state."""
+
+
+class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
     """Refuses to leave a published record without a citation of a live source."""
 
     def clean(self):
@@ -182,6 +223,7 @@ class PublicInline(VersionedFieldsMixin, admin.TabularInline):
     """A tabular inline of records with their own review state, edited with their parent."""
 
     form = VersionedInlineForm
+    formset = PublicInlineFormSet
     extra = 0
     show_change_link = True
 

@@ -72,20 +72,34 @@ def test_ambiguous_quote_is_accepted_with_a_chosen_start(curator_client):
     assert (citation.start, citation.end) == (41, 61)
 
 
-def test_published_record_cannot_lose_its_last_citation(curator_client):
-    official = f.official(name="Ada Quill")
-    citation = f.cite(official)
-    f.published(citation.source)
-    f.published(citation)
-    f.published(official)
-    page = curator_client.get(admin_url(official, "change"))
+def delete_first_citation(client, record):
+    page = client.get(admin_url(record, "change"))
     data = form_data(page)
     data[f"{inline_prefix(page, Citation)}-0-DELETE"] = "on"
+    return client.post(admin_url(record, "change"), data)
 
-    response = curator_client.post(admin_url(official, "change"), data)
+
+def test_published_record_cannot_lose_its_last_citation(curator_client):
+    official = f.official(name="Ada Quill")
+    citation = f.cite(official)  # a draft citation of a published record still supports it
+    f.published(official)
+
+    response = delete_first_citation(curator_client, official)
 
     assert response.status_code == 200
     assert "A published record needs at least one citation" in errors_of(response)
+    assert Citation.objects.filter(pk=citation.pk).exists()
+
+
+def test_a_published_citation_cannot_be_deleted(curator_client):
+    official = f.official(name="Ada Quill")
+    f.cite(official)
+    citation = f.published(f.cite(official, quote="Alpha said beta", start=0))
+
+    response = delete_first_citation(curator_client, official)
+
+    assert response.status_code == 200
+    assert "only drafts can be deleted. Retract it instead." in errors_of(response)
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 

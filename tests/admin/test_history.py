@@ -131,3 +131,11 @@ def test_a_user_who_may_only_view_cannot_revert(client, django_user_model):
     assert response.status_code == 403
     official.refresh_from_db()
     assert (official.name, official.version, official.history.count()) == ("Ada Q.", 2, 2)
+
+
+def test_the_revert_page_says_what_a_revert_keeps(curator_client):
+    official = add_then_rename(curator_client)
+
+    page = curator_client.get(revert_url(official, official.history.earliest()))
+
+    assert "The review state, the retraction reason and the links" in page.content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from config.models import ReviewState
+from config.models import PublicModel, ReviewState
 from diplomacy.models import Official
 from tests import factories as f
 
@@ -13,15 +13,22 @@ from .forms import action, admin_url, form_data
 pytestmark = pytest.mark.django_db
 
 
-def test_the_curators_group_holds_every_permission_of_both_apps():
-    expected = {
-        f"{action}_{model._meta.model_name}"
+def test_the_curators_group_holds_every_permission_on_records_and_their_history():
+    records = [
+        model
         for label in ("diplomacy", "trade")
         for model in apps.get_app_config(label).get_models()
+        if issubclass(model, PublicModel)
+    ]
+    expected = {
+        f"{action}_{name}"
+        for model in records
+        for name in (model._meta.model_name, model.history.model._meta.model_name)
         for action in ("add", "change", "delete", "view")
     }
     granted = set(Group.objects.get(name="curators").permissions.values_list("codename", flat=True))
-    assert granted == expected
+    assert len(records) == 13
+    assert expected <= granted
     assert "change_historicalofficial" in granted  # revert keeps working if enforced
 
 
@@ -32,6 +39,20 @@ def test_a_curator_can_delete_a_draft(curator_client):
 
     assert response.status_code == 302
     assert not Official.objects.filter(pk=official.pk).exists()
+
+
+def test_a_curator_cannot_delete_a_published_record(curator_client):
+    official = f.official(name="Public")
+    f.published(official)
+
+    single = curator_client.post(admin_url(official, "delete"), {"post": "yes"})
+    asked = action(curator_client, Official, "delete_selected", [official])
+    confirmed = action(curator_client, Official, "delete_selected", [official], post="yes")
+
+    assert single.status_code == 403
+    assert asked.context["perms_lacking"] == {"official"}
+    assert confirmed.status_code == 403
+    assert Official.objects.filter(pk=official.pk).exists()
 
 
 def snapshot():

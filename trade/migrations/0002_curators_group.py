@@ -12,6 +12,23 @@ from django.db import migrations
 GROUP = "curators"
 APPS = ("diplomacy", "trade")
 ACTIONS = ("add", "change", "delete", "view")
+# The record models as of this migration, named so that the grant does not depend on which
+# later migrations of diplomacy happen to have run; a later model gets its grant with it.
+MODELS = (
+    "citation",
+    "country",
+    "decisionstage",
+    "designation",
+    "official",
+    "organization",
+    "policydecision",
+    "position",
+    "source",
+    "statement",
+    "tenure",
+    "commodity",
+    "shipment",
+)
 
 
 def create_group(apps, schema_editor):
@@ -28,9 +45,9 @@ def create_group(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
     codenames = [
-        f"{action}_{model._meta.model_name}"
-        for label in APPS
-        for model in apps.get_app_config(label).get_models()
+        f"{action}_{prefix}{model}"
+        for model in MODELS
+        for prefix in ("", "historical")
         for action in ACTIONS
     ]
     permissions = Permission.objects.using(db).filter(
