@@ -30,6 +30,9 @@ def test_the_curators_group_holds_every_permission_on_records_and_their_history(
     assert len(records) == 13
     assert expected <= granted
     assert "change_historicalofficial" in granted  # revert keeps working if enforced
+    # The change feed is append-only: curators read all of it and write none of it.
+    feed = {f"{action}_change" for action in ("add", "change", "delete", "view")}
+    assert granted & feed == {"view_change"}
 
 
 def test_a_curator_can_delete_a_draft(curator_client):

@@ -1,4 +1,7 @@
-"""The ``curators`` group: add, change, delete and view on every model of diplomacy and trade.
+"""The ``curators`` group: add, change, delete and view on every record model of both apps.
+
+The change feed (``diplomacy.Change``) is append-only, written by the history signal: curators
+may view all of it (drafts' changes included), and change none of it.
 
 Permissions are normally created after ``migrate`` finishes (post_migrate), so on a fresh
 database they do not exist yet here; they are created first, for both apps. The historical
@@ -13,7 +16,7 @@ GROUP = "curators"
 APPS = ("diplomacy", "trade")
 ACTIONS = ("add", "change", "delete", "view")
 # The record models as of this migration, named so that the grant does not depend on which
-# later migrations of diplomacy happen to have run; a later model gets its grant with it.
+# later migrations happen to have run. A model added later is granted in a migration of its own.
 MODELS = (
     "citation",
     "country",
@@ -29,6 +32,7 @@ MODELS = (
     "commodity",
     "shipment",
 )
+VIEW_ONLY = ("change",)
 
 
 def create_group(apps, schema_editor):
@@ -49,7 +53,7 @@ def create_group(apps, schema_editor):
         for model in MODELS
         for prefix in ("", "historical")
         for action in ACTIONS
-    ]
+    ] + [f"view_{model}" for model in VIEW_ONLY]
     permissions = Permission.objects.using(db).filter(
         content_type__in=ContentType.objects.using(db).filter(app_label__in=APPS),
         codename__in=codenames,
@@ -66,7 +70,7 @@ def delete_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("trade", "0001_initial"),
-        ("diplomacy", "0001_initial"),
+        ("diplomacy", "0003_change_feed"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
