@@ -8,6 +8,8 @@ Every relation is an autocomplete, so every admin here has ``search_fields``.
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.forms import Textarea
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -192,6 +194,11 @@ class SourceAdmin(PublicModelAdmin):
     search_fields = ("title", "publisher", "document_url", "content_hash", "text")
     readonly_fields = ("content_hash",)
     date_hierarchy = "published_earliest"
+    # The full text is what quotes are checked against: give it room.
+    formfield_overrides = {
+        **PublicModelAdmin.formfield_overrides,
+        models.TextField: {"widget": Textarea(attrs={"rows": 20, "cols": 100})},
+    }
 
 
 def _citable_content_types():
