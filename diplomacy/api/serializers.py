@@ -112,6 +112,8 @@ class DecisionStageSerializer(PublicSerializer):
     """One dated step of a decision's status history, with its own evidence."""
 
     id = serializers.UUIDField(read_only=True)
+    # Explicit bounds: the model field's range depends on the database, the schema may not.
+    sequence = serializers.IntegerField(min_value=1, max_value=32767)
     common_fields = ("id",)
     trailing_fields = ("citations", "review_state")
 
