@@ -6,6 +6,7 @@ from config.api.filters import PublicFilterSet
 from diplomacy.models import (
     Change,
     Country,
+    DecisionStage,
     Designation,
     Official,
     Organization,
@@ -13,6 +14,7 @@ from diplomacy.models import (
     Position,
     Source,
     Statement,
+    Tenure,
 )
 
 COMMON = ("review_state", "created", "updated")
@@ -40,6 +42,28 @@ class PositionFilterSet(PublicFilterSet):
     class Meta:
         model = Position
         fields = ("slug", "name", "organization", "country", "posted_to", *COMMON)
+
+
+class TenureFilterSet(PublicFilterSet):
+    class Meta:
+        model = Tenure
+        fields = (
+            "position",
+            "official",
+            "start_earliest",
+            "start_latest",
+            "end_earliest",
+            "end_latest",
+            "as_of_earliest",
+            "as_of_latest",
+            *COMMON,
+        )
+
+
+class DecisionStageFilterSet(PublicFilterSet):
+    class Meta:
+        model = DecisionStage
+        fields = ("decision", "sequence", "status", "date_earliest", "date_latest", *COMMON)
 
 
 class DesignationFilterSet(PublicFilterSet):

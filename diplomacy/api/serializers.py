@@ -86,6 +86,18 @@ class PositionSerializer(NamedSerializer):
         fields = ("name", "organization", "country", "posted_to", "tenures")
 
 
+class TenureSerializer(PublicSerializer):
+    """Who held which post, from when to when, on what evidence (Popolo's Membership)."""
+
+    id = serializers.UUIDField(read_only=True)
+
+    class Meta(PublicSerializer.Meta):
+        model = Tenure
+        fields = ("position", "official", *TENURE_DATES)
+        fuzzy_dates = TENURE_DATES
+        brief_fields = ("id", "url", "position", "official")
+
+
 class DesignationSerializer(PublicSerializer):
     """An organization listed, restricted or banned by an authority in a jurisdiction."""
 
@@ -121,6 +133,17 @@ class DecisionStageSerializer(PublicSerializer):
         model = DecisionStage
         fields = ("sequence", "status", "date", "description")
         fuzzy_dates = ("date",)
+
+
+class DecisionStageWriteSerializer(DecisionStageSerializer):
+    """A stage of a decision's status history, as its own resource (for curators' writes)."""
+
+    common_fields = ("id", "url")
+    trailing_fields = PublicSerializer.trailing_fields
+
+    class Meta(DecisionStageSerializer.Meta):
+        fields = ("decision", "sequence", "status", "date", "description")
+        brief_fields = ("id", "url", "decision", "status")
 
 
 class PolicyDecisionSerializer(PublicSerializer):

@@ -7,8 +7,10 @@ routes = [
     ("organizations", views.OrganizationViewSet),
     ("officials", views.OfficialViewSet),
     ("positions", views.PositionViewSet),
+    ("tenures", views.TenureViewSet),
     ("designations", views.DesignationViewSet),
     ("policy-decisions", views.PolicyDecisionViewSet),
+    ("decision-stages", views.DecisionStageViewSet),
     ("statements", views.StatementViewSet),
     ("sources", views.SourceViewSet),
 ]

@@ -70,6 +70,30 @@ class PositionViewSet(PublicViewSet):
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("official",)),)}
 
 
+class TenureViewSet(PublicViewSet):
+    """Tenures on their own: who held which post when. Also shown inside positions/officials."""
+
+    queryset = Tenure.objects.all()
+    serializer_class = serializers.TenureSerializer
+    filterset_class = filtersets.TenureFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("position", "official")
+    select = {"position": ("position",), "official": ("official",)}
+
+
+class DecisionStageViewSet(PublicViewSet):
+    """Stages of decisions' status histories. Also shown inside each policy decision."""
+
+    queryset = DecisionStage.objects.all()
+    serializer_class = serializers.DecisionStageWriteSerializer
+    filterset_class = filtersets.DecisionStageFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("status",)
+    select = {"decision": ("decision",)}
+
+
 class DesignationViewSet(PublicViewSet):
     """Organizations listed, restricted or banned by an authority in a jurisdiction."""
 

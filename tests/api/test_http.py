@@ -104,6 +104,8 @@ def test_api_root_lists_every_resource(client):
         "diplomacy/organizations",
         "diplomacy/officials",
         "diplomacy/positions",
+        "diplomacy/tenures",
+        "diplomacy/decision-stages",
         "diplomacy/designations",
         "diplomacy/policy-decisions",
         "diplomacy/statements",

@@ -98,6 +98,45 @@ class TestPositionAPI(APIResourceTest):
         return position
 
 
+class TestTenureAPI(APIResourceTest):
+    model = Tenure
+    url = "/api/v1/diplomacy/tenures/"
+    fields = ("id", "url", "position", "official", "start", "end", "as_of", *COMMON_TAIL)
+
+    def make(self):
+        return f.tenure(
+            position=cited_published(f.position()),
+            official=cited_published(f.official()),
+            start="2020-01-15",
+            start_note="Appointed in mid-January 2020.",
+            end="2024",
+            as_of="2023",
+        )
+
+
+class TestDecisionStageAPI(APIResourceTest):
+    model = DecisionStage
+    url = "/api/v1/diplomacy/decision-stages/"
+    fields = (
+        "id",
+        "url",
+        "decision",
+        "sequence",
+        "status",
+        "date",
+        "description",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        return f.stage(
+            decision=cited_published(f.decision()),
+            status="under_consideration",
+            date="2025-02",
+            description="Under consideration, as reported.",
+        )
+
+
 class TestDesignationAPI(APIResourceTest):
     model = Designation
     url = "/api/v1/diplomacy/designations/"
