@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint schema serve db clean
+.PHONY: run test install lint browser schema serve db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,22 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --no-input
 
+# Debian's Chromium, which the browser test (tests/browser) drives with Playwright: Playwright
+# never downloads a browser here. Installed once, as root with apt (as in CI); anywhere else
+# this fails and says why, rather than skip the test.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	    echo "make browser: $(CHROMIUM) is missing; install Debian's chromium (apt-get install chromium) as root" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "Installing Debian's chromium (once)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	}
+
 # Set up everything and run the whole suite: lint, migrations check, schema check, tests.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenerate the committed OpenAPI schema after an API change.
