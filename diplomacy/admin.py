@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from config.admin import REVIEW_COLUMNS, CitationInline, PublicInline, PublicModelAdmin
 
 from .models import (
+    Change,
     CitableModel,
     Citation,
     Country,
@@ -253,3 +254,39 @@ class CitationAdmin(PublicModelAdmin):
         opts = record._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
         return format_html("{}: <a href='{}'>{}</a>", opts.verbose_name, url, record)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The change feed, read-only: its rows are written by the history signal and the loader.
+
+    Whoever may view changes (the curators group) sees the list and each row; nobody can add,
+    edit or delete one here, superusers included, since consumers sync from it.
+    """
+
+    list_display = (
+        "id",
+        "timestamp",
+        "model",
+        "record_id",
+        "action",
+        "review_state",
+        "channel",
+        "user",
+    )
+    list_filter = ("model", "action", "channel", "review_state")
+    search_fields = ("record_id", "user", "reason")
+    date_hierarchy = "timestamp"
+    ordering = ("-id",)  # newest first
+    list_per_page = 100
+    # The feed only grows: skip the unfiltered COUNT(*) on every filtered page.
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -132,3 +132,31 @@ def test_changelist_queries_do_not_grow_with_rows(curator_client, sample):
     for _ in range(3):
         build()
     assert queries() == few
+
+
+def test_the_change_feed_has_a_read_only_admin(curator_client, admin_client):
+    """Not a record model: its rows come from the history signal, so no one edits them here."""
+    official = f.official(name="Fed Record", slug="fed-record")
+    f.official(slug="another-one")
+    (change,) = d.Change.objects.filter(object_id=official.pk)
+
+    listed = curator_client.get(admin_url(d.Change, "changelist"))
+    assert listed.status_code == 200
+    rows = [row.pk for row in listed.context["cl"].result_list]
+    assert change.pk in rows
+    assert rows == sorted(rows, reverse=True)  # newest first
+    found = curator_client.get(admin_url(d.Change, "changelist"), {"q": "fed-record"})
+    assert [row.pk for row in found.context["cl"].result_list] == [change.pk]
+    filtered = curator_client.get(
+        admin_url(d.Change, "changelist"), {"action": "created", "channel": change.channel}
+    )
+    assert filtered.status_code == 200
+    assert curator_client.get(admin_url(change, "change")).status_code == 200
+
+    for client in (curator_client, admin_client):  # a superuser neither
+        assert client.get(admin_url(d.Change, "add")).status_code == 403
+        assert client.post(admin_url(change, "change"), {"user": "x"}).status_code == 403
+        assert client.post(admin_url(change, "delete"), {"post": "yes"}).status_code == 403
+    change.refresh_from_db()
+    assert change.user != "x"
+    assert d.Change.objects.filter(pk=change.pk).exists()
