@@ -137,13 +137,17 @@ def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
                 help_text=help_text,
             )
         else:
-            result[_name(name, suffix)] = MultiValueFilter(
+            value_filter = MultiValueFilter(
                 field_name=name,
                 lookup_expr=lookup,
                 exclude=exclude,
                 inner=_inner_form_field(model_field),
                 help_text=help_text,
             )
+            if isinstance(model_field, models.IntegerField):
+                # The model field's range depends on the database; the schema may not.
+                value_filter = extend_schema_field(OpenApiTypes.INT)(value_filter)
+            result[_name(name, suffix)] = value_filter
     return result
 
 
