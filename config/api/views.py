@@ -43,9 +43,11 @@ TRUE = ("true", "1")
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
-    Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by),
-    ``facet_fields``, and ``related``: for each serializer field, the ``select_related``
-    or ``Prefetch`` lookups it needs, applied only when the field is asked for.
+    Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by; ``id`` is
+    the public id), ``facet_fields``, and ``select`` / ``prefetch``: for each serializer
+    field, the ``select_related`` paths or prefetch lookups (``Visible`` for related records
+    that must be filtered by what the user may see) it needs, applied only when the field is
+    asked for, so ``?fields=`` also trims the queries.
     """
 
     lookup_field = "public_id"
