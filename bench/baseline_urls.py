@@ -1,0 +1,75 @@
+"""The project's URLs, plus ``/bench/baseline/shipments/``: a bare values() + keyset + orjson view.
+
+This is the yardstick of PRODUCT.md section 5 ("a bare values() + keyset + orjson view"): the
+same rows as the API's page, flat (foreign keys as raw ids, no citations), with none of DRF.
+It goes through the same middleware and the same gunicorn as the API, so the ratio between
+the two is what the API's own code costs.
+"""
+
+import decimal
+import os
+
+import orjson
+from django.http import HttpResponse
+from django.urls import path
+
+from config.urls import handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as project_urlpatterns
+from trade.models import Shipment
+
+FIELDS = (
+    "id",
+    "exporter_id",
+    "importer_id",
+    "commodity_id",
+    "kind",
+    "period",
+    "period_precision",
+    "period_earliest",
+    "period_latest",
+    "period_note",
+    "quantity",
+    "unit",
+    "value",
+    "currency",
+    "transport_mode",
+    "status",
+    "is_quantity_estimated",
+    "is_value_estimated",
+    "note",
+    "review_state",
+    "version",
+    "created",
+    "updated",
+)
+
+
+def _default(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError
+
+
+def baseline_shipments(request):
+    limit = min(int(request.GET.get("limit", 50)), 1000)
+    queryset = Shipment.objects.filter(review_state="published").order_by("id")
+    after = request.GET.get("after")
+    if after:
+        queryset = queryset.filter(id__gt=after)
+    rows = list(queryset.values(*FIELDS)[:limit])
+    after_last = str(rows[-1]["id"]) if len(rows) == limit else None
+    body = orjson.dumps({"after": after_last, "results": rows}, default=_default)
+    return HttpResponse(body, content_type="application/json")
+
+
+if os.environ.get("BENCH_WHAT_IF"):
+    # bench/run.py --what-if: measure proposed changes, monkeypatched in this process only.
+    from bench.what_if import SERVER_VARIANTS
+
+    for patch in SERVER_VARIANTS[os.environ["BENCH_WHAT_IF"]]:
+        patch()
+
+urlpatterns = [
+    *project_urlpatterns,
+    path("bench/baseline/shipments/", baseline_shipments),
+]
