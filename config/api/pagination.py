@@ -11,6 +11,7 @@ COUNT over a large table runs once per data change, not on every request.
 
 import base64
 import binascii
+import hashlib
 import json
 
 from django.core.cache import cache
@@ -24,6 +25,8 @@ from config.api.cache import dataset_version
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 COUNT_TTL = 300
+# Parameters that do not change which rows match, so not part of a cached count's key.
+NOT_FILTERS = {"cursor", "limit", "format", "fields", "brief", "ordering", "facet"}
 
 
 class KeysetPagination(BasePagination):
@@ -111,12 +114,23 @@ class KeysetPagination(BasePagination):
         return self.page_link(self.rows[0], back=True) if self.has_previous and self.rows else None
 
     def get_count(self) -> int:
-        query = self.base_queryset.order_by()
-        sql, params = query.query.sql_with_params()
-        key = f"count:{dataset_version()}:{hash((sql, tuple(map(str, params))))}"
+        """The total, cached per dataset version, resource, visibility and filters."""
+        request = self.request
+        filters = sorted(
+            (name, tuple(sorted(request.query_params.getlist(name))))
+            for name in request.query_params
+            if name not in NOT_FILTERS
+        )
+        meta = self.base_queryset.model._meta
+        user = request.user
+        curator = user.is_authenticated and user.has_perm(
+            f"{meta.app_label}.change_{meta.model_name}"
+        )
+        digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]  # stable across workers
+        key = f"count:{dataset_version()}:{meta.label}:{curator}:{digest}"
         count = cache.get(key)
         if count is None:
-            count = query.count()
+            count = self.base_queryset.order_by().count()
             cache.set(key, count, COUNT_TTL)
         return count
 

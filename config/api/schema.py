@@ -180,7 +180,7 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
 
 
 def _export_columns(model):
-    from config.api.views import export_columns
+    from config.api.exports import export_columns
 
     return export_columns(model)
 

@@ -62,6 +62,24 @@ class BriefRelatedField(serializers.RelatedField):
         # The browsable form would list every record; there is none, and lists can be huge.
         return {}
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = PrefetchedManyRelatedField
+        return field
+
+
+class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+    """Reads the visibility-filtered list the view prefetched, when there is one."""
+
+    def get_attribute(self, instance):
+        from config.api.views import prefetched_name
+
+        name = prefetched_name(self.source)
+        if name in instance.__dict__:
+            return instance.__dict__[name]
+        return super().get_attribute(instance)
+
 
 class FuzzyDateSchema(serializers.Serializer):
     """A date as precise as the source: unknown dates are empty, never invented."""
@@ -119,6 +137,18 @@ class SourceField(BriefRelatedField):
         return Source.objects.all()
 
 
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """Reads the visibility-filtered list the view prefetched, when there is one."""
+
+    def get_attribute(self, instance):
+        from config.api.views import prefetched_name
+
+        name = prefetched_name(self.source)
+        if name in instance.__dict__:
+            return instance.__dict__[name]
+        return super().get_attribute(instance)
+
+
 class CitationSerializer(serializers.Serializer):
     """Evidence: the source, the verbatim quote and its span ``[start, end)`` in the text."""
 
@@ -133,6 +163,9 @@ class CitationSerializer(serializers.Serializer):
     )
     end = serializers.IntegerField(read_only=True, allow_null=True)
     note = serializers.CharField(allow_blank=True, required=False, default="")
+
+    class Meta:
+        list_serializer_class = PrefetchedListSerializer
 
 
 class PublicSerializer(serializers.ModelSerializer):
@@ -165,6 +198,7 @@ class PublicSerializer(serializers.ModelSerializer):
         fields = ()
         brief_fields = ("id", "url")
         read_only_fields = ("version", "created", "updated")
+        list_serializer_class = PrefetchedListSerializer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

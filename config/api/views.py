@@ -6,12 +6,7 @@ strict query parameters (an unknown one is a 400 that lists the allowed ones), `
 the prefetches that the requested fields need.
 """
 
-import csv
-import datetime
-import decimal
-import io
-import json
-import uuid
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,10 +17,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
+from config.api import exports
 from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
 from config.api.pagination import KeysetPagination
-from config.api.renderers import JSONRenderer, dumps
+from config.api.renderers import JSONRenderer
 from config.api.serializers import requested_fields
 from config.api.writes import CuratedWritesMixin
 from config.search import search
@@ -35,7 +31,6 @@ DETAIL_PARAMS = {"fields", "brief", "format"}
 VISIBILITY_PARAMS = {"include_retracted"}
 FORMATS = ("json", "csv", "ndjson")
 EXPORT_FORMATS = ("csv", "ndjson")
-EXPORT_CHUNK = 2000
 MAX_FACET_BUCKETS = 100
 TRUE = ("true", "1")
 
@@ -162,14 +157,17 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return prefetches
 
     def filter_queryset(self, queryset):
-        # django-filter's backend would raise its own errors; ours name the allowed values.
-        filterset = self.filterset_class(
-            self.request.query_params, queryset=queryset, request=self.request
-        )
-        if not filterset.is_valid():
-            raise InvalidParameters(filter_errors(filterset), sorted(self.allowed_parameters()))
-        queryset = filterset.qs
-        q = self.request.query_params.get("q")
+        params = self.request.query_params
+        names = tuple(sorted(name for name in params if name in self.filterset_class.base_filters))
+        if names:
+            # A FilterSet of just the filters asked for: building all ~100 costs ~9 ms.
+            filterset = filterset_for(self.filterset_class, names)(
+                params, queryset=queryset, request=self.request
+            )
+            if not filterset.is_valid():
+                raise InvalidParameters(filter_errors(filterset), sorted(self.allowed_parameters()))
+            queryset = filterset.qs
+        q = params.get("q")
         if q:
             queryset = search(queryset, q)
         return queryset
@@ -254,19 +252,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # --- exports --------------------------------------------------------------------
 
     def export(self, queryset, fmt: str) -> StreamingHttpResponse:
-        columns = export_columns(queryset.model)
-        names = [name for name, _ in columns]
-        rows = queryset.values_list(*[path for _, path in columns]).iterator(
-            chunk_size=EXPORT_CHUNK
-        )
-        if fmt == "csv":
-            body, content_type = stream_csv(names, rows), "text/csv; charset=utf-8"
-        else:
-            body, content_type = stream_ndjson(names, rows), "application/x-ndjson"
-        response = StreamingHttpResponse(body, content_type=content_type)
-        filename = f"{queryset.model._meta.model_name}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return exports.export_response(queryset, fmt)
 
     # --- responses ------------------------------------------------------------------
 
@@ -297,6 +283,14 @@ class PublicViewSet(
     """A resource that curators also write: see ``config.api.writes``."""
 
 
+@functools.lru_cache(maxsize=1024)
+def filterset_for(filterset_class, names: tuple[str, ...]):
+    """A subclass of ``filterset_class`` that holds only the filters ``names``."""
+    subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": __name__})
+    subclass.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    return subclass
+
+
 def filter_errors(filterset) -> dict[str, list[str]]:
     """The filterset's errors, each followed by the values the filter accepts, if few."""
     errors = {}
@@ -324,69 +318,24 @@ class Visible:
             queryset = queryset.select_related(*self.select)
         if self.cited:
             queryset = queryset.prefetch_related(citations_prefetch(user))
-        return Prefetch(self.lookup, queryset=queryset)
+        return Prefetch(self.lookup, queryset=queryset, to_attr=prefetched_name(self.lookup))
+
+
+def prefetched_name(field: str) -> str:
+    """Where a visibility-filtered prefetch is stored on each row (read by the serializers).
+
+    A list attribute, not the related manager: a manager per row costs ~0.2 ms.
+    """
+    return f"visible_{field}"
 
 
 def citations_prefetch(user) -> Prefetch:
     from diplomacy.models import Citation
 
-    visible = Citation.objects.visible_to(user).select_related("source")
-    return Prefetch("citations", queryset=visible)
-
-
-def export_columns(model) -> list[tuple[str, str]]:
-    """Flat columns of a model's exports: (column name, ORM path). Relations by public id."""
-    skip = {"search_document"}
-    columns = [("id", public_id_field(model) if public_id_field(model) != "pk" else "pk")]
-    for field in model._meta.concrete_fields:
-        if field.name in skip or field.primary_key:
-            continue
-        if field.is_relation:
-            target = public_id_field(field.related_model)
-            columns.append(
-                (field.name, f"{field.name}__{target}" if target != "pk" else field.attname)
-            )
-        else:
-            columns.append((field.name, field.attname))
-    return columns
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def stream_csv(names, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(names)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([_cell(value) for value in row])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def stream_ndjson(names, rows):
-    chunk = []
-    for row in rows:
-        record = {}
-        for name, value in zip(names, row, strict=True):
-            if isinstance(value, decimal.Decimal | uuid.UUID):
-                value = str(value)
-            record[name] = value
-        chunk.append(dumps(record))
-        if len(chunk) == 500:
-            yield b"\n".join(chunk) + b"\n"
-            chunk = []
-    if chunk:
-        yield b"\n".join(chunk) + b"\n"
+    # The sources' full text is not shown in a citation; don't read it for every row.
+    visible = (
+        Citation.objects.visible_to(user)
+        .select_related("source")
+        .defer("search_document", "source__text", "source__search_document")
+    )
+    return Prefetch("citations", queryset=visible, to_attr=prefetched_name("citations"))

@@ -18,9 +18,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
+from config.api.exports import export_columns
 from config.api.filters import public_id_field
 from config.api.serializers import is_citable
-from config.api.views import export_columns
 from config.models import ReviewState
 from tests import factories as f
 
@@ -113,6 +113,8 @@ class APIResourceTest:
 
     def filter_value(self, obj, name: str):
         """A value of ``name`` that ``obj`` has, as a client would send it."""
+        if name == "id":
+            return public_id(obj)
         if name == "source":
             citation = obj.citations.first()
             return str(citation.source_id) if citation else None

@@ -337,3 +337,22 @@ class TestShipmentAPI(APIResourceTest):
             is_quantity_estimated=True,
             note="Reported by the ministry.",
         )
+
+    def test_csv_cells_are_formatted_like_the_json(self, client):
+        shipment = self.make_published()
+        response = client.get(self.url, {"format": "csv", "id": str(shipment.pk)})
+        text = b"".join(response.streaming_content).decode()
+        header, row = (dict(enumerate(line.split(","))) for line in text.splitlines())
+        cells = {header[i]: value for i, value in row.items()}
+        detail = client.get(self.detail_url(shipment)).json()
+        assert cells["id"] == detail["id"]
+        assert (cells["exporter"], cells["commodity"]) == (
+            detail["exporter"]["id"],
+            detail["commodity"]["id"],
+        )
+        assert (cells["quantity"], cells["value"]) == (detail["quantity"], detail["value"])
+        assert (cells["is_quantity_estimated"], cells["is_value_estimated"]) == ("true", "false")
+        assert (cells["period"], cells["period_earliest"]) == ("2025-03", "2025-03-01")
+        assert cells["currency"] == "USD" and cells["transport_mode"] == "rail"
+        assert cells["created"].startswith(detail["created"][:19])
+        assert cells["created"].endswith("+00:00")
