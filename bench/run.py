@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import sqlite3
@@ -65,8 +64,6 @@ def describe(deep_fraction: float) -> dict:
 
     setup_django()
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from trade.models import Shipment
 
@@ -74,15 +71,18 @@ def describe(deep_fraction: float) -> dict:
     rows = published.count()
     deep_rows = max(1, round(rows * deep_fraction))
     deep_id = str(published.values_list("id", flat=True)[deep_rows - 1])
-    # The export's own SQL: start the stream, take its first chunk, stop.
-    client = Client(SERVER_NAME="127.0.0.1")
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(API, {"format": "csv"})
-        next(iter(response.streaming_content))
-        response.close()
-    export_sql = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]][-1]
-    # On PostgreSQL, iterator() runs it in a server-side cursor: keep the SELECT itself.
-    export_sql = re.sub(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", export_sql)
+    # The export's own SELECT (config.api.exports), with its parameters written in.
+    from config.api.exports import formatted_select
+
+    sql, params = formatted_select(published, copy=False)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            export_sql = connection.ops.last_executed_query(cursor, sql, params)
+    else:
+        import psycopg
+
+        connection.ensure_connection()
+        export_sql = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
     return {
         "rows": rows,
         "deep_rows": deep_rows,

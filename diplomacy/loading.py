@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from config.history import Channel, history_channel
 
@@ -129,6 +129,10 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                 raise DatasetError("\n".join(report.problems))
             _record_history(saved, user)
             report.countries_added = countries_sync()
+        # Fresh statistics after a bulk load: without them SQLite's planner can pick a
+        # relation index and sort a whole table instead of walking the keyset's index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     except DeserializationError as exc:
         raise DatasetError(f"{path}: {exc}") from exc
     except (ObjectDoesNotExist, DatabaseError, ValueError) as exc:
