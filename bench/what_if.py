@@ -265,25 +265,7 @@ def _getattr_path(row, field):
 
 # --- the CSV export ----------------------------------------------------------------------------
 
-# Each column formatted by the database into the exact text the current export writes
-# (config.api.views._cell): ISO datetimes, dashed UUIDs, true/false, fixed decimals. "%%%%"
-# becomes "%%" in the SQL, which the database backends read as a literal "%".
-SQL_FORMATS = {
-    "sqlite": {
-        "UUIDField": "substr({c},1,8)||'-'||substr({c},9,4)||'-'||substr({c},13,4)||'-'"
-        "||substr({c},17,4)||'-'||substr({c},21,12)",
-        "DateTimeField": "replace({c},' ','T')||'+00:00'",
-        "DecimalField": "CASE WHEN {c} IS NOT NULL THEN printf('%%%%.{places}f',{c}) END",
-        "BooleanField": "CASE {c} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END",
-    },
-    "postgresql": {
-        "UUIDField": "({c})::text",
-        "DateTimeField": "to_json({c})#>>'{{}}'",
-        "DecimalField": "({c})::text",
-        "BooleanField": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
-        "DateField": "({c})::text",
-    },
-}
+# Change E has landed: its SQL formats live in config.api.exports (SQL_FORMATS).
 
 
 def formatted_export_sql(queryset, connection, copy=False):
@@ -293,7 +275,7 @@ def formatted_export_sql(queryset, connection, copy=False):
     Python's csv writer (the current export) writes both as nothing."""
     from django.db.models import CharField, F, Func
 
-    from config.api.views import export_columns
+    from config.api.exports import SQL_FORMATS, export_columns
 
     model = queryset.model
     columns = export_columns(model)
