@@ -30,6 +30,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --no-input
+	$(BIN)/lint-imports
 
 # Debian's Chromium, which the browser test (tests/browser) drives with Playwright: Playwright
 # never downloads a browser here. Installed once, as root with apt (as in CI); anywhere else

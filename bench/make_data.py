@@ -102,7 +102,8 @@ def already_there(rows: int) -> bool:
 
 def make_reference_data():
     """Countries, commodities and sources, saved one by one (few rows, full save())."""
-    from diplomacy.models import Citation, Country, Source
+    from core.models import Citation, Source
+    from diplomacy.models import Country
     from trade.models import Commodity
 
     reference = Source(
@@ -168,8 +169,7 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
-    from config.models import parse_partial_date
-    from diplomacy.models import Citation
+    from core.models import Citation, parse_partial_date
     from trade.models import Shipment
 
     content_type = ContentType.objects.get_for_model(Shipment)

@@ -72,9 +72,9 @@ def describe(deep_fraction: float) -> dict:
     deep_rows = max(1, round(rows * deep_fraction))
     deep_id = str(published.values_list("id", flat=True)[deep_rows - 1])
     # The export's own SELECT (config.api.exports), with its parameters written in.
-    from config.api.exports import formatted_select
+    from config.api.exports import export_expressions, formatted_select
 
-    sql, params = formatted_select(published, copy=False)
+    sql, params = formatted_select(published, export_expressions(Shipment), copy=False)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             export_sql = connection.ops.last_executed_query(cursor, sql, params)

@@ -36,7 +36,7 @@ from bench.common import setup_django
 def patch_filter_fast_path():
     from config.api import views
     from config.api.errors import InvalidParameters
-    from config.search import search
+    from core.search import search
 
     @functools.lru_cache(maxsize=256)
     def restricted(filterset_class, names):
@@ -72,7 +72,7 @@ def patch_citations_to_attr():
     from config.api import views
 
     def citations_prefetch(user):
-        from diplomacy.models import Citation
+        from core.models import Citation
 
         visible = Citation.objects.visible_to(user).select_related("source")
         return Prefetch("citations", queryset=visible, to_attr="visible_citations")
@@ -95,7 +95,8 @@ def patch_lean_list():
 
     from config.api import pagination, views
     from config.api.urls_cache import absolute, detail_path
-    from diplomacy.models import Citation, Country, Source
+    from core.models import Citation, Source
+    from diplomacy.models import Country
     from trade.models import Commodity, Shipment
 
     own = [

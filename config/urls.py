@@ -5,14 +5,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api.routers import APIRouter
+from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
-from diplomacy.api.views import ChangeViewSet
 from trade.api.urls import routes as trade_routes
 
 router = APIRouter()
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
-router.register("changes", ChangeViewSet, basename="diplomacy-change")
+router.register("changes", ChangeViewSet, basename="core-change")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

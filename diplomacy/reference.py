@@ -6,9 +6,9 @@ import pycountry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from config.models import ReviewState
+from core.models import Citation, ReviewState, Source, SourceKind
 
-from .models import Citation, Country, Source, SourceKind
+from .models import Country
 from .models.actors import REFERENCE_NAMESPACE
 
 ISO_3166_SOURCE_ID = uuid.uuid5(REFERENCE_NAMESPACE, "source:iso-3166-1")
@@ -19,7 +19,7 @@ def iso_3166_source() -> Source:
     source, _ = Source.objects.get_or_create(
         pk=ISO_3166_SOURCE_ID,
         defaults={
-            "kind": SourceKind.DATASET,
+            "kind": SourceKind.REFERENCE,
             "title": "ISO 3166-1: Codes for the representation of names of countries",
             "publisher": "International Organization for Standardization (copy: pycountry)",
             "review_state": ReviewState.PUBLISHED,
@@ -55,6 +55,8 @@ def countries_sync() -> int:
             source=source,
             content_type=country_type,
             object_id=country.pk,
+            locator=entry.alpha_2,
+            supports=["iso3", "numeric", "name"],
             review_state=ReviewState.PUBLISHED,
         )
         created += 1

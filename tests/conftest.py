@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from diplomacy.loading import load_dataset
+from core.loading import load_dataset
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 
@@ -16,6 +16,6 @@ def seed(db):
 
 @pytest.fixture
 def article(seed):
-    from diplomacy.models import Source, SourceKind
+    from core.models import Source, SourceKind
 
     return Source.objects.get(kind=SourceKind.NEWS_ARTICLE)

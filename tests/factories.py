@@ -4,9 +4,8 @@ import itertools
 
 from django.contrib.contenttypes.models import ContentType
 
-from config.models import ReviewState
+from core.models import Citation, ReviewState, Source, SourceKind
 from diplomacy.models import (
-    Citation,
     Country,
     DecisionStage,
     DecisionStatus,
@@ -19,8 +18,6 @@ from diplomacy.models import (
     OrganizationKind,
     PolicyDecision,
     Position,
-    Source,
-    SourceKind,
     Statement,
     StatementMode,
     Tenure,
@@ -47,8 +44,9 @@ def source(**kw):
 
 
 def cite(record, quote="Gamma exported wheat", src=None, **kw):
+    """A citation of ``src`` (by default a new, published source: evidence that can stand)."""
     return Citation.objects.create(
-        source=src or source(),
+        source=src or published(source()),
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         quote=quote,

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from config.admin import REVIEW_COLUMNS, CitationInline, PublicModelAdmin
+from core.admin.base import REVIEW_COLUMNS, CitationInline, PublicModelAdmin
 
 from .models import Commodity, Shipment
 

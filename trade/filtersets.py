@@ -1,12 +1,10 @@
 """FilterSets of the trade resources."""
 
-from config.api.filters import PublicFilterSet
+from core.filtersets import COMMON, RecordFilterSet
 from trade.models import Commodity, Shipment
 
-COMMON = ("review_state", "created", "updated")
 
-
-class CommodityFilterSet(PublicFilterSet):
+class CommodityFilterSet(RecordFilterSet):
     class Meta:
         model = Commodity
         fields = (
@@ -21,7 +19,7 @@ class CommodityFilterSet(PublicFilterSet):
         )
 
 
-class ShipmentFilterSet(PublicFilterSet):
+class ShipmentFilterSet(RecordFilterSet):
     class Meta:
         model = Shipment
         fields = (

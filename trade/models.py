@@ -2,8 +2,15 @@
 
 from django.db import models
 
-from config.models import FuzzyDatesMixin, NamedManager, NamedModel, PublicModel, fuzzy_date
-from diplomacy.models import CitableModel, Country, PolicyDecision, Statement
+from core.models import (
+    CitableModel,
+    FuzzyDatesMixin,
+    NamedManager,
+    NamedModel,
+    PublicModel,
+    fuzzy_date,
+)
+from diplomacy.models import Country, PolicyDecision, Statement
 
 
 class Sector(models.TextChoices):
@@ -18,6 +25,8 @@ class Commodity(CitableModel, NamedModel):
     ``hs_code`` holds digits only (``2710``, ``271019``); ``parent`` builds the hierarchy
     (lubricants and fuel are petroleum products).
     """
+
+    factual_fields = ("hs_code", "parent")
 
     hs_code = models.CharField(
         "HS code",
@@ -102,6 +111,18 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     ``isQtyEstimated``/``isAltQtyEstimated``. Quantity, value and period stay empty when the
     source gives none: a cited "wheat flows from Russia" is a shipment with no numbers.
     """
+
+    factual_fields = (
+        "exporter",
+        "importer",
+        "commodity",
+        "period",
+        "quantity",
+        "unit",
+        "value",
+        "currency",
+        "transport_mode",
+    )
 
     fuzzy_dates = ("period",)
     search_fields = ("note", "period_note")

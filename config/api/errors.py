@@ -15,6 +15,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -145,15 +146,11 @@ def not_found(request, exception=None):
     """handler404: problem details under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
         return _django_problem(request, 404, "No resource at this address.")
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     """handler500: problem details under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
         return _django_problem(request, 500, "The server failed to answer; the error was logged.")
-    from django.views.defaults import server_error as django_server_error
-
-    return django_server_error(request)
+    return defaults.server_error(request)

@@ -16,6 +16,7 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 import csv
 import io
 
+import psycopg
 from django.db import connection, models
 from django.http import StreamingHttpResponse
 
@@ -62,15 +63,41 @@ def export_columns(model) -> list[tuple[str, str]]:
     return columns
 
 
-def export_response(queryset, fmt: str) -> StreamingHttpResponse:
+def export_response(queryset, fmt: str, *, visible_related=None) -> StreamingHttpResponse:
+    """Stream ``queryset`` as ``fmt``.
+
+    ``visible_related(model)`` gives the related rows the user may see (a subquery of keys,
+    or None when the model has no such rule): a relation column shows only those, and is
+    empty for the others, so an export never names a record its reader may not see.
+    """
+    columns = export_expressions(queryset.model, visible_related)
     if fmt == "csv":
-        body, content_type = stream_csv(queryset), "text/csv; charset=utf-8"
+        body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:
-        body, content_type = stream_ndjson(queryset), "application/x-ndjson"
+        body, content_type = stream_ndjson(queryset, columns), "application/x-ndjson"
     response = StreamingHttpResponse(body, content_type=content_type)
     filename = f"{queryset.model._meta.model_name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_expressions(model, visible_related=None) -> list[tuple[str, models.Field, object]]:
+    """(column name, model field, ORM expression) of each export column."""
+    result = []
+    for name, path in export_columns(model):
+        field = _field_at(model, path)
+        expression = models.F(path)
+        relation = model._meta.get_field(name) if name != "id" else None
+        if relation is not None and relation.is_relation and visible_related is not None:
+            visible = visible_related(relation.related_model)
+            if visible is not None:
+                expression = models.Case(
+                    models.When(models.Q(**{f"{name}__in": visible}), then=expression),
+                    default=None,
+                    output_field=field,
+                )
+        result.append((name, field, expression))
+    return result
 
 
 def _field_at(model, path: str) -> models.Field:
@@ -83,38 +110,35 @@ def _field_at(model, path: str) -> models.Field:
     return field
 
 
-def formatted_select(queryset, *, copy: bool):
+def formatted_select(queryset, columns, *, copy: bool):
     """The export's SELECT, every column already text in the export's format.
 
     For COPY, empty strings become NULL: COPY writes '' as ``""`` but NULL as nothing,
     and nothing is what the csv module writes for both.
     """
-    model = queryset.model
     formats = SQL_FORMATS.get(connection.vendor, {})
     annotations = {}
-    for index, (_, path) in enumerate(export_columns(model)):
-        field = _field_at(model, path)
+    for index, (_, field, expression) in enumerate(columns):
         template = formats.get(field.get_internal_type())
         if template is None and copy:
             template = "NULLIF(({c})::text,'')"
         if template is None:
-            annotations[f"c{index}"] = models.F(path)
+            annotations[f"c{index}"] = expression
             continue
         sql = template.format(c="%(expressions)s", places=getattr(field, "decimal_places", 0))
         annotations[f"c{index}"] = models.Func(
-            models.F(path), template=sql, output_field=models.CharField()
+            expression, template=sql, output_field=models.CharField()
         )
     query = queryset.annotate(**annotations).values_list(*annotations).query
     return query.sql_with_params()
 
 
-def stream_csv(queryset):
-    names = [name for name, _ in export_columns(queryset.model)]
-    yield ",".join(names) + "\n"
+def stream_csv(queryset, columns):
+    yield ",".join(name for name, _, _ in columns) + "\n"
     if connection.vendor == "postgresql":
-        yield from _copy_rows(*formatted_select(queryset, copy=True))
+        yield from _copy_rows(*formatted_select(queryset, columns, copy=True))
     else:
-        yield from _cursor_rows(*formatted_select(queryset, copy=False))
+        yield from _cursor_rows(*formatted_select(queryset, columns, copy=False))
 
 
 def _cursor_rows(sql, params):
@@ -130,20 +154,21 @@ def _cursor_rows(sql, params):
 
 
 def _copy_rows(sql, params):
-    import psycopg
-
     connection.ensure_connection()
     raw = connection.connection
+    # COPY takes no parameters: bind them client-side, as the driver would.
     query = psycopg.ClientCursor(raw).mogrify(sql, params)
     with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
         for block in copy:
             yield bytes(block)
 
 
-def stream_ndjson(queryset):
-    columns = export_columns(queryset.model)
-    names = [name for name, _ in columns]
-    rows = queryset.values_list(*[path for _, path in columns]).iterator(chunk_size=CHUNK_ROWS)
+def stream_ndjson(queryset, columns):
+    names = [name for name, _, _ in columns]
+    annotations = {f"c{index}": expression for index, (_, _, expression) in enumerate(columns)}
+    rows = (
+        queryset.annotate(**annotations).values_list(*annotations).iterator(chunk_size=CHUNK_ROWS)
+    )
     chunk = []
     for row in rows:
         chunk.append(dumps(dict(zip(names, row, strict=True))))

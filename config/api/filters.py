@@ -14,19 +14,19 @@ boolean               ``x``
 relation              ``x`` and ``x__n``, by the related record's public id
 ====================  ==================================================================
 
-Repeating a parameter means OR (``?commodity=wheat&commodity=flour``). Every citable
-resource also gets ``source`` (cites this source). Unknown parameters are refused by the
-view, not ignored (see ``config.api.views``).
+Repeating a parameter means OR (``?commodity=wheat&commodity=flour``). Unknown parameters
+are refused by the view, not ignored (see ``config.api.views``).
+
+Relation filters look records up among those the requesting user may see
+(``visible_to(user)`` of the related model's manager), so a record the user may not see and
+a record that does not exist get the same 400.
 """
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-
-from config.models import NamedModel
 
 TEXT_LOOKUPS = {
     "": ("exact", False, "equals"),
@@ -82,12 +82,22 @@ class PublicIdFilter(filters.ModelMultipleChoiceFilter):
 
 
 def public_id_field(model) -> str:
-    """The field that holds a model's public id: ISO code, slug or UUID."""
-    if model._meta.label == "diplomacy.Country":
-        return "iso2"
-    if issubclass(model, NamedModel):
-        return "slug"
-    return "pk"
+    """The field that holds a model's public id (ISO code, slug or UUID).
+
+    Models name it in ``public_id_field``; the default is the primary key.
+    """
+    return getattr(model, "public_id_field", "pk")
+
+
+def visible_related(related):
+    """The related records a request may refer to: those its user may see."""
+
+    def queryset(request):
+        manager = related._default_manager
+        user = getattr(request, "user", None)
+        return manager.visible_to(user) if hasattr(manager, "visible_to") else manager.all()
+
+    return queryset
 
 
 def _inner_form_field(model_field: models.Field) -> forms.Field:
@@ -117,7 +127,7 @@ def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
                 PublicIdFilter(
                     field_name=name,
                     to_field_name=to_field,
-                    queryset=related._default_manager.all(),
+                    queryset=visible_related(related),
                     exclude=exclude,
                     distinct=model_field.many_to_many,
                     help_text=f"{label} {verb} (public id of a {related._meta.verbose_name}). "
@@ -159,12 +169,20 @@ def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
     return result
 
 
+def _schema_type(model_field):
+    if isinstance(model_field, models.UUIDField):
+        return OpenApiTypes.UUID
+    if isinstance(model_field, models.IntegerField):
+        return OpenApiTypes.INT
+    return OpenApiTypes.STR
+
+
 def _name(field: str, suffix: str) -> str:
     return f"{field}__{suffix}" if suffix else field
 
 
 class PublicFilterSet(filters.FilterSet):
-    """Base of every resource's FilterSet: generated lookups, plus ``source`` on citables."""
+    """Base of every resource's FilterSet: ``id`` and the lookups generated from ``Meta.fields``."""
 
     @classmethod
     def get_filters(cls):
@@ -173,15 +191,13 @@ class PublicFilterSet(filters.FilterSet):
         if model is None:
             return declared
         id_field = public_id_field(model)
-        is_uuid = id_field == "pk"
+        id_model_field = model._meta.pk if id_field == "pk" else model._meta.get_field(id_field)
         generated = {
-            _name("id", suffix): extend_schema_field(
-                OpenApiTypes.UUID if is_uuid else OpenApiTypes.STR
-            )(
+            _name("id", suffix): extend_schema_field(_schema_type(id_model_field))(
                 MultiValueFilter(
                     field_name=id_field,
                     exclude=exclude,
-                    inner=forms.UUIDField() if is_uuid else forms.CharField(),
+                    inner=_inner_form_field(id_model_field),
                     help_text=f"Public id {verb}. Repeat for OR (fetch several records at once).",
                 )
             )
@@ -189,20 +205,5 @@ class PublicFilterSet(filters.FilterSet):
         }
         for name in cls._meta.fields or ():
             generated.update(filters_for_field(name, model._meta.get_field(name)))
-        if hasattr(model, "citations"):
-            generated["source"] = filters.UUIDFilter(
-                method="filter_source",
-                help_text="Records that cite this source (its UUID).",
-            )
         generated.update(declared)
         return generated
-
-    def filter_source(self, queryset, name, value):
-        from diplomacy.models import Citation
-
-        cited = Citation.objects.filter(
-            content_type=ContentType.objects.get_for_model(queryset.model),
-            object_id=models.OuterRef("pk"),
-            source_id=value,
-        )
-        return queryset.filter(models.Exists(cited))

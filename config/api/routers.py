@@ -13,6 +13,8 @@ class APIRouter(DefaultRouter):
     def register_app(self, app_label: str, routes):
         for prefix, viewset in routes:
             model = viewset.queryset.model
+            # The route is named after the model's own app, wherever it is mounted.
+            meta = model._meta
             self.register(
-                f"{app_label}/{prefix}", viewset, basename=f"{app_label}-{model._meta.model_name}"
+                f"{app_label}/{prefix}", viewset, basename=f"{meta.app_label}-{meta.model_name}"
             )

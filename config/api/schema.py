@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
 from config.api.errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
+from config.api.exports import export_columns
 
 EXPORT_MEDIA_TYPES = {
     "text/csv": "CSV with a header row, every matching row, unpaginated and streamed.",
@@ -112,7 +113,7 @@ class AutoSchema(openapi.AutoSchema):
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if self._list_action() and status_code == "200":
-            columns = ", ".join(name for name, _ in _export_columns(self.view.queryset.model))
+            columns = ", ".join(name for name, _ in export_columns(self.view.queryset.model))
             for media_type, text in EXPORT_MEDIA_TYPES.items():
                 response["content"][media_type] = {
                     "schema": {"type": "string", "description": f"{text} Columns: {columns}."}
@@ -177,12 +178,6 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
                 },
             ]
         }
-
-
-def _export_columns(model):
-    from config.api.exports import export_columns
-
-    return export_columns(model)
 
 
 PROBLEM_SCHEMA = {

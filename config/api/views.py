@@ -1,20 +1,25 @@
-"""The base viewset: every resource is a few declarative attributes over ``PublicViewSet``.
+"""The base viewset: every resource is a few declarative attributes over it.
 
-It carries, once for all resources: visibility (``visible_to``), lookup by public id,
-strict query parameters (an unknown one is a 400 that lists the allowed ones), ``q``,
-``ordering``, ``facet``, keyset pagination, CSV/NDJSON streaming, caching headers and
-the prefetches that the requested fields need.
+It carries, once for all resources: visibility, lookup by public id, strict query
+parameters (an unknown one is a 400 that lists the allowed ones), ``q``, ``ordering``,
+``facet``, keyset pagination, CSV/NDJSON streaming, caching headers and the prefetches that
+the requested fields need.
+
+It knows no domain. What it asks of a model's default manager (queryset):
+``visible_to(user, include_retracted)`` (what the user may read),
+``visible_as_related(user)`` (related records the user may see inside another),
+``visibility_class(user)`` (a cache key: users of one class see the same rows) and, where
+``searchable``, ``search(q)``.
 """
 
 import functools
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, viewsets
+from rest_framework import viewsets
 from rest_framework.response import Response
 
 from config.api import exports
@@ -23,10 +28,8 @@ from config.api.filters import public_id_field
 from config.api.pagination import KeysetPagination
 from config.api.renderers import JSONRenderer
 from config.api.serializers import requested_fields
-from config.api.writes import CuratedWritesMixin
-from config.search import search
 
-LIST_PARAMS = {"q", "ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
+LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
 DETAIL_PARAMS = {"fields", "brief", "format"}
 VISIBILITY_PARAMS = {"include_retracted"}
 FORMATS = ("json", "csv", "ndjson")
@@ -39,10 +42,9 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
     Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by; ``id`` is
-    the public id), ``facet_fields``, and ``select`` / ``prefetch``: for each serializer
-    field, the ``select_related`` paths or prefetch lookups (``Visible`` for related records
-    that must be filtered by what the user may see) it needs, applied only when the field is
-    asked for, so ``?fields=`` also trims the queries.
+    the public id), ``facet_fields``, ``searchable`` (``q``), and ``select`` / ``prefetch``:
+    for each serializer field, the ``select_related`` paths or prefetch lookups it needs,
+    applied only when the field is asked for, so ``?fields=`` also trims the queries.
     """
 
     lookup_field = "public_id"
@@ -55,6 +57,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     select: dict[str, tuple[str, ...]] = {}
     prefetch: dict[str, tuple] = {}
     last_modified_field = "updated"
+    searchable = True
 
     # --- parameters ---------------------------------------------------------------
 
@@ -64,6 +67,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         allowed = DETAIL_PARAMS | VISIBILITY_PARAMS
         if self.action == "list":
             allowed = allowed | LIST_PARAMS | set(self.get_filterset_class_filters())
+            if self.searchable:
+                allowed = allowed | {"q"}
         return allowed
 
     def get_filterset_class_filters(self):
@@ -144,17 +149,20 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def get_prefetches(self) -> dict[str, tuple]:
-        user = self.request.user
-        prefetches = {
-            field: tuple(
-                lookup.resolve(user) if isinstance(lookup, Visible) else lookup
-                for lookup in lookups
-            )
-            for field, lookups in self.prefetch.items()
-        }
-        if hasattr(self.queryset.model, "citations"):
-            prefetches.setdefault("citations", (citations_prefetch(user),))
-        return prefetches
+        """For each serializer field, the prefetch lookups it needs (see ``prefetch``)."""
+        return dict(self.prefetch)
+
+    def visibility_class(self) -> str:
+        """Users of one class see the same rows: the key of shared counts and caches."""
+        manager = self.queryset.model._default_manager
+        return manager.visibility_class(self.request.user)
+
+    def visible_related(self, model):
+        """The rows of a related ``model`` the user may see inside a record, as a subquery."""
+        manager = model._default_manager
+        if not hasattr(manager, "visible_as_related"):
+            return None
+        return manager.visible_as_related(self.request.user).values("pk")
 
     def filter_queryset(self, queryset):
         params = self.request.query_params
@@ -168,8 +176,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 raise InvalidParameters(filter_errors(filterset), sorted(self.allowed_parameters()))
             queryset = filterset.qs
         q = params.get("q")
-        if q:
-            queryset = search(queryset, q)
+        if q and self.searchable:
+            queryset = queryset.search(q)
         return queryset
 
     def get_ordering(self) -> list[str]:
@@ -231,6 +239,12 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if field.is_relation:
             key = f"{name}__{public_id_field(field.related_model)}"
             label_field = f"{name}__name"
+            visible = self.visible_related(field.related_model)
+            if visible is not None:
+                # A related record the user may not see gets no bucket: its id is not public.
+                queryset = queryset.filter(
+                    Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
+                )
         else:
             key = label_field = name
         rows = (
@@ -252,7 +266,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # --- exports --------------------------------------------------------------------
 
     def export(self, queryset, fmt: str) -> StreamingHttpResponse:
-        return exports.export_response(queryset, fmt)
+        return exports.export_response(queryset, fmt, visible_related=self.visible_related)
 
     # --- responses ------------------------------------------------------------------
 
@@ -273,16 +287,6 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-class PublicViewSet(
-    CuratedWritesMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    PublicReadOnlyViewSet,
-):
-    """A resource that curators also write: see ``config.api.writes``."""
-
-
 @functools.lru_cache(maxsize=1024)
 def filterset_for(filterset_class, names: tuple[str, ...]):
     """A subclass of ``filterset_class`` that holds only the filters ``names``."""
@@ -301,41 +305,3 @@ def filter_errors(filterset) -> dict[str, list[str]]:
             messages.append(f"Allowed: {', '.join(str(value) for value, _ in choices)}.")
         errors[name] = messages
     return errors
-
-
-@dataclass(frozen=True)
-class Visible:
-    """A prefetch of related records, limited per request to what the user may see."""
-
-    lookup: str
-    model: type
-    select: tuple[str, ...] = ()
-    cited: bool = True
-
-    def resolve(self, user) -> Prefetch:
-        queryset = self.model._default_manager.visible_to(user)
-        if self.select:
-            queryset = queryset.select_related(*self.select)
-        if self.cited:
-            queryset = queryset.prefetch_related(citations_prefetch(user))
-        return Prefetch(self.lookup, queryset=queryset, to_attr=prefetched_name(self.lookup))
-
-
-def prefetched_name(field: str) -> str:
-    """Where a visibility-filtered prefetch is stored on each row (read by the serializers).
-
-    A list attribute, not the related manager: a manager per row costs ~0.2 ms.
-    """
-    return f"visible_{field}"
-
-
-def citations_prefetch(user) -> Prefetch:
-    from diplomacy.models import Citation
-
-    # The sources' full text is not shown in a citation; don't read it for every row.
-    visible = (
-        Citation.objects.visible_to(user)
-        .select_related("source")
-        .defer("search_document", "source__text", "source__search_document")
-    )
-    return Prefetch("citations", queryset=visible, to_attr=prefetched_name("citations"))

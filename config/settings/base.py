@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "core",
     "diplomacy",
     "trade",
 ]
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.history.HistoryChannelMiddleware",
+    "core.history.HistoryChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -175,14 +176,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "ReviewStateEnum": "config.models.ReviewState",
-        "DatePrecisionEnum": "config.models.DatePrecision",
+        "ReviewStateEnum": "core.models.ReviewState",
+        "DatePrecisionEnum": "core.models.DatePrecision",
         "DesignationStatusEnum": "diplomacy.models.DesignationStatus",
         "DesignationKindEnum": "diplomacy.models.DesignationKind",
         "DecisionStatusEnum": "diplomacy.models.DecisionStatus",
         "DecisionTypeEnum": "diplomacy.models.DecisionType",
         "OrganizationKindEnum": "diplomacy.models.OrganizationKind",
-        "SourceKindEnum": "diplomacy.models.SourceKind",
+        "SourceKindEnum": "core.models.SourceKind",
         "StatementModeEnum": "diplomacy.models.StatementMode",
         "ShipmentStatusEnum": "trade.models.ShipmentStatus",
         "ShipmentKindEnum": "trade.models.ShipmentKind",

@@ -1,14 +1,10 @@
 """Representations of the diplomacy records (one per model, for reading and writing)."""
 
-from django.apps import apps
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.serializers import BriefRelatedField, NamedSerializer, PublicSerializer
-from config.api.urls_cache import absolute, detail_path
+from config.api.serializers import BriefRelatedField
+from core.api.serializers import NamedSerializer, PublicSerializer
 from diplomacy.models import (
-    Change,
     Country,
     DecisionStage,
     Designation,
@@ -16,7 +12,6 @@ from diplomacy.models import (
     Organization,
     PolicyDecision,
     Position,
-    Source,
     Statement,
     Tenure,
 )
@@ -197,66 +192,3 @@ class StatementSerializer(PublicSerializer):
         )
         fuzzy_dates = ("date",)
         brief_fields = ("id", "url", "summary")
-
-
-class SourceSerializer(PublicSerializer):
-    """A document cited as evidence. Missing metadata stays empty; the hash identifies it."""
-
-    id = serializers.UUIDField(read_only=True)
-
-    class Meta(PublicSerializer.Meta):
-        model = Source
-        fields = (
-            "kind",
-            "title",
-            "publisher",
-            "document_url",
-            "published",
-            "language",
-            "retrieved",
-            "licence",
-            "content_hash",
-            "text",
-        )
-        fuzzy_dates = ("published",)
-        read_only_fields = (*PublicSerializer.Meta.read_only_fields, "content_hash")
-        brief_fields = ("id", "url", "title", "content_hash")
-
-
-class ChangeSerializer(serializers.ModelSerializer):
-    """One change of one record: what changed, when, by whom and through which channel."""
-
-    url = serializers.SerializerMethodField()
-    record_url = serializers.SerializerMethodField(
-        help_text="The changed record's address (null when it has none of its own)."
-    )
-
-    class Meta:
-        model = Change
-        fields = (
-            "id",
-            "url",
-            "timestamp",
-            "model",
-            "record_id",
-            "object_id",
-            "record_url",
-            "action",
-            "review_state",
-            "channel",
-            "user",
-            "reason",
-            "changed_fields",
-        )
-        brief_fields = ("id", "url", "timestamp", "model", "record_id", "action")
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str | None:
-        return absolute(self.context.get("request"), detail_path(Change, obj.pk))
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_record_url(self, obj) -> str | None:
-        if obj.action == "deleted":
-            return None
-        model = apps.get_model(obj.model)
-        return absolute(self.context.get("request"), detail_path(model, obj.record_id))

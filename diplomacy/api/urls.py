@@ -1,5 +1,7 @@
-"""The diplomacy resources, mounted under ``/api/v1/diplomacy/``."""
+"""The diplomacy resources, mounted under ``/api/v1/diplomacy/`` (with the sources, whose
+model lives in ``core``)."""
 
+from core.api.views import SourceViewSet
 from diplomacy.api import views
 
 routes = [
@@ -12,5 +14,5 @@ routes = [
     ("policy-decisions", views.PolicyDecisionViewSet),
     ("decision-stages", views.DecisionStageViewSet),
     ("statements", views.StatementViewSet),
-    ("sources", views.SourceViewSet),
+    ("sources", SourceViewSet),
 ]

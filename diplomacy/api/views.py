@@ -1,10 +1,9 @@
 """Viewsets of the diplomacy resources: declarations over ``PublicViewSet``."""
 
-from config.api.views import PublicReadOnlyViewSet, PublicViewSet, Visible
+from core.api.views import RecordViewSet, Visible
 from diplomacy import filtersets
 from diplomacy.api import serializers
 from diplomacy.models import (
-    Change,
     Country,
     DecisionStage,
     Designation,
@@ -12,7 +11,6 @@ from diplomacy.models import (
     Organization,
     PolicyDecision,
     Position,
-    Source,
     Statement,
     Tenure,
 )
@@ -20,7 +18,7 @@ from diplomacy.models import (
 NAMED_ORDERING = ("id", "name", "updated")
 
 
-class CountryViewSet(PublicViewSet):
+class CountryViewSet(RecordViewSet):
     """Countries of ISO 3166-1, addressed by alpha-2 code (`/countries/RU/`)."""
 
     queryset = Country.objects.all()
@@ -30,7 +28,7 @@ class CountryViewSet(PublicViewSet):
     ordering_fields = NAMED_ORDERING
 
 
-class OrganizationViewSet(PublicViewSet):
+class OrganizationViewSet(RecordViewSet):
     """Ministries, embassies, movements, de facto authorities and international bodies."""
 
     queryset = Organization.objects.all()
@@ -42,7 +40,7 @@ class OrganizationViewSet(PublicViewSet):
     select = {"country": ("country",), "parent": ("parent",)}
 
 
-class OfficialViewSet(PublicViewSet):
+class OfficialViewSet(RecordViewSet):
     """People who act for states and organizations, with the posts they held."""
 
     queryset = Official.objects.all()
@@ -53,7 +51,7 @@ class OfficialViewSet(PublicViewSet):
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("position",)),)}
 
 
-class PositionViewSet(PublicViewSet):
+class PositionViewSet(RecordViewSet):
     """Posts and their tenures: who held which post, from when to when."""
 
     queryset = Position.objects.all()
@@ -70,7 +68,7 @@ class PositionViewSet(PublicViewSet):
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("official",)),)}
 
 
-class TenureViewSet(PublicViewSet):
+class TenureViewSet(RecordViewSet):
     """Tenures on their own: who held which post when. Also shown inside positions/officials."""
 
     queryset = Tenure.objects.all()
@@ -82,7 +80,7 @@ class TenureViewSet(PublicViewSet):
     select = {"position": ("position",), "official": ("official",)}
 
 
-class DecisionStageViewSet(PublicViewSet):
+class DecisionStageViewSet(RecordViewSet):
     """Stages of decisions' status histories. Also shown inside each policy decision."""
 
     queryset = DecisionStage.objects.all()
@@ -94,7 +92,7 @@ class DecisionStageViewSet(PublicViewSet):
     select = {"decision": ("decision",)}
 
 
-class DesignationViewSet(PublicViewSet):
+class DesignationViewSet(RecordViewSet):
     """Organizations listed, restricted or banned by an authority in a jurisdiction."""
 
     queryset = Designation.objects.all()
@@ -110,7 +108,7 @@ class DesignationViewSet(PublicViewSet):
     }
 
 
-class PolicyDecisionViewSet(PublicViewSet):
+class PolicyDecisionViewSet(RecordViewSet):
     """Decisions and possible decisions, each with its dated status history."""
 
     queryset = PolicyDecision.objects.all()
@@ -133,7 +131,7 @@ class PolicyDecisionViewSet(PublicViewSet):
     }
 
 
-class StatementViewSet(PublicViewSet):
+class StatementViewSet(RecordViewSet):
     """What officials, organizations and countries said, with the verbatim evidence."""
 
     queryset = Statement.objects.all()
@@ -152,31 +150,3 @@ class StatementViewSet(PublicViewSet):
         "about_organizations": (Visible("about_organizations", Organization, cited=False),),
         "about_decisions": (Visible("about_decisions", PolicyDecision, cited=False),),
     }
-
-
-class SourceViewSet(PublicViewSet):
-    """Documents cited as evidence: articles, official statements and datasets."""
-
-    queryset = Source.objects.all()
-    serializer_class = serializers.SourceSerializer
-    filterset_class = filtersets.SourceFilterSet
-    ordering = ("id",)
-    ordering_fields = ("id", "updated")
-    facet_fields = ("kind", "language")
-
-
-class ChangeViewSet(PublicReadOnlyViewSet):
-    """The change feed: every create, update and delete of any record, in sequence.
-
-    Sync by asking for the changes after the last one you have (`?after=<id>`) or since a
-    time (`?since=2025-01-01T00:00:00Z`), then fetch the records at `record_url`. Changes
-    made while a record was a draft are listed for curators only.
-    """
-
-    queryset = Change.objects.all()
-    serializer_class = serializers.ChangeSerializer
-    filterset_class = filtersets.ChangeFilterSet
-    ordering = ("id",)
-    ordering_fields = ("id",)
-    facet_fields = ("model", "action", "channel")
-    last_modified_field = "timestamp"

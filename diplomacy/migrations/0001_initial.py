@@ -8,7 +8,7 @@ import re
 import simple_history.models
 import uuid
 from django.conf import settings
-import config.search
+import core.search
 from django.db import migrations, models
 
 
@@ -765,15 +765,15 @@ class Migration(migrations.Migration):
             model_name='tenure',
             constraint=models.CheckConstraint(condition=models.Q(('start_earliest__isnull', True), ('end_latest__isnull', True), ('end_latest__gte', models.F('start_earliest')), _connector='OR'), name='diplomacy_tenure_end_not_before_start', violation_error_message='The end date lies before the start date.'),
         ),
-        config.search.SearchIndex("source"),
-        config.search.SearchIndex("citation"),
-        config.search.SearchIndex("country"),
-        config.search.SearchIndex("organization"),
-        config.search.SearchIndex("official"),
-        config.search.SearchIndex("position"),
-        config.search.SearchIndex("tenure"),
-        config.search.SearchIndex("designation"),
-        config.search.SearchIndex("policydecision"),
-        config.search.SearchIndex("decisionstage"),
-        config.search.SearchIndex("statement"),
+        core.search.SearchIndex("source"),
+        core.search.SearchIndex("citation"),
+        core.search.SearchIndex("country"),
+        core.search.SearchIndex("organization"),
+        core.search.SearchIndex("official"),
+        core.search.SearchIndex("position"),
+        core.search.SearchIndex("tenure"),
+        core.search.SearchIndex("designation"),
+        core.search.SearchIndex("policydecision"),
+        core.search.SearchIndex("decisionstage"),
+        core.search.SearchIndex("statement"),
     ]

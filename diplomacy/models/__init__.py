@@ -1,8 +1,6 @@
-"""The diplomacy app's models: actors, facts and evidence. ``trade`` builds on these."""
+"""The diplomacy app's models: actors and facts. ``trade`` builds on these; both on ``core``."""
 
 from .actors import Country, Official, Organization, OrganizationKind, Position, Tenure
-from .changes import Change, ChangeAction
-from .evidence import CitableModel, Citation, Source, SourceKind
 from .facts import (
     DecisionStage,
     DecisionStatus,
@@ -16,10 +14,6 @@ from .facts import (
 )
 
 __all__ = [
-    "Change",
-    "ChangeAction",
-    "CitableModel",
-    "Citation",
     "Country",
     "DecisionStage",
     "DecisionStatus",
@@ -32,8 +26,6 @@ __all__ = [
     "OrganizationKind",
     "PolicyDecision",
     "Position",
-    "Source",
-    "SourceKind",
     "Statement",
     "StatementMode",
     "Tenure",

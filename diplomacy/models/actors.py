@@ -4,7 +4,8 @@ import uuid
 
 from django.db import models
 
-from config.models import (
+from core.models import (
+    CitableModel,
     FuzzyDatesMixin,
     NamedManager,
     NamedModel,
@@ -12,8 +13,6 @@ from config.models import (
     date_order_constraint,
     fuzzy_date,
 )
-
-from .evidence import CitableModel
 
 # Deterministic UUIDs for reference data, so a country has the same id in every database.
 REFERENCE_NAMESPACE = uuid.UUID("8d3b3c1e-6a0f-4c55-9a57-2f6c1f3f4a10")
@@ -27,6 +26,8 @@ class CountryManager(NamedManager):
 class Country(CitableModel):
     """A country of ISO 3166-1. Its alpha-2 code is its public id."""
 
+    factual_fields = ("iso3", "numeric", "name")
+
     iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
     iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
     numeric = models.CharField("ISO numeric", max_length=3, blank=True)
@@ -35,6 +36,7 @@ class Country(CitableModel):
 
     objects = CountryManager()
     search_fields = ("iso2", "iso3", "name", "official_name")
+    public_id_field = "iso2"
 
     class Meta(PublicModel.Meta):
         verbose_name_plural = "countries"
@@ -76,6 +78,8 @@ class OrganizationKind(models.TextChoices):
 
 class Organization(CitableModel, NamedModel):
     """A ministry, embassy, movement, de facto authority or international body."""
+
+    factual_fields = ("country", "parent")
 
     kind = models.CharField(max_length=24, choices=OrganizationKind.choices, db_index=True)
     country = models.ForeignKey(
@@ -137,6 +141,8 @@ class Official(CitableModel, NamedModel):
 class Position(CitableModel, NamedModel):
     """A post (Popolo's Post): an office that officials hold in turn, through tenures."""
 
+    factual_fields = ("organization", "country", "posted_to")
+
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
     )
@@ -170,6 +176,8 @@ class Tenure(FuzzyDatesMixin, CitableModel):
     A tenure known only from one source is dated by ``as_of``: the holder held the post at
     that date, which may itself be unknown (then ``as_of_note`` says so).
     """
+
+    factual_fields = ("position", "official", "start", "end", "as_of")
 
     fuzzy_dates = ("start", "end", "as_of")
     search_fields = ("start_note", "end_note", "as_of_note")

@@ -2,10 +2,15 @@
 
 from django.db import models, transaction
 
-from config.models import FuzzyDatesMixin, PublicModel, date_order_constraint, fuzzy_date
+from core.models import (
+    CitableModel,
+    FuzzyDatesMixin,
+    PublicModel,
+    date_order_constraint,
+    fuzzy_date,
+)
 
 from .actors import Country, Official, Organization
-from .evidence import CitableModel
 
 
 class DesignationKind(models.TextChoices):
@@ -23,6 +28,16 @@ class DesignationStatus(models.TextChoices):
 
 class Designation(FuzzyDatesMixin, CitableModel):
     """An organization listed, restricted or banned by an authority in a jurisdiction."""
+
+    factual_fields = (
+        "organization",
+        "jurisdiction",
+        "authority",
+        "status",
+        "start",
+        "end",
+        "as_of",
+    )
 
     fuzzy_dates = ("start", "end", "as_of")
     search_fields = ("list_name", "start_note", "end_note", "as_of_note")
@@ -85,6 +100,15 @@ class PolicyDecision(CitableModel):
     that was only discussed is a decision "under consideration", never "decided".
     """
 
+    factual_fields = (
+        "decision_maker",
+        "decision_maker_organization",
+        "countries",
+        "subject_organization",
+        "proposed_by",
+        "briefed_by",
+    )
+
     search_fields = ("title", "description")
 
     title = models.CharField(max_length=300, help_text="A short description of the decision.")
@@ -142,6 +166,8 @@ class PolicyDecision(CitableModel):
 class DecisionStage(FuzzyDatesMixin, CitableModel):
     """One dated step of a decision's status history, with its own evidence."""
 
+    factual_fields = ("status", "date")
+
     fuzzy_dates = ("date",)
     search_fields = ("description", "date_note")
 
@@ -182,6 +208,8 @@ class Statement(FuzzyDatesMixin, CitableModel):
     ``quote`` holds the speaker's own words only when the source quotes them directly;
     reported speech has an empty quote, and its evidence is the citation of the source.
     """
+
+    factual_fields = ("speaker", "speaker_organization", "speaker_country", "date", "quote")
 
     fuzzy_dates = ("date",)
     search_fields = ("summary", "quote")

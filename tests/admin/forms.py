@@ -18,6 +18,8 @@ def admin_url(model_or_obj, view: str, *args) -> str:
 def _put(data: dict, form) -> None:
     for bound in form:
         value = bound.value()
+        if value is None and getattr(bound.field.widget, "allow_multiple_selected", False):
+            continue  # a browser sends nothing for a multiple choice with nothing chosen
         if value is None:
             value = ""
         if isinstance(value, bool):

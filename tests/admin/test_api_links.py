@@ -2,8 +2,9 @@
 
 import pytest
 
-from config.review import record_publish
-from diplomacy.models import Citation, DecisionStage, Official, Tenure
+from core.models import Citation
+from core.services import record_publish
+from diplomacy.models import DecisionStage, Official, Tenure
 from tests import factories as f
 
 from .forms import admin_url

@@ -2,8 +2,8 @@
 
 import pytest
 
-from config.models import ReviewState
-from diplomacy.models import Citation, Official
+from core.models import Citation, ReviewState
+from diplomacy.models import Official
 from tests import factories as f
 
 from .forms import admin_url, errors_of, form_data, inline_prefix
@@ -46,7 +46,10 @@ def test_pasted_quote_is_located_and_its_span_stored(curator_client):
     ("quote", "message"),
     [
         ("Moscow sent rice", "The quote does not occur in the source's text."),
-        ("Kabul said ties grow", "The quote occurs 2 times (at [0, 41]); choose a start."),
+        (
+            "Kabul said ties grow",
+            "The quote occurs 2 times (at [0, 41]); give the start of the one meant",
+        ),
     ],
     ids=["absent", "ambiguous"],
 )
@@ -87,7 +90,7 @@ def test_published_record_cannot_lose_its_last_citation(curator_client):
     response = delete_first_citation(curator_client, official)
 
     assert response.status_code == 200
-    assert "A published record needs at least one citation" in errors_of(response)
+    assert "has no citation of a source that is not retracted" in errors_of(response)
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 
@@ -103,22 +106,41 @@ def test_a_published_citation_cannot_be_deleted(curator_client):
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 
-def test_citation_added_to_a_published_record_is_published_with_its_source(curator_client):
-    official = f.official(name="Ada Quill")
-    first = f.cite(official)
-    f.published(first.source)
-    f.published(first)
-    f.published(official)
-    new_source = f.source(text=TEXT)
-    page = curator_client.get(admin_url(official, "change"))
+def add_citation(client, record, source, quote):
+    page = client.get(admin_url(record, "change"))
     data = form_data(page)
     prefix = inline_prefix(page, Citation)
-    data.update({f"{prefix}-1-source": str(new_source.pk), f"{prefix}-1-quote": "Moscow sent"})
+    data.update({f"{prefix}-1-source": str(source.pk), f"{prefix}-1-quote": quote})
+    return client.post(admin_url(record, "change"), data)
 
-    response = curator_client.post(admin_url(official, "change"), data)
+
+def published_official():
+    official = f.official(name="Ada Quill")
+    f.published(f.cite(official))
+    return f.published(official)
+
+
+def test_citation_added_to_a_published_record_is_published(curator_client):
+    official = published_official()
+    new_source = f.published(f.source(text=TEXT))
+
+    response = add_citation(curator_client, official, new_source, "Moscow sent")
 
     assert response.status_code == 302, errors_of(response)
     added = official.citations.get(source=new_source)
-    new_source.refresh_from_db()
     assert (added.start, added.review_state) == (22, ReviewState.PUBLISHED)
-    assert new_source.review_state == ReviewState.PUBLISHED
+
+
+def test_a_published_record_cannot_cite_a_draft_source(curator_client):
+    official = published_official()
+    draft_source = f.source(text=TEXT)
+
+    response = add_citation(curator_client, official, draft_source, "Moscow sent")
+
+    assert response.status_code == 200
+    assert "is not published: a published record cites published sources only" in errors_of(
+        response
+    )
+    assert not official.citations.filter(source=draft_source).exists()
+    draft_source.refresh_from_db()
+    assert draft_source.review_state == ReviewState.DRAFT

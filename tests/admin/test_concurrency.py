@@ -37,7 +37,7 @@ def test_a_stale_form_is_refused_and_the_other_change_kept(curator_client, other
 
 
 def test_a_change_through_another_channel_is_named_too(curator_client, other_curator):
-    from config.history import Channel, history_channel
+    from core.history import Channel, history_channel
 
     official = f.official(name="Ada Quill")
     mine = form_data(curator_client.get(admin_url(official, "change")))

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from config.models import ReviewState
-from config.review import record_publish
+from core.models import ReviewState
+from core.services import record_publish
 from diplomacy.models import Official
 from tests import factories as f
 

@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.models import PublicModel
+from core import models as core
+from core.models import PublicModel
 from diplomacy import models as d
 from tests import factories as f
 from trade import models as t
@@ -26,8 +27,8 @@ SAMPLES = {
     d.PolicyDecision: lambda: (f.decision(title="Delisting of the Wells"), "delisting"),
     d.DecisionStage: lambda: (f.stage(decision=f.decision(title="Staged thing")), "staged"),
     d.Statement: lambda: (f.statement(summary="Ties are strong."), "ties are"),
-    d.Source: lambda: (f.source(title="Daily Wire 12"), "wire 12"),
-    d.Citation: lambda: (f.cite(f.official(), quote="Gamma exported wheat"), "exported wheat"),
+    core.Source: lambda: (f.source(title="Daily Wire 12"), "wire 12"),
+    core.Citation: lambda: (f.cite(f.official(), quote="Gamma exported wheat"), "exported wheat"),
     t.Commodity: lambda: (f.commodity(name="Barley malt", hs_code="1107"), "barley"),
     t.Shipment: lambda: (f.shipment(commodity=f.commodity(name="Rye grain")), "rye"),
 }
@@ -42,22 +43,22 @@ OTHERS = {
     d.PolicyDecision: f.decision,
     d.DecisionStage: f.stage,
     d.Statement: f.statement,
-    d.Source: f.source,
-    d.Citation: lambda: f.cite(f.official(), quote="Alpha said beta", start=0),
+    core.Source: f.source,
+    core.Citation: lambda: f.cite(f.official(), quote="Alpha said beta", start=0),
     t.Commodity: f.commodity,
     t.Shipment: f.shipment,
 }
 OUR_MODELS = [
     model
     for model in admin.site._registry
-    if model._meta.app_label in {"diplomacy", "trade"} and issubclass(model, PublicModel)
+    if model._meta.app_label in {"core", "diplomacy", "trade"} and issubclass(model, PublicModel)
 ]
 
 
 def test_every_record_model_of_both_apps_has_an_admin():
     ours = {
         model
-        for label in ("diplomacy", "trade")
+        for label in ("core", "diplomacy", "trade")
         for model in apps.get_app_config(label).get_models()
         if issubclass(model, PublicModel)
     }
@@ -138,25 +139,25 @@ def test_the_change_feed_has_a_read_only_admin(curator_client, admin_client):
     """Not a record model: its rows come from the history signal, so no one edits them here."""
     official = f.official(name="Fed Record", slug="fed-record")
     f.official(slug="another-one")
-    (change,) = d.Change.objects.filter(object_id=official.pk)
+    (change,) = core.Change.objects.filter(object_id=official.pk)
 
-    listed = curator_client.get(admin_url(d.Change, "changelist"))
+    listed = curator_client.get(admin_url(core.Change, "changelist"))
     assert listed.status_code == 200
     rows = [row.pk for row in listed.context["cl"].result_list]
     assert change.pk in rows
     assert rows == sorted(rows, reverse=True)  # newest first
-    found = curator_client.get(admin_url(d.Change, "changelist"), {"q": "fed-record"})
+    found = curator_client.get(admin_url(core.Change, "changelist"), {"q": "fed-record"})
     assert [row.pk for row in found.context["cl"].result_list] == [change.pk]
     filtered = curator_client.get(
-        admin_url(d.Change, "changelist"), {"action": "created", "channel": change.channel}
+        admin_url(core.Change, "changelist"), {"action": "created", "channel": change.channel}
     )
     assert filtered.status_code == 200
     assert curator_client.get(admin_url(change, "change")).status_code == 200
 
     for client in (curator_client, admin_client):  # a superuser neither
-        assert client.get(admin_url(d.Change, "add")).status_code == 403
+        assert client.get(admin_url(core.Change, "add")).status_code == 403
         assert client.post(admin_url(change, "change"), {"user": "x"}).status_code == 403
         assert client.post(admin_url(change, "delete"), {"post": "yes"}).status_code == 403
     change.refresh_from_db()
     assert change.user != "x"
-    assert d.Change.objects.filter(pk=change.pk).exists()
+    assert core.Change.objects.filter(pk=change.pk).exists()

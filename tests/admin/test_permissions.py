@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from config.models import PublicModel, ReviewState
+from core.models import PublicModel, ReviewState
 from diplomacy.models import Official
 from tests import factories as f
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_curators_group_holds_every_permission_on_records_and_their_history():
     records = [
         model
-        for label in ("diplomacy", "trade")
+        for label in ("core", "diplomacy", "trade")
         for model in apps.get_app_config(label).get_models()
         if issubclass(model, PublicModel)
     ]

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.models import ReviewState
-from config.review import record_publish, record_reopen, record_retract
+from core.models import ReviewState
+from core.services import record_publish, record_reopen, record_retract
 from diplomacy.models import Official
 from tests import factories as f
 
@@ -42,17 +42,30 @@ class TestServices:
 
         assert (state(official), history_count(official)) == before
 
-    def test_publishing_publishes_draft_citations_and_their_sources(self, curator):
+    def test_publishing_publishes_draft_citations(self, curator):
         official = f.official()
         citation = f.cite(official)
 
         record_publish(official, user=curator)
 
-        for record in (official, citation, citation.source):
+        for record in (official, citation):
             assert state(record)[0] == PUBLISHED
             latest = record.history.first()
             assert (latest.history_user, latest.history_type) == (curator, "~")
         assert official.history.first().history_change_reason == "Published"
+
+    def test_a_draft_source_is_published_only_with_references(self, curator):
+        official = f.official()
+        citation = f.cite(official, src=f.source())
+        before = (state(official), state(citation), state(citation.source))
+
+        with pytest.raises(ValidationError, match="stands only on published records"):
+            record_publish(official, user=curator)
+        assert (state(official), state(citation), state(citation.source)) == before
+
+        record_publish(official, user=curator, with_references=True)
+        for record in (official, citation, citation.source):
+            assert state(record)[0] == PUBLISHED
 
     @pytest.mark.parametrize("retracted", ["citation", "source"])
     def test_a_retracted_citation_or_source_is_no_support(self, curator, retracted):
@@ -112,11 +125,19 @@ class TestServices:
         target = citation if evidence == "citation" else citation.source
         before = state(target)
 
-        with pytest.raises(ValidationError, match="last evidence of published records: official"):
+        message = (
+            "evidence official “Ada Quill” needs"
+            if evidence == "citation"
+            else ("published records stand on it: official “Ada Quill”")
+        )
+        with pytest.raises(ValidationError, match=message):
             record_retract(target, reason="Unreliable.", user=curator)
 
         assert state(target) == before
         f.cite(official, src=f.published(f.source()))  # a second, draft citation still counts
+        if evidence == "source":
+            # The source's published citation stands on it: that goes first.
+            record_retract(citation, reason="Unreliable.", user=curator)
         record_retract(target, reason="Unreliable.", user=curator)
         assert state(target)[0] == RETRACTED
 

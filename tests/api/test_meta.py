@@ -4,7 +4,7 @@ import inspect
 
 from django.apps import apps
 
-from diplomacy.models import Change, Citation
+from core.models import Change, Citation
 from tests.api import test_resources
 from tests.api.case import APIResourceTest
 

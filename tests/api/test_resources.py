@@ -2,6 +2,7 @@
 
 import datetime
 
+from core.models import Source
 from diplomacy.models import (
     Country,
     DecisionStage,
@@ -10,7 +11,6 @@ from diplomacy.models import (
     Organization,
     PolicyDecision,
     Position,
-    Source,
     Statement,
     Tenure,
 )
@@ -255,6 +255,8 @@ class TestSourceAPI(APIResourceTest):
         "language",
         "retrieved",
         "licence",
+        "attribution",
+        "supersedes",
         "content_hash",
         "text",
         "review_state",

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
 
-from config.models import ReviewState
-from diplomacy.models import Change, Citation, Official
+from core.models import Change, Citation, ReviewState
+from diplomacy.models import Official
 from tests import factories as f
 from trade.models import Shipment
 
@@ -267,7 +267,7 @@ def test_only_drafts_are_deleted(api):
 
 
 def test_change_feed_lists_every_step(api, client, curator):
-    src = f.source(text="Alpha said beta. Gamma exported wheat to Delta.")
+    src = f.published(f.source(text="Alpha said beta. Gamma exported wheat to Delta."))
     api.post(OFFICIALS, official_payload(src))
     url = f"{OFFICIALS}gamma-official/"
     api.patch(url, {"name": "Gamma O."}, HTTP_IF_MATCH=api.get(url)["ETag"])

@@ -21,8 +21,8 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect, sync_playwright
 
-from config.models import ReviewState
-from diplomacy.models import Change, Official, Source, SourceKind
+from core.models import Change, ReviewState, Source, SourceKind
+from diplomacy.models import Official
 
 CHROMIUM = "/usr/bin/chromium"
 # As python-svc.md says this machine needs: root (so no sandbox), no GPU, a closed network

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from config.models import DatePrecision, ReviewState
-from diplomacy.models import Citation, Official, Tenure
+from core.models import Citation, DatePrecision, ReviewState
+from diplomacy.models import Official, Tenure
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,15 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from config.models import ReviewState
+from core.models import Citation, ReviewState, Source
 from diplomacy.models import (
-    Citation,
     Country,
     Designation,
     Official,
     Organization,
     PolicyDecision,
-    Source,
     Statement,
     Tenure,
 )
@@ -207,13 +205,15 @@ def test_every_country_of_iso_3166_is_there(seed):
 
 def test_verify_citations_passes_on_the_seed(seed, capsys):
     call_command("verify_citations")
-    assert "All 288 citations match their sources." in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        "No problems: 3 sources, 288 citations and 283 published records checked.\n"
+    )
 
 
 def test_verify_citations_names_a_broken_one(article, capsys):
     broken = Citation.objects.filter(source=article).first()
     Citation.objects.filter(pk=broken.pk).update(quote="x" * (broken.end - broken.start))
-    with pytest.raises(CommandError, match="1 of 288 citations are broken"):
+    with pytest.raises(CommandError, match="1 problem; 3 sources, 288 citations"):
         call_command("verify_citations")
     assert str(broken.pk) in capsys.readouterr().err
 
@@ -225,10 +225,10 @@ def test_seed_loads_with_plain_loaddata(db):
 
 
 def test_loading_again_changes_nothing(seed):
-    from diplomacy.loading import load_dataset
+    from core.loading import load_dataset
 
     again = load_dataset(SEED)
-    assert (again.created, again.updated, again.countries_added) == (0, 0, 0)
+    assert (again.created, again.updated, again.reference_added) == (0, 0, 0)
 
 
 def test_history_records_the_import_channel(seed):
@@ -251,7 +251,7 @@ def broken_fixture(tmp_path, mutate):
 
 
 def set_quote(data):
-    citation = next(o for o in data if o["model"] == "diplomacy.citation" and o["fields"]["quote"])
+    citation = next(o for o in data if o["model"] == "core.citation" and o["fields"]["quote"])
     citation["fields"]["quote"] = "Russia invaded the Moon"
     citation["fields"]["end"] = citation["fields"]["start"] + len("Russia invaded the Moon")
 
@@ -297,7 +297,7 @@ def test_broken_fixture_into_an_empty_database_leaves_it_empty(db, tmp_path):
 
 def test_bad_json_is_reported(db, tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text('[{"model": "diplomacy.source", ', encoding="utf-8")
+    path.write_text('[{"model": "core.source", ', encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("load_dataset", str(path))
     assert Source.objects.count() == 0

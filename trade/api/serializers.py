@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.api.serializers import NamedSerializer, PublicSerializer
+from core.api.serializers import NamedSerializer, PublicSerializer
 from trade.models import Commodity, Shipment
 
 

@@ -1,13 +1,13 @@
 """Viewsets of the trade resources."""
 
-from config.api.views import PublicViewSet, Visible
+from core.api.views import RecordViewSet, Visible
 from diplomacy.models import PolicyDecision, Statement
 from trade import filtersets
 from trade.api import serializers
 from trade.models import Commodity, Shipment
 
 
-class CommodityViewSet(PublicViewSet):
+class CommodityViewSet(RecordViewSet):
     """Traded goods, with HS codes and a hierarchy (`parent`)."""
 
     queryset = Commodity.objects.all()
@@ -23,7 +23,7 @@ class CommodityViewSet(PublicViewSet):
     }
 
 
-class ShipmentViewSet(PublicViewSet):
+class ShipmentViewSet(RecordViewSet):
     """Consignments and aggregate flows between countries (maps onto UN Comtrade records)."""
 
     queryset = Shipment.objects.all()

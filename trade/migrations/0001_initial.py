@@ -6,7 +6,7 @@ import re
 import simple_history.models
 import uuid
 from django.conf import settings
-import config.search
+import core.search
 from django.db import migrations, models
 
 
@@ -197,6 +197,6 @@ class Migration(migrations.Migration):
             model_name='shipment',
             constraint=models.CheckConstraint(condition=models.Q(('exporter', models.F('importer')), _negated=True), name='trade_shipment_exporter_is_not_importer', violation_error_message='Exporter and importer must differ.'),
         ),
-        config.search.SearchIndex("commodity"),
-        config.search.SearchIndex("shipment"),
+        core.search.SearchIndex("commodity"),
+        core.search.SearchIndex("shipment"),
     ]

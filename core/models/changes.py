@@ -9,8 +9,9 @@ from django.db import models
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
-from config.history import Channel
-from config.models import ReviewState
+from core.history import Channel
+
+from .records import ReviewState
 
 IGNORED_FIELDS = {"version", "updated", "search_document"}
 
@@ -24,12 +25,19 @@ class ChangeAction(models.TextChoices):
 ACTIONS = {"+": ChangeAction.CREATED, "~": ChangeAction.UPDATED, "-": ChangeAction.DELETED}
 
 
+def sees_all_changes(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_perm("core.view_change"))
+
+
 class ChangeQuerySet(models.QuerySet):
     def visible_to(self, user, include_retracted: bool = True):
         """Curators see every change; others not the changes made while a record was a draft."""
-        if user is not None and user.is_authenticated and user.has_perm("diplomacy.view_change"):
+        if sees_all_changes(user):
             return self
         return self.exclude(review_state=ReviewState.DRAFT)
+
+    def visibility_class(self, user) -> str:
+        return "curator" if sees_all_changes(user) else "public"
 
 
 class Change(models.Model):
@@ -48,6 +56,12 @@ class Change(models.Model):
     user = models.CharField(max_length=150, blank=True, help_text="The curator's username.")
     reason = models.TextField(blank=True)
     changed_fields = models.JSONField(default=list, blank=True)
+    cited_model = models.CharField(
+        max_length=64, blank=True, help_text="For a citation: the model of the record it supports."
+    )
+    cited_id = models.CharField(
+        max_length=100, blank=True, help_text="For a citation: the public id of that record."
+    )
 
     objects = ChangeQuerySet.as_manager()
 
@@ -71,6 +85,7 @@ def change_for(instance, history_instance, *, channel: str, user=None, reason: s
             delta = history_instance.diff_against(previous)
             fields = sorted(set(delta.changed_fields) - IGNORED_FIELDS)
     user = user if user is not None else history_instance.history_user
+    cited = getattr(instance, "record", None) if instance._meta.model_name == "citation" else None
     return Change(
         timestamp=history_instance.history_date,
         model=instance._meta.label_lower,
@@ -82,6 +97,8 @@ def change_for(instance, history_instance, *, channel: str, user=None, reason: s
         user=getattr(user, "username", "") or "",
         reason=reason or history_instance.history_change_reason or "",
         changed_fields=fields,
+        cited_model=cited._meta.label_lower if cited is not None else "",
+        cited_id=str(cited.public_id) if cited is not None else "",
     )
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from diplomacy.loading import DatasetError, load_dataset
+from core.loading import DatasetError, load_dataset
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{name}: {report.created} created, {report.updated} updated, "
-                    f"{report.unchanged} unchanged; {report.countries_added} countries added."
+                    f"{report.unchanged} unchanged; "
+                    f"{report.reference_added} reference records added."
                 )
             )

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config.history import Channel, history_channel
+from core.history import Channel, history_channel
 
 
 class Command(BaseCommand):

@@ -16,33 +16,36 @@ from django.db import models
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from config.history import ChannelHistoricalModel
-
-
-class ReviewState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETRACTED = "retracted", "Retracted"
+from core.history import ChannelHistoricalModel
+from core.search import search
+from core.visibility import ReviewState, visibility_class, visible_as_related, visible_states
 
 
 class PublicQuerySet(models.QuerySet):
-    """Visibility in one place: every view, export and release goes through these."""
+    """Visibility in one place: every reader goes through ``visible_to`` (``core.visibility``)."""
 
     def published(self):
         return self.filter(review_state=ReviewState.PUBLISHED)
 
     def public(self, include_retracted: bool = False):
-        if not include_retracted:
-            return self.published()
-        return self.filter(review_state__in=[ReviewState.PUBLISHED, ReviewState.RETRACTED])
+        return self.visible_to(None, include_retracted)
 
     def visible_to(self, user, include_retracted: bool = False):
         """What ``user`` may read: curators (who may change the model) see drafts too."""
-        model = self.model
-        perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
-        if user is not None and user.is_authenticated and user.has_perm(perm):
-            return self if include_retracted else self.exclude(review_state=ReviewState.RETRACTED)
-        return self.public(include_retracted)
+        states = visible_states(user, self.model, include_retracted=include_retracted)
+        return self.filter(review_state__in=states)
+
+    def visible_as_related(self, user):
+        """Records shown inside others (brief objects): retracted ones too, drafts to curators."""
+        return self.filter(review_state__in=visible_as_related(user, self.model))
+
+    def visibility_class(self, user) -> str:
+        """Responses and counts may be shared only among users of one class."""
+        return visibility_class(user, self.model)
+
+    def search(self, query: str):
+        """The ``q`` filter: full-text search of ``search_document``."""
+        return search(self, query)
 
 
 class PublicManager(models.Manager.from_queryset(PublicQuerySet)):
@@ -95,6 +98,8 @@ class PublicModel(models.Model):
 
     #: Own fields whose text the ``q`` filter searches (lists are joined).
     search_fields: tuple[str, ...] = ()
+    #: The field that holds the public id (read by the API and the loader).
+    public_id_field = "pk"
 
     def save(self, *args, **kwargs):
         self.compute_derived()
@@ -119,6 +124,12 @@ class PublicModel(models.Model):
     def natural_key(self):
         return (str(self.pk),)
 
+    def is_visible_to(self, user, *, as_related: bool = True) -> bool:
+        """May ``user`` see this record (by default: shown inside another record)?"""
+        model = type(self)
+        states = visible_as_related(user, model) if as_related else visible_states(user, model)
+        return self.review_state in states
+
 
 class NamedManager(models.Manager.from_queryset(PublicQuerySet)):
     def get_by_natural_key(self, slug):
@@ -134,6 +145,7 @@ class NamedModel(PublicModel):
     name = models.CharField(max_length=300, db_index=True)
 
     objects = NamedManager()
+    public_id_field = "slug"
 
     class Meta(PublicModel.Meta):
         abstract = True

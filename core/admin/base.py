@@ -11,6 +11,7 @@
 ``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +22,10 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_actions import publish_selected, reopen_selected, retract_selected
-from config.admin_forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
-from config.models import ReviewState
-from config.review import record_publish
-from diplomacy.models import Citation
+from core import services
+from core.admin.actions import publish_selected, reopen_selected, retract_selected
+from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
+from core.models import Citation, ReviewState
 
 REVIEW_FIELDS = ("review_state", "retraction_reason", "version", "created", "updated")
 
@@ -122,23 +122,49 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         context["api_url"] = api_url(self.api_record(obj)) if obj is not None else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    # --- saving: through core.services, the record with its citations in one call -------
+
+    def save_form(self, request, form, change):
+        record = super().save_form(request, form, change)
+        # The citation formset checks the record as it will be, many-to-many values included.
+        record._pending_m2m = many_to_many_values(form)
+        return record
+
     def save_model(self, request, obj, form, change):
         origin = getattr(obj, "_history", None)
         if origin is not None:
-            obj._change_reason = (
+            # A revert (django-simple-history) saves the record alone: no inline follows.
+            reason = (
                 f"Reverted to version {origin.version} of "
                 f"{origin.history_date:%Y-%m-%d %H:%M:%S %Z}"
             )
-        super().save_model(request, obj, form, change)
+            services.record_save(obj, user=request.user, reason=reason)
+        # Otherwise the record is saved with its citations in save_related.
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if isinstance(formset, CitationFormSet) and form.instance.review_state == (
-            ReviewState.PUBLISHED
-        ):
-            # Evidence added to a public record is public with it (and so is its source).
-            for citation in formset.new_objects:
-                record_publish(citation, user=request.user)
+    def save_related(self, request, form, formsets, change):
+        record = form.instance
+        citation_sets = [fs for fs in formsets if isinstance(fs, CitationFormSet)]
+        cite, remove = [], []
+        for formset in citation_sets:
+            cite += formset.citations_to_add()
+            remove += formset.citations_to_remove()
+        before = (
+            set() if record._state.adding else set(record.citations.values_list("pk", flat=True))
+        )
+        services.record_save(
+            record,
+            user=request.user,
+            m2m=many_to_many_values(form),
+            cite=cite,
+            remove=remove,
+            reason="Changed in the admin" if change else "Created in the admin",
+        )
+        added = list(record.citations.exclude(pk__in=before))
+        for formset in citation_sets:
+            formset.save_edited(added=added, removed=remove)
+        for formset in formsets:
+            if not isinstance(formset, CitationFormSet):
+                self.save_formset(request, form, formset, change=change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a revert for anyone who may view the history; a revert
@@ -173,32 +199,94 @@ class PublicInlineFormSet(DraftOnlyDeletion, BaseInlineFormSet):
     """Inline rows of records with their own review state."""
 
 
-class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
-    """Refuses to leave a published record without a citation of a live source."""
+def many_to_many_values(form) -> dict:
+    model = form._meta.model
+    return {
+        f.name: list(form.cleaned_data[f.name])
+        for f in model._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
 
-    def clean(self):
-        super().clean()
-        parent = self.instance
-        if parent._state.adding or parent.review_state != ReviewState.PUBLISHED:
-            return
-        live = 0
+
+class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
+    """The record's citations. The rules are ``core.services``': here they are checked on the
+    record as it will be (the main form's values, these rows), before anything is saved."""
+
+    def _live_forms(self):
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
                 continue
             if form.instance._state.adding and not form.has_changed():
                 continue
-            source = form.cleaned_data.get("source")
-            if source is not None and source.review_state == ReviewState.RETRACTED:
-                if form.instance._state.adding:
-                    form.add_error("source", "This source is retracted; cite another one.")
-                continue
-            if form.instance.review_state != ReviewState.RETRACTED:
-                live += 1
-        if not live:
-            raise ValidationError(
-                "A published record needs at least one citation of a source that is not "
-                "retracted. Retract the record instead of removing its evidence."
+            yield form
+
+    def citations_to_add(self) -> list:
+        return [
+            services.CitationInput(
+                source=form.cleaned_data["source"],
+                quote=form.cleaned_data.get("quote", ""),
+                start=form.cleaned_data.get("start"),
+                locator=form.cleaned_data.get("locator", ""),
+                supports=list(form.cleaned_data.get("supports") or []),
+                inferred=form.cleaned_data.get("inferred", False),
+                note=form.cleaned_data.get("note", ""),
             )
+            for form in self._live_forms()
+            if form.instance._state.adding
+        ]
+
+    def citations_to_remove(self) -> list:
+        return [
+            form.instance
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and self._should_delete_form(form)
+            and not form.instance._state.adding
+        ]
+
+    def save_edited(self, *, added, removed) -> None:
+        """Changes to existing draft citations (published ones are refused in clean); the
+        formset's record of what changed, for the admin's change message."""
+        self.new_objects, self.deleted_objects, self.changed_objects = added, removed, []
+        for form in self._live_forms():
+            if not form.instance._state.adding and form.has_changed():
+                self.changed_objects.append((form.save(), form.changed_data))
+
+    def clean(self):
+        super().clean()
+        parent = self.instance
+        for form in self._live_forms():
+            citation = form.instance
+            if (
+                not citation._state.adding
+                and form.has_changed()
+                and (citation.review_state != ReviewState.DRAFT)
+            ):
+                form.add_error(
+                    None,
+                    "Published evidence does not change: retract this citation (on its own "
+                    "page) and add a new one.",
+                )
+        if parent._state.adding or parent.review_state != ReviewState.PUBLISHED:
+            return
+        removed = {c.pk for c in self.citations_to_remove()}
+        kept = [form.instance for form in self._live_forms() if not form.instance._state.adding]
+        untouched = parent.citations.exclude(pk__in=removed).exclude(pk__in=[c.pk for c in kept])
+        added = []
+        for item in self.citations_to_add():
+            citation = services.new_citation(parent, item)
+            if item.source.review_state != ReviewState.PUBLISHED:
+                raise ValidationError(
+                    f"“{item.source}” is not published: a published record cites published "
+                    "sources only. Publish the source first."
+                )
+            added.append(citation)
+        citations = [*kept, *untouched.select_related("source"), *added]
+        problems = services.published_problems(
+            parent, m2m=getattr(parent, "_pending_m2m", None), citations=citations
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class CitationInline(VersionedFieldsMixin, GenericTabularInline):
@@ -211,12 +299,34 @@ class CitationInline(VersionedFieldsMixin, GenericTabularInline):
     model = Citation
     form = VersionedInlineForm
     formset = CitationFormSet
-    fields = ("source", "quote", "start", "end", "note", "review_state")
+    fields = (
+        "source",
+        "quote",
+        "start",
+        "end",
+        "locator",
+        "supports",
+        "inferred",
+        "note",
+        "review_state",
+    )
     readonly_fields = ("review_state",)
     autocomplete_fields = ("source",)
     extra = 1
     show_change_link = True
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # "supports" offers the factual fields of the record being cited, as checkboxes.
+        choices = [(name, name.replace("_", " ")) for name in self.parent_model.factual_fields]
+        supports = forms.MultipleChoiceField(
+            choices=choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="The facts of this record that the quote states.",
+        )
+        kwargs["form"] = type("CitationForm", (self.form,), {"supports": supports})
+        return super().get_formset(request, obj, **kwargs)
 
 
 class PublicInline(VersionedFieldsMixin, admin.TabularInline):

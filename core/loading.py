@@ -1,9 +1,14 @@
-"""Atomic, validated loading of dataset fixtures (the seed, and releases later).
+"""Atomic, validated loading of dataset fixtures (the seed, and releases).
 
 ``loaddata`` saves raw rows: it skips the models' own checks and records no history. This
 loader deserializes the same fixture format, saves it inside one transaction, then runs
-every model's validation (fields, constraints, citation spans) on what it loaded. Any
-problem rolls the whole load back and is reported with the record it concerns.
+the checks of the one write path on what it loaded: every model's validation (fields,
+constraints, citations' quotes and locators) and ``core.services.published_problems`` on
+every published record (evidence for each fact, published references). Any problem rolls
+the whole load back and is reported with the record it concerns.
+
+Only the dataset's own models load (records, sources and citations); users, tokens,
+sessions, history and the change feed are refused, as is a file naming one id twice.
 """
 
 from dataclasses import dataclass, field
@@ -13,12 +18,16 @@ from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
+from django.dispatch import Signal
 
-from config.history import Channel, history_channel
+from core.history import Channel, history_channel
+from core.models import Change, PublicModel, ReviewState
+from core.models.changes import change_for
+from core.services import published_problems
 
-from .models import Change
-from .models.changes import change_for
-from .reference import countries_sync
+#: Sent inside the load's transaction once the file is in: receivers may add reference
+#: data (the ISO countries) and return how many records they added.
+dataset_loaded = Signal()
 
 
 class DatasetError(Exception):
@@ -30,7 +39,7 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    countries_added: int = 0
+    reference_added: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -63,10 +72,37 @@ def _check(wrapped, *, exists: bool) -> list[str]:
         return missing
     pending = {field.name for field in deferred}
     try:
-        obj.full_clean(exclude=pending, validate_unique=False)
+        # Fields and constraints now (what the database would refuse); the rules that look
+        # at other records (a citation's record and quote) once the whole file is in.
+        obj.clean_fields(exclude=pending)
+        obj.validate_constraints(exclude=pending)
     except ValidationError as exc:
         return _describe(obj, exc)
     return []
+
+
+def _admissible(obj, seen: set) -> str:
+    """Why ``obj`` may not be loaded at all ("" if it may)."""
+    model = type(obj)
+    if not issubclass(model, PublicModel):
+        return (
+            f"{model._meta.label} {obj.pk}: not a dataset model; a dataset file holds records, "
+            "sources and citations only."
+        )
+    key = (model._meta.label, str(obj.pk))
+    if key in seen:
+        return f"{_label(obj)}: appears twice in the file."
+    seen.add(key)
+    return ""
+
+
+def _published_problems(saved) -> list[str]:
+    """The publishing rules, checked on every published record that was loaded."""
+    problems = []
+    for obj, _created in saved:
+        if obj.review_state == ReviewState.PUBLISHED:
+            problems.extend(f"{_label(obj)}: {problem}" for problem in published_problems(obj))
+    return problems
 
 
 def _same_as_stored(obj) -> bool | None:
@@ -93,9 +129,13 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
     format_ = path.suffix.lstrip(".") or "json"
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
-            saved, deferred = [], []
+            saved, deferred, seen = [], [], set()
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
             for wrapped in objects:
+                problem = _admissible(wrapped.object, seen)
+                if problem:
+                    report.problems.append(problem)
+                    continue
                 if hasattr(wrapped.object, "compute_derived"):
                     wrapped.object.compute_derived()
                 state = _same_as_stored(wrapped.object)
@@ -125,10 +165,13 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                     obj.full_clean()
                 except ValidationError as exc:
                     report.problems.extend(_describe(obj, exc))
+            if not report.problems:
+                report.problems.extend(_published_problems(saved))
             if report.problems:
                 raise DatasetError("\n".join(report.problems))
             _record_history(saved, user)
-            report.countries_added = countries_sync()
+            for _receiver, added in dataset_loaded.send(sender=load_dataset):
+                report.reference_added += added or 0
         # Fresh statistics after a bulk load: without them SQLite's planner can pick a
         # relation index and sort a whole table instead of walking the keyset's index.
         with connection.cursor() as cursor:

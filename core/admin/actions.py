@@ -9,8 +9,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
-from config.admin_forms import RetractForm
-from config.review import record_publish, record_reopen, record_retract
+from core.admin.forms import RetractForm
+from core.services import record_publish, record_reopen, record_retract
 
 
 def _apply(modeladmin, request, queryset, service, done_verb: str, **kwargs) -> None:

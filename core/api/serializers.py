@@ -1,0 +1,407 @@
+"""The one representation of each record, for reading and writing.
+
+* ``id`` is the public id (ISO code, slug or UUID) and ``url`` the record's address.
+* A related record reads as a brief object ``{id, name, url}``; a write accepts that
+  object or the bare public id (``config.api.serializers.BriefRelatedField``).
+* A date with precision reads as ``{value, precision, earliest, latest, note}``; a write
+  sends ``value`` and ``note``, the rest is derived.
+* ``citations`` lists the evidence inline: source, quote and span (or locator), and the
+  fields each supports. A write lists the citations to keep or add; an existing one sent
+  with a ``retraction_reason`` is retracted (see ``core.services``).
+* Validation runs the model's own ``full_clean()``; writes go through ``core.services``.
+"""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api.serializers import (
+    BriefRelatedField,
+    PrefetchedListSerializer,
+    api_errors,
+    is_to_many,
+    requested_fields,
+)
+from config.api.urls_cache import absolute, detail_path
+from core import services
+from core.models import (
+    Change,
+    ChangeAction,
+    CitableModel,
+    Citation,
+    DatePrecision,
+    ReviewState,
+    Source,
+)
+
+
+class FuzzyDateSchema(serializers.Serializer):
+    """A date as precise as the source: unknown dates are empty, never invented."""
+
+    value = serializers.CharField(
+        allow_blank=True,
+        help_text="YYYY, YYYY-MM or YYYY-MM-DD; empty when the source gives no date.",
+    )
+    precision = serializers.ChoiceField(choices=DatePrecision.choices, read_only=True)
+    earliest = serializers.DateField(read_only=True, allow_null=True, help_text="Lower bound.")
+    latest = serializers.DateField(read_only=True, allow_null=True, help_text="Upper bound.")
+    note = serializers.CharField(
+        allow_blank=True, required=False, help_text="What the source says, in words."
+    )
+
+
+@extend_schema_field(FuzzyDateSchema)
+class FuzzyDateField(serializers.Field):
+    """The five model fields of a ``fuzzy_date`` as one object."""
+
+    def __init__(self, name: str, **kwargs):
+        self.date_name = name
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        n = self.date_name
+        earliest, latest = getattr(obj, f"{n}_earliest"), getattr(obj, f"{n}_latest")
+        return {
+            "value": getattr(obj, n),
+            "precision": getattr(obj, f"{n}_precision"),
+            "earliest": earliest.isoformat() if earliest else None,
+            "latest": latest.isoformat() if latest else None,
+            "note": getattr(obj, f"{n}_note"),
+        }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError('Send an object: {"value": "2025-03", "note": ""}.')
+        result = {}
+        for key, name in (("value", self.date_name), ("note", f"{self.date_name}_note")):
+            if key in data:
+                value = data[key]
+                if value is not None and not isinstance(value, str):
+                    raise serializers.ValidationError({key: ["A string."]})
+                result[name] = value or ""
+        return result
+
+
+class SourceField(BriefRelatedField):
+    """The cited source, by UUID or brief object."""
+
+    def get_queryset(self):
+        return Source.objects.all()
+
+
+class CitationSerializer(serializers.Serializer):
+    """Evidence: the source, the quote and its span ``[start, end)`` (or a dataset locator),
+    and the record's fields it supports.
+
+    To retract a citation, send it back (by ``id``) with a ``retraction_reason``.
+    """
+
+    id = serializers.UUIDField(required=False, help_text="Set on existing citations.")
+    source = SourceField()
+    quote = serializers.CharField(allow_blank=True, required=False, default="")
+    start = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="Computed from the quote if left out.",
+    )
+    end = serializers.IntegerField(read_only=True, allow_null=True)
+    locator = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=300,
+        help_text="For a dataset or reference source: row key, code, table or URL fragment.",
+    )
+    supports = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="The record's factual fields this evidence supports.",
+    )
+    inferred = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The supported values are chosen from the evidence, not stated in it "
+        "(the note says why).",
+    )
+    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=500)
+    review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
+    retraction_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Send with an existing citation's id to retract it, with this reason.",
+    )
+
+    class Meta:
+        list_serializer_class = PrefetchedListSerializer
+
+
+class PublicSerializer(serializers.ModelSerializer):
+    """Base of every resource's serializer. Subclasses list ``Meta.fields``.
+
+    ``Meta.brief_fields`` are kept by ``?brief=true``. Fields named in
+    ``Meta.fuzzy_dates`` become date objects; relations become brief objects.
+    """
+
+    serializer_related_field = BriefRelatedField
+    serializer_choice_field = serializers.ChoiceField
+
+    id = serializers.CharField(source="public_id", read_only=True, help_text="Public id.")
+    url = serializers.SerializerMethodField(help_text="This record's address in the API.")
+    review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
+    retraction_reason = serializers.CharField(read_only=True)
+    citations = CitationSerializer(many=True, required=False)
+
+    common_fields = ("id", "url")
+    trailing_fields = (
+        "citations",
+        "review_state",
+        "retraction_reason",
+        "version",
+        "created",
+        "updated",
+    )
+
+    class Meta:
+        fields = ()
+        brief_fields = ("id", "url")
+        read_only_fields = ("version", "created", "updated")
+        list_serializer_class = PrefetchedListSerializer
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None or self.parent is not None:
+            return
+        keep = requested_fields(type(self), request.query_params)
+        if keep is not None:
+            for name in list(self.fields):
+                if name not in keep:
+                    self.fields.pop(name)
+
+    def get_field_names(self, declared_fields, info):
+        trailing = [
+            name
+            for name in self.trailing_fields
+            if name != "citations" or issubclass(self.Meta.model, CitableModel)
+        ]
+        return [*self.common_fields, *self.Meta.fields, *trailing]
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        if field_name in getattr(self.Meta, "fuzzy_dates", ()):
+            return FuzzyDateField, {"name": field_name}
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+    def build_relational_field(self, field_name, relation_info):
+        _field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        kwargs.pop("view_name", None)
+        return BriefRelatedField, kwargs
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute(self.context.get("request"), detail_path(type(obj), obj.public_id))
+
+    # --- writing -------------------------------------------------------------------
+
+    def validate(self, attrs):
+        """Run the model's own validation on the record as it would be saved."""
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = model()
+        if self.instance is not None:
+            # Validate a copy: a refused write must leave the instance untouched.
+            instance = model._default_manager.get(pk=self.instance.pk)
+        for key, value in self._plain(attrs).items():
+            setattr(instance, key, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(api_errors(exc, self)) from exc
+        return attrs
+
+    def _plain(self, attrs) -> dict:
+        model = self.Meta.model
+        return {k: v for k, v in attrs.items() if not is_to_many(model, k) and k != "citations"}
+
+    def save_through_service(self, instance, validated_data, *, user):
+        """Create or update through ``core.services.record_save``: all or nothing."""
+        model = self.Meta.model
+        m2m = {k: v for k, v in validated_data.items() if is_to_many(model, k) and k != "citations"}
+        record = instance or model()
+        for key, value in self._plain(validated_data).items():
+            setattr(record, key, value)
+        citations = validated_data.get("citations")
+        cite, uncite, remove = ([], {}, [])
+        self._new_positions = []
+        if citations is not None:
+            cite, uncite, remove = self._citation_changes(record, citations)
+        try:
+            return services.record_save(
+                record, user=user, m2m=m2m, cite=cite, uncite=uncite, remove=remove
+            )
+        except services.EvidenceConflict:
+            raise
+        except services.CitationsInvalid as exc:
+            errors = [{} for _ in validated_data.get("citations") or ()]
+            for position, item_errors in zip(self._new_positions, exc.items, strict=True):
+                errors[position] = item_errors
+            raise serializers.ValidationError({"citations": errors}) from exc
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise serializers.ValidationError(api_errors(exc, self)) from exc
+            raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
+
+    def _citation_changes(self, record, items):
+        """Sent citations → (to add, to retract with reasons, to delete)."""
+        existing = {}
+        if not record._state.adding:
+            existing = {
+                c.pk: c
+                for c in record.citations.select_related("source").exclude(
+                    review_state=ReviewState.RETRACTED
+                )
+            }
+        by_content = {(c.source_id, c.quote, c.locator): c for c in existing.values()}
+        cite, uncite, kept = [], {}, set()
+        self._new_positions = []  # where each added citation was in the list sent
+        for position, item in enumerate(items):
+            known = existing.get(item.get("id")) or by_content.get(
+                (item["source"].pk, item.get("quote", ""), item.get("locator", ""))
+            )
+            if item.get("id") and known is None:
+                raise serializers.ValidationError(
+                    {"citations": [f"No live citation {item['id']} on this record."]}
+                )
+            if known is not None:
+                kept.add(known.pk)
+                if item.get("retraction_reason"):
+                    uncite[known] = item["retraction_reason"]
+                continue
+            self._new_positions.append(position)
+            cite.append(
+                services.CitationInput(
+                    source=item["source"],
+                    quote=item.get("quote", ""),
+                    start=item.get("start"),
+                    locator=item.get("locator", ""),
+                    supports=item.get("supports", []),
+                    inferred=item.get("inferred", False),
+                    note=item.get("note", ""),
+                )
+            )
+        remove = [c for pk, c in existing.items() if pk not in kept]
+        return cite, uncite, remove
+
+
+class NamedSerializer(PublicSerializer):
+    """For named records: ``id`` is the slug, chosen by the curator who creates the record."""
+
+    public_id_source = "slug"
+    id = serializers.SlugField(source="slug", max_length=100, help_text="Public id (slug).")
+
+    class Meta(PublicSerializer.Meta):
+        brief_fields = ("id", "url", "name")
+
+
+class SourceSerializer(PublicSerializer):
+    """A document cited as evidence. Missing metadata stays empty; the hash identifies it.
+
+    Once cited, the text is frozen: a corrected text is a new source that ``supersedes`` it.
+    """
+
+    id = serializers.UUIDField(read_only=True)
+
+    class Meta(PublicSerializer.Meta):
+        model = Source
+        fields = (
+            "kind",
+            "title",
+            "publisher",
+            "document_url",
+            "published",
+            "language",
+            "retrieved",
+            "licence",
+            "attribution",
+            "supersedes",
+            "content_hash",
+            "text",
+        )
+        fuzzy_dates = ("published",)
+        read_only_fields = (*PublicSerializer.Meta.read_only_fields, "content_hash")
+        brief_fields = ("id", "url", "title", "content_hash")
+
+
+def citation_record_url(request, citation: Citation) -> str | None:
+    model = citation.content_type.model_class()
+    record = citation.record
+    if model is None or record is None:
+        return None
+    return absolute(request, detail_path(model, record.public_id))
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """One change of one record: what changed, when, by whom and through which channel.
+
+    A citation's change also names the record the citation supports (``cited_*``).
+    """
+
+    url = serializers.SerializerMethodField()
+    record_url = serializers.SerializerMethodField(
+        help_text="The changed record's address (null when deleted or without one)."
+    )
+    cited_url = serializers.SerializerMethodField(
+        help_text="For a citation: the address of the record it supports."
+    )
+
+    class Meta:
+        model = Change
+        fields = (
+            "id",
+            "url",
+            "timestamp",
+            "model",
+            "record_id",
+            "object_id",
+            "record_url",
+            "cited_model",
+            "cited_id",
+            "cited_url",
+            "action",
+            "review_state",
+            "channel",
+            "user",
+            "reason",
+            "changed_fields",
+        )
+        brief_fields = ("id", "url", "timestamp", "model", "record_id", "action")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute(self.context.get("request"), detail_path(Change, obj.pk))
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_record_url(self, obj) -> str | None:
+        if obj.action == ChangeAction.DELETED:
+            return None
+        return absolute(self.context.get("request"), _path_for(obj.model, obj.record_id))
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_cited_url(self, obj) -> str | None:
+        if not obj.cited_model:
+            return None
+        return absolute(self.context.get("request"), _path_for(obj.cited_model, obj.cited_id))
+
+
+def _path_for(label: str, public_id: str) -> str | None:
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return detail_path(model, public_id)

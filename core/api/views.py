@@ -1,0 +1,107 @@
+"""The records' viewsets: ``config.api``'s base, plus evidence, visibility and curators' writes.
+
+``RecordViewSet`` is what every resource of the dataset declares itself over. It adds to
+the domain-free ``PublicReadOnlyViewSet``:
+* inline citations, prefetched in one query, limited to those the user may see;
+* ``Visible`` prefetches of nested and many-to-many records, limited the same way;
+* the curators' writes and review actions (``core.api.writes``).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from config.api.serializers import prefetched_name
+from config.api.views import PublicReadOnlyViewSet
+from core import filtersets
+from core.api import serializers
+from core.api.writes import CuratedWritesMixin, record_etag
+from core.models import Change, Citation, Source
+
+
+def citations_prefetch(user, include_retracted: bool = False) -> Prefetch:
+    # The sources' full text is not shown in a citation; don't read it for every row.
+    visible = (
+        Citation.objects.visible_to(user, include_retracted)
+        .select_related("source")
+        .defer("search_document", "source__text", "source__search_document")
+    )
+    return Prefetch("citations", queryset=visible, to_attr=prefetched_name("citations"))
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A prefetch of related records, limited per request to what the user may see."""
+
+    lookup: str
+    model: type
+    select: tuple[str, ...] = ()
+    cited: bool = True
+
+    def resolve(self, user) -> Prefetch:
+        queryset = self.model._default_manager.visible_as_related(user)
+        if self.select:
+            queryset = queryset.select_related(*self.select)
+        if self.cited:
+            queryset = queryset.prefetch_related(citations_prefetch(user))
+        return Prefetch(self.lookup, queryset=queryset, to_attr=prefetched_name(self.lookup))
+
+
+class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
+    """A resource of the dataset: visibility-limited prefetches and inline citations."""
+
+    def get_prefetches(self) -> dict[str, tuple]:
+        user = self.request.user
+        prefetches = {
+            field: tuple(
+                lookup.resolve(user) if isinstance(lookup, Visible) else lookup
+                for lookup in lookups
+            )
+            for field, lookups in self.prefetch.items()
+        }
+        if hasattr(self.queryset.model, "citations"):
+            prefetches.setdefault("citations", (citations_prefetch(user, self.include_retracted),))
+        return prefetches
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = record_etag(self.object)
+        return response
+
+    def get_object(self):
+        self.object = super().get_object()
+        return self.object
+
+
+class RecordViewSet(CuratedWritesMixin, RecordReadOnlyViewSet):
+    """A resource that curators also write, through ``core.services``."""
+
+
+class SourceViewSet(RecordViewSet):
+    """Documents cited as evidence: articles, official statements, datasets and standards."""
+
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("kind", "language")
+    select = {"supersedes": ("supersedes",)}
+
+
+class ChangeViewSet(PublicReadOnlyViewSet):
+    """The change feed: every create, update and delete of any record, in sequence.
+
+    Sync by asking for the changes after the last one you have (`?after=<id>`) or since a
+    time (`?since=2025-01-01T00:00:00Z`), then fetch the records at `record_url`. Changes
+    made while a record was a draft are listed for curators only.
+    """
+
+    queryset = Change.objects.all()
+    serializer_class = serializers.ChangeSerializer
+    filterset_class = filtersets.ChangeFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id",)
+    facet_fields = ("model", "action", "channel")
+    last_modified_field = "timestamp"
+    searchable = False

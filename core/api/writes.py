@@ -1,0 +1,189 @@
+"""The curators' side of every resource: writes with optimistic concurrency, and review.
+
+* ``PUT``/``PATCH``/``DELETE`` need ``If-Match`` with the record's ETag, ``W/"<id>-<version>"``
+  (428 without it). It is compared with the row locked for the write: a stale one is a 412
+  and changes nothing. ``publish``, ``retract`` and ``reopen`` check ``If-Match`` when sent.
+* Every write goes through ``core.services``: the same rules as the admin and the loader.
+  A request that would delete or orphan published evidence is a 409 naming it.
+* Every write is kept in the history with the curator and the channel ``api``.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.http import parse_etags
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.response import Response
+
+from config.api.errors import PreconditionFailed, PreconditionRequired
+from config.api.urls_cache import absolute, detail_path
+from core import services
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the record's state."
+    default_code = "conflict"
+
+
+class ReviewPermission(DjangoModelPermissions):
+    """Review transitions change a record: they need the model's change permission."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "POST": ["%(app_label)s.change_%(model_name)s"],
+    }
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the record is retracted; kept with it.")
+
+
+class PublishSerializer(serializers.Serializer):
+    with_references = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also publish the drafts this record stands on, through the same checks.",
+    )
+
+
+def record_etag(instance) -> str:
+    """The record's ETag: its public id and version counter (weak: the JSON may vary)."""
+    return f'W/"{instance.public_id}-{instance.version}"'
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag of the record as you read it (W/"<id>-<version>"). Required for '
+    "PUT, PATCH and DELETE (428 without it); a stale one is a 412 and changes nothing.",
+)
+
+
+def _conflict(exc: DjangoValidationError) -> Conflict:
+    return Conflict(" ".join(exc.messages))
+
+
+class CuratedWritesMixin(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin
+):
+    """Create, update, delete and review, for curators with the model permissions."""
+
+    def check_if_match(self, instance, *, required: bool = True):
+        header = self.request.headers.get("If-Match")
+        if not header:
+            if required:
+                raise PreconditionRequired
+            return
+        if header.strip() == "*":
+            return
+        current = record_etag(instance)
+        # Compare weakly: W/"x" and "x" name the same version.
+        offered = {tag.removeprefix("W/") for tag in parse_etags(header)}
+        if not offered & {current.removeprefix("W/"), current}:
+            raise PreconditionFailed
+
+    def locked_object(self):
+        instance = self.get_object()
+        return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+    def written(self, instance, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=instance.pk)
+        headers = {"ETag": record_etag(fresh)}
+        if status_code == status.HTTP_201_CREATED:
+            headers["Location"] = absolute(
+                self.request, detail_path(type(instance), instance.public_id)
+            )
+        return Response(self.get_serializer(fresh).data, status=status_code, headers=headers)
+
+    def perform_save(self, serializer, instance=None):
+        try:
+            return serializer.save_through_service(
+                instance, serializer.validated_data, user=self.request.user
+            )
+        except services.EvidenceConflict as exc:
+            raise _conflict(exc) from exc
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = self.perform_save(serializer)
+        return self.written(instance, status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_save(serializer, instance)
+        return self.written(instance)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH])
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            try:
+                services.record_delete(instance, user=request.user)
+            except services.EvidenceConflict as exc:
+                raise _conflict(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def transition(self, service, **kwargs):
+        with transaction.atomic():
+            instance = self.locked_object()
+            self.check_if_match(instance, required=False)
+            try:
+                service(instance, user=self.request.user, **kwargs)
+            except services.EvidenceConflict as exc:
+                raise _conflict(exc) from exc
+        return self.written(instance)
+
+    @extend_schema(
+        request=PublishSerializer,
+        parameters=[IF_MATCH],
+        summary="Publish a draft (it needs evidence for each of its facts)",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])
+    def publish(self, request, *args, **kwargs):
+        """Publish a draft. It needs a citation supporting each filled-in factual field, and
+        everything it refers to published (or ``with_references: true`` to publish those)."""
+        options = PublishSerializer(data=request.data or {})
+        options.is_valid(raise_exception=True)
+        return self.transition(
+            services.record_publish, with_references=options.validated_data["with_references"]
+        )
+
+    @extend_schema(
+        request=RetractSerializer,
+        parameters=[IF_MATCH],
+        summary="Retract a published record, with a reason",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])
+    def retract(self, request, *args, **kwargs):
+        """Retract a published record. It stays, marked retracted, with the reason given."""
+        reason = RetractSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        return self.transition(services.record_retract, reason=reason.validated_data["reason"])
+
+    @extend_schema(
+        request=inline_serializer("ReopenRequest", fields={}),
+        parameters=[IF_MATCH],
+        summary="Return a retracted record to draft",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])
+    def reopen(self, request, *args, **kwargs):
+        """Return a retracted record to draft, to correct it and publish it again."""
+        return self.transition(services.record_reopen)

@@ -1,0 +1,79 @@
+"""FilterSets of the evidence resources, and the base of every record's FilterSet."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django_filters import rest_framework as filters
+
+from config.api.filters import PublicFilterSet
+from core.models import Change, Citation, Source
+
+COMMON = ("review_state", "created", "updated")
+
+
+class RecordFilterSet(PublicFilterSet):
+    """A record's filters, plus ``source``: the records citing a source (by its UUID).
+
+    Only citations the user may see count, so a draft citation reveals nothing.
+    """
+
+    source = filters.UUIDFilter(
+        method="filter_source", help_text="Records that cite this source (its UUID)."
+    )
+
+    def filter_source(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        cited = Citation.objects.visible_to(user).filter(
+            content_type=ContentType.objects.get_for_model(queryset.model),
+            object_id=models.OuterRef("pk"),
+            source_id=value,
+            source__in=Source.objects.visible_to(user).values("pk"),
+        )
+        return queryset.filter(models.Exists(cited))
+
+
+class SourceFilterSet(PublicFilterSet):
+    class Meta:
+        model = Source
+        fields = (
+            "kind",
+            "title",
+            "publisher",
+            "document_url",
+            "language",
+            "licence",
+            "content_hash",
+            "supersedes",
+            "published_precision",
+            "published_earliest",
+            "published_latest",
+            "retrieved",
+            *COMMON,
+        )
+
+
+class ChangeFilterSet(PublicFilterSet):
+    since = filters.IsoDateTimeFilter(
+        field_name="timestamp",
+        lookup_expr="gte",
+        help_text="Changes at or after this time (ISO 8601), to sync from a known point.",
+    )
+    after = filters.NumberFilter(
+        field_name="id",
+        lookup_expr="gt",
+        help_text="Changes after this sequence number (the id of the last change you have).",
+    )
+
+    class Meta:
+        model = Change
+        fields = (
+            "model",
+            "record_id",
+            "object_id",
+            "cited_model",
+            "cited_id",
+            "action",
+            "review_state",
+            "channel",
+            "user",
+            "timestamp",
+        )

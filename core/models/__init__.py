@@ -1,0 +1,37 @@
+"""The records' foundation: base classes, fuzzy dates, sources, citations, the change feed."""
+
+from .changes import Change, ChangeAction
+from .evidence import CitableModel, Citation, Source, SourceKind
+from .records import (
+    DatePrecision,
+    FuzzyDatesMixin,
+    NamedManager,
+    NamedModel,
+    PublicManager,
+    PublicModel,
+    PublicQuerySet,
+    ReviewState,
+    date_order_constraint,
+    fuzzy_date,
+    parse_partial_date,
+)
+
+__all__ = [
+    "Change",
+    "ChangeAction",
+    "CitableModel",
+    "Citation",
+    "DatePrecision",
+    "FuzzyDatesMixin",
+    "NamedManager",
+    "NamedModel",
+    "PublicManager",
+    "PublicModel",
+    "PublicQuerySet",
+    "ReviewState",
+    "Source",
+    "SourceKind",
+    "date_order_constraint",
+    "fuzzy_date",
+    "parse_partial_date",
+]

@@ -1,0 +1,391 @@
+"""The evidence: sources, and the citations that tie any record to a quote in a source.
+
+A citation of a *text* source (an article, an official statement) holds the verbatim quote
+and its span ``[start, end)`` in the source's stored text. A citation of a *dataset* or a
+*reference standard* holds a ``locator`` instead (a row key, code, table or URL fragment)
+and no quote. Either way it names the record's fields it supports (``supports``), and may
+mark them ``inferred`` from the evidence, with the reason in ``note``.
+
+Once a source is cited its text is frozen: a correction is a new source that ``supersedes``
+it, and ``manage.py reanchor`` moves the quotes across.
+"""
+
+import hashlib
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
+
+
+class SourceKind(models.TextChoices):
+    NEWS_ARTICLE = "news_article", "News article"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    DATASET = "dataset", "Dataset"
+    REFERENCE = "reference", "Reference standard"
+    OTHER = "other", "Other document"
+
+
+#: Sources cited by locator (no stored text, no quote).
+LOCATOR_KINDS = frozenset({SourceKind.DATASET, SourceKind.REFERENCE})
+
+
+class Source(FuzzyDatesMixin, PublicModel):
+    """A document that records cite: a news article, an official statement or a dataset.
+
+    Title, publisher, URL and dates stay empty when the document does not give them; the
+    content hash (sha256 of the stored text) then identifies it. Once cited, the text is
+    frozen; a corrected text is a new source that ``supersedes`` this one.
+    """
+
+    fuzzy_dates = ("published",)
+    search_fields = ("title", "publisher", "text")
+
+    kind = models.CharField(max_length=24, choices=SourceKind.choices, db_index=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    document_url = models.URLField(
+        "document URL", max_length=1000, blank=True, help_text="Where the document is published."
+    )
+    published, published_precision, published_earliest, published_latest, published_note = (
+        fuzzy_date("published")
+    )
+    language = models.CharField(
+        max_length=8, blank=True, help_text="ISO 639-1 code of the text's language."
+    )
+    retrieved = models.DateField(null=True, blank=True, help_text="When we took our copy.")
+    licence = models.CharField(max_length=200, blank=True, help_text="SPDX id or licence name.")
+    attribution = models.CharField(
+        max_length=500, blank=True, help_text="How users of the data must credit this source."
+    )
+    text = models.TextField(
+        blank=True, help_text="Full text, where we may keep it. Frozen once cited."
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True, help_text="sha256 of the text."
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The source whose text this one corrects.",
+    )
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~models.Q(content_hash=""),
+                name="diplomacy_source_unique_content_hash",
+                violation_error_message="A source with the same text already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supersedes=models.F("id")),
+                name="core_source_not_own_successor",
+                violation_error_message="A source cannot supersede itself.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.title:
+            return self.title
+        excerpt = " ".join(self.text.split()[:8])
+        label = self.get_kind_display()
+        return f"{label}: “{excerpt}…”" if excerpt else f"{label} {str(self.pk)[:8]}"
+
+    @property
+    def brief_name(self) -> str:
+        """A label that needs no text (API lists do not read the full text)."""
+        ident = self.content_hash[:12] if self.content_hash else str(self.pk)[:8]
+        return self.title or f"{self.get_kind_display()} {ident}"
+
+    @property
+    def cited_by_locator(self) -> bool:
+        return self.kind in LOCATOR_KINDS
+
+    def clean_fields(self, exclude=None):
+        self.content_hash = self.compute_hash(self.text)
+        super().clean_fields(exclude)
+
+    def clean(self):
+        super().clean()
+        self.check_text_frozen()
+
+    def save(self, *args, **kwargs):
+        # Every channel goes through here: cited text never changes, whoever asks.
+        self.check_text_frozen()
+        super().save(*args, **kwargs)
+
+    def check_text_frozen(self):
+        if self._state.adding or self.pk is None:
+            return
+        stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+        if stored is None or stored == self.text:
+            return
+        if Citation.objects.filter(source_id=self.pk).exists():
+            raise ValidationError(
+                {
+                    "text": "This source is cited, so its text is frozen. Add the corrected "
+                    "text as a new source that supersedes this one, then move the quotes "
+                    "with `manage.py reanchor`."
+                }
+            )
+
+    def compute_derived(self):
+        super().compute_derived()
+        self.content_hash = self.compute_hash(self.text)
+
+    @staticmethod
+    def compute_hash(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
+
+
+def _near_miss_hint(text: str, quote: str) -> str:
+    """Why a quote is not found, when a typographic variant of it is there."""
+    variants = {"'": "’", '"': "“”", "-": "–—", " ": "\u00a0\n"}
+    folded_text = text
+    folded_quote = quote
+    for plain, fancy in variants.items():
+        for char in fancy:
+            folded_text = folded_text.replace(char, plain)
+            folded_quote = folded_quote.replace(char, plain)
+    at = folded_text.find(folded_quote) if folded_quote else -1
+    if at >= 0:
+        return (
+            f" The text has it with other punctuation at {at}: "
+            f"“{text[at : at + len(quote)]}” (straight and curly quotes, dashes and "
+            "spaces differ). Copy it from the text."
+        )
+    lowered = text.lower().find(quote.lower())
+    if lowered >= 0:
+        found = text[lowered : lowered + len(quote)]
+        return f" The text has it in other capitals at {lowered}: “{found}”."
+    return ""
+
+
+class Citation(PublicModel):
+    """Links any record to a source, with the evidence and the fields it supports.
+
+    A text source is cited by its verbatim quote and span ``[start, end)``: the quote must
+    equal ``text[start:end]``; given only the quote, the span is found. A dataset or
+    reference source is cited by ``locator`` and no quote. ``supports`` names the record's
+    factual fields that this evidence backs; ``inferred`` marks them as chosen from the
+    evidence rather than stated in it, with the reason in ``note``.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.UUIDField(db_index=True)
+    record = GenericForeignKey("content_type", "object_id")
+    quote = models.TextField(blank=True, help_text="Verbatim text of the source.")
+    start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Offset of the quote's first character in the text."
+    )
+    end = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Offset just past the quote's last character."
+    )
+    locator = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a dataset or reference source: the row key, code, table or URL fragment.",
+    )
+    supports = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The record\'s fields this evidence supports, e.g. ["quantity", "unit"].',
+    )
+    inferred = models.BooleanField(
+        default=False,
+        help_text="The supported values are chosen from the evidence, not stated in it; "
+        "the note says why.",
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    objects = PublicManager()
+    search_fields = ("quote", "locator", "note")
+
+    class Meta(PublicModel.Meta):
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=(models.Q(start__isnull=True) & models.Q(end__isnull=True))
+                | (
+                    models.Q(start__isnull=False)
+                    & models.Q(end__gt=models.F("start"))
+                    & ~models.Q(quote="")
+                ),
+                name="diplomacy_citation_span_valid",
+                violation_error_message=(
+                    "A span needs a quote, a start and an end after the start, or none of them."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True)
+                | models.Q(end=models.F("start") + models.functions.Length("quote")),
+                name="diplomacy_citation_span_matches_quote_length",
+                violation_error_message="The span's length differs from the quote's length.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quote="") | models.Q(locator=""),
+                name="core_citation_quote_or_locator",
+                violation_error_message="A citation has a quote (text sources) or a locator "
+                "(datasets), not both.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(inferred=False) | ~models.Q(note=""),
+                name="core_citation_inference_has_reason",
+                violation_error_message="An inferred citation needs its reason in the note.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.quote:
+            excerpt = self.quote if len(self.quote) <= 60 else f"{self.quote[:59]}…"
+            return f"“{excerpt}” [{self.start}:{self.end})"
+        return f"{self.locator or '(no locator)'} in {self.source}" if self.source_id else "—"
+
+    @property
+    def record_label(self) -> str:
+        return f"{self.content_type.app_label}.{self.content_type.model}"
+
+    def clean(self):
+        super().clean()
+        # A form may validate a citation before its record exists (an inline of a new record).
+        self.check_evidence(bound=bool(self.object_id))
+
+    def save(self, *args, **kwargs):
+        # Every channel (admin, API, command, service) goes through here, so no bad quote lands.
+        self.check_evidence()
+        super().save(*args, **kwargs)
+
+    def check_evidence(self, *, bound: bool = True):
+        """The rules every citation obeys, whoever writes it. Raises ValidationError.
+
+        ``bound=False`` checks the evidence alone, for a record that is not saved yet.
+        """
+        if not self.source_id:
+            raise ValidationError({"source": "Choose the source cited."})
+        if bound:
+            self.check_record()
+        if self.content_type_id:
+            self.check_supports()
+        if self.source.cited_by_locator:
+            if self.quote or self.start is not None or self.end is not None:
+                raise ValidationError(
+                    {
+                        "quote": f"“{self.source}” is a {self.source.get_kind_display().lower()}: "
+                        "cite it by locator (row key, code, table), with no quote or span."
+                    }
+                )
+            if not self.locator.strip():
+                raise ValidationError(
+                    {"locator": "A citation of a dataset or reference names its locator."}
+                )
+            return
+        if self.locator:
+            raise ValidationError(
+                {"locator": "A text source is cited by quote; a locator is for datasets."}
+            )
+        self.locate()
+
+    def check_record(self):
+        # Not keyed by field: forms that cite a record do not show these two fields.
+        if not self.content_type_id or not self.object_id:
+            raise ValidationError("Name the record this citation supports.")
+        model = self.content_type.model_class()
+        if model is None or not issubclass(model, CitableModel):
+            raise ValidationError("Only records of the dataset can be cited.")
+        if not model._default_manager.filter(pk=self.object_id).exists():
+            raise ValidationError(
+                f"The cited {model._meta.verbose_name} {self.object_id} does not exist."
+            )
+
+    def check_supports(self):
+        model = self.content_type.model_class()
+        if not isinstance(self.supports, list) or not all(
+            isinstance(name, str) for name in self.supports
+        ):
+            raise ValidationError({"supports": "A list of field names."})
+        allowed = model.factual_fields
+        unknown = sorted(set(self.supports) - set(allowed))
+        if unknown:
+            raise ValidationError(
+                {
+                    "supports": f"{unknown} are not factual fields of a "
+                    f"{model._meta.verbose_name}. Choose from {list(allowed)}."
+                }
+            )
+
+    def locate(self):
+        """Fill in the span from the quote, or check the given span. Raises ValidationError."""
+        text = self.source.text
+        if not text:
+            raise ValidationError(
+                {
+                    "source": f"“{self.source}” has no stored text to check a quote against. "
+                    "Add its text first, or cite a dataset by locator."
+                }
+            )
+        if not self.quote:
+            raise ValidationError({"quote": "A citation of a text source needs its quote."})
+        if self.start is not None:
+            end = self.start + len(self.quote)
+            if self.end is not None and self.end != end:
+                raise ValidationError({"end": "The span's length differs from the quote's."})
+            if end > len(text):
+                raise ValidationError(
+                    {"start": f"The span [{self.start}, {end}) runs past the text's end."}
+                )
+            if text[self.start : end] != self.quote:
+                raise ValidationError(
+                    {
+                        "quote": f"The quote is not the source's text at [{self.start}, {end})."
+                        + _near_miss_hint(text, self.quote)
+                    }
+                )
+            self.end = end
+            return
+        first = text.find(self.quote)
+        if first < 0:
+            raise ValidationError(
+                {
+                    "quote": "The quote does not occur in the source's text."
+                    + _near_miss_hint(text, self.quote)
+                }
+            )
+        if text.find(self.quote, first + 1) >= 0:
+            starts = []
+            at = first
+            while at >= 0:
+                starts.append(at)
+                at = text.find(self.quote, at + 1)
+            raise ValidationError(
+                {
+                    "quote": f"The quote occurs {len(starts)} times (at {starts}); give the "
+                    "start of the one meant, or quote more words."
+                }
+            )
+        self.start, self.end = first, first + len(self.quote)
+
+
+class CitableModel(PublicModel):
+    """A record that cites sources: its citations are reachable as ``record.citations``.
+
+    ``factual_fields`` lists the fields that state facts (numbers, dates, relations such as
+    exporter or decision-maker): publishing needs a live citation that ``supports`` each
+    one that is filled in.
+    """
+
+    citations = GenericRelation(Citation, content_type_field="content_type")
+    factual_fields: tuple[str, ...] = ()
+
+    class Meta(PublicModel.Meta):
+        abstract = True

@@ -1,0 +1,565 @@
+"""The one write path: every change of records and citations, from every channel.
+
+The admin, the API, the loader and the management commands call these services and hold no
+rules of their own. Each service runs in one transaction, on rows it has locked, and either
+changes everything it was asked to or nothing.
+
+The review workflow::
+
+    draft ──publish──▶ published ──retract(reason)──▶ retracted ──reopen──▶ draft
+
+The rules (``ValidationError`` for bad data, ``EvidenceConflict`` when the request would
+destroy or orphan published evidence):
+
+* **Published evidence is never deleted.** Only drafts are deleted. A citation of a
+  published record is retracted with a reason; the last live citation of a published record,
+  or the last one supporting one of its filled-in factual fields, cannot be retracted.
+* **Every citation is checked** (``Citation.check_evidence``): a quote found at its span in a
+  text source, or a locator in a dataset, and ``supports`` naming factual fields.
+* **Cited text is frozen** (``Source.check_text_frozen``).
+* **Published stands on published.** A record is published only when everything it refers
+  to (related records, the sources of its evidence) is published; ``with_references``
+  publishes those drafts first, through the same checks. A record that published records
+  refer to cannot be retracted or reopened, nor deleted.
+* **Field-level evidence.** A published record's every filled-in factual field is supported
+  by a live citation, and a number is found in a quote that supports it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import capfirst
+
+from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
+
+LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
+
+
+class EvidenceConflict(ValidationError):
+    """The change would delete or orphan published evidence (the API answers 409)."""
+
+
+class CitationsInvalid(ValidationError):
+    """Some citations to add are invalid: ``items`` holds each one's errors, in order."""
+
+    def __init__(self, items: list[dict]):
+        super().__init__("Some citations are invalid.")
+        self.items = items
+
+
+def label(record) -> str:
+    return f"{record._meta.verbose_name} “{record}”"
+
+
+# --- what a record stands on, and what stands on it ----------------------------------------
+
+
+def _related_fields(model):
+    for f in model._meta.get_fields():
+        if not f.is_relation or (f.auto_created and not f.concrete):
+            continue
+        target = f.related_model
+        if (
+            isinstance(target, type)
+            and issubclass(target, PublicModel)
+            and (f.concrete or f.many_to_many)
+        ):
+            yield f
+
+
+def references(record, *, m2m: dict | None = None) -> list[PublicModel]:
+    """The records ``record`` refers to: its related records (``m2m`` overrides the stored
+    many-to-many values, for a record not yet saved as it will be)."""
+    found = []
+    for f in _related_fields(type(record)):
+        if f.many_to_many:
+            if m2m is not None and f.name in m2m:
+                found.extend(m2m[f.name])
+            elif record.pk and not record._state.adding:
+                found.extend(getattr(record, f.name).all())
+        else:
+            target = getattr(record, f.name, None)
+            if target is not None and target.pk != record.pk:
+                found.append(target)
+    return found
+
+
+def dependents(record) -> list[PublicModel]:
+    """Published records that refer to ``record`` (or, for a source, cite it)."""
+    found = []
+    if isinstance(record, Source):
+        for citation in record.citations.filter(review_state=ReviewState.PUBLISHED):
+            found.append(citation)
+    for rel in record._meta.related_objects:
+        model = rel.related_model
+        if not (isinstance(model, type) and issubclass(model, PublicModel)):
+            continue
+        if rel.many_to_many:
+            accessor = rel.get_accessor_name()
+            queryset = getattr(record, accessor).all()
+        elif rel.one_to_many or rel.one_to_one:
+            queryset = model._default_manager.filter(**{rel.field.name: record})
+        else:
+            continue
+        found.extend(queryset.filter(review_state=ReviewState.PUBLISHED).exclude(pk=record.pk))
+    return found
+
+
+# --- field-level evidence ------------------------------------------------------------------
+
+
+def is_filled(record, name: str, m2m: dict | None = None) -> bool:
+    f = record._meta.get_field(name)
+    if f.many_to_many:
+        if m2m is not None and name in m2m:
+            return bool(m2m[name])
+        return bool(record.pk) and not record._state.adding and getattr(record, name).exists()
+    if f.is_relation:
+        return getattr(record, f.attname) is not None
+    value = getattr(record, name)
+    note = getattr(record, f"{name}_note", "")  # a fuzzy date known only in words
+    return value not in (None, "") or bool(note)
+
+
+NUMBER = re.compile(r"\d[\d,.\u00a0\u202f ]*\d|\d")
+SCALES = {"thousand": 10**3, "million": 10**6, "mln": 10**6, "billion": 10**9, "bn": 10**9}
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Every number written in ``text``: ``12,500`` and ``12 500`` → 12500, ``1.2 million``."""
+    found = set()
+    for match in NUMBER.finditer(text):
+        raw = re.sub(r"[\u00a0\u202f ,]", "", match.group()).rstrip(".")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            continue
+        found.add(value)
+        word = text[match.end() :].split(maxsplit=1)
+        if word and word[0].lower().strip(".,;") in SCALES:
+            found.add(value * SCALES[word[0].lower().strip(".,;")])
+    return found
+
+
+def evidence_problems(record, citations, *, m2m: dict | None = None) -> list[str]:
+    """What keeps ``record`` from standing as published on ``citations`` (its live ones)."""
+    problems = []
+    live = [c for c in citations if c.review_state in LIVE_STATES]
+    live = [c for c in live if c.source.review_state != ReviewState.RETRACTED]
+    if not live:
+        return [
+            f"{capfirst(label(record))} has no citation of a source that is not retracted. "
+            "Cite the evidence, with its quote, first."
+        ]
+    supported = {name for c in live for name in c.supports}
+    missing = [
+        name
+        for name in type(record).factual_fields
+        if name not in supported and is_filled(record, name, m2m)
+    ]
+    if missing:
+        problems.append(
+            f"No citation supports {', '.join(missing)}: mark the citation that states "
+            f"them (supports: {missing}), or leave the fields empty."
+        )
+    for name in type(record).factual_fields:
+        f = record._meta.get_field(name)
+        value = getattr(record, name, None)
+        if not isinstance(f, models.DecimalField) or value is None:
+            continue
+        quoted = [c for c in live if name in c.supports and c.quote]
+        if quoted and not any(value in numbers_in(c.quote) for c in quoted):
+            problems.append(
+                f"{name} is {value}, but no quote that supports it says so. Quote the "
+                "sentence that gives the number."
+            )
+    return problems
+
+
+def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list[str]:
+    drafts = [r for r in references(record, m2m=m2m) if r.review_state != ReviewState.PUBLISHED]
+    drafts += [
+        c.source
+        for c in citations
+        if c.review_state in LIVE_STATES and c.source.review_state == ReviewState.DRAFT
+    ]
+    if not drafts:
+        return []
+    names = sorted({f"{label(r)} ({r.get_review_state_display().lower()})" for r in drafts})
+    return [
+        "A published record stands only on published records; these are not published: "
+        f"{'; '.join(names)}. Publish them first (or publish with with_references=true)."
+    ]
+
+
+def published_problems(record, *, m2m: dict | None = None, citations=None) -> list[str]:
+    """Everything a published ``record`` must satisfy, as it is (or as it will be)."""
+    if citations is None:
+        citations = (
+            list(record.citations.select_related("source"))
+            if isinstance(record, CitableModel)
+            else []
+        )
+    problems = reference_problems(record, m2m=m2m, citations=citations)
+    if isinstance(record, CitableModel):
+        problems += evidence_problems(record, citations, m2m=m2m)
+    return problems
+
+
+# --- locking and saving ----------------------------------------------------------------------
+
+
+def _locked(record: PublicModel) -> PublicModel:
+    """Reload ``record`` in place from a locked row: the checks below see committed data."""
+    model = type(record)
+    if not model._default_manager.select_for_update().filter(pk=record.pk).exists():
+        raise ValidationError(f"{capfirst(label(record))} no longer exists.")
+    record.refresh_from_db()
+    return record
+
+
+def _save(record: PublicModel, *, user, reason: str) -> None:
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_publish(record: PublicModel, *, user, with_references: bool = False, _seen=None):
+    """Publish a draft that stands on published records and evidence for each of its facts."""
+    record = _locked(record)
+    if record.review_state != ReviewState.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be published; {label(record)} is "
+            f"{record.get_review_state_display().lower()}."
+        )
+    seen = _seen if _seen is not None else set()
+    seen.add((type(record), record.pk))
+    citations = []
+    if isinstance(record, CitableModel):
+        citations = list(record.citations.select_related("source"))
+    if with_references:
+        targets = references(record) + [
+            c.source for c in citations if c.review_state in LIVE_STATES
+        ]
+        if isinstance(record, Citation):
+            targets.append(record.source)
+        for target in targets:
+            if target.review_state == ReviewState.DRAFT and (type(target), target.pk) not in seen:
+                record_publish(target, user=user, with_references=True, _seen=seen)
+        for citation in citations:
+            citation.source.refresh_from_db()  # published just now, perhaps
+    if isinstance(record, Citation):
+        problems = _citation_publish_problems(record)
+    else:
+        problems = published_problems(record, citations=citations)
+    if problems:
+        raise ValidationError(problems)
+    for citation in citations:
+        if citation.review_state == ReviewState.DRAFT:
+            citation.review_state = ReviewState.PUBLISHED
+            _save(citation, user=user, reason="Published with the record it supports")
+    record.review_state = ReviewState.PUBLISHED
+    _save(record, user=user, reason="Published")
+    return record
+
+
+def _citation_publish_problems(citation: Citation) -> list[str]:
+    if citation.source.review_state != ReviewState.PUBLISHED:
+        return [f"The cited source “{citation.source}” is not published."]
+    return []
+
+
+@transaction.atomic
+def record_retract(record: PublicModel, *, reason: str, user) -> PublicModel:
+    """Retract a published record, keeping it and the reason; it is never deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("A retraction needs a reason.")
+    record = _locked(record)
+    if record.review_state != ReviewState.PUBLISHED:
+        raise ValidationError(
+            f"Only a published record can be retracted; {label(record)} is "
+            f"{record.get_review_state_display().lower()}."
+        )
+    if isinstance(record, Citation):
+        _check_citation_can_go(record)
+    else:
+        _check_no_dependents(record, "retracted")
+    record.review_state = ReviewState.RETRACTED
+    record.retraction_reason = reason
+    _save(record, user=user, reason=f"Retracted: {reason}")
+    return record
+
+
+@transaction.atomic
+def record_reopen(record: PublicModel, *, user) -> PublicModel:
+    """Return a retracted record to draft, so it can be corrected and published again."""
+    record = _locked(record)
+    if record.review_state != ReviewState.RETRACTED:
+        raise ValidationError(
+            f"Only a retracted record can be reopened; {label(record)} is "
+            f"{record.get_review_state_display().lower()}."
+        )
+    _check_no_dependents(record, "reopened")
+    if isinstance(record, Citation):
+        cited = record.record
+        if cited is not None and cited.review_state == ReviewState.PUBLISHED:
+            raise EvidenceConflict(
+                "A citation of a published record is not reopened: add a new citation."
+            )
+    record.review_state = ReviewState.DRAFT
+    record.retraction_reason = ""
+    _save(record, user=user, reason="Reopened as draft")
+    return record
+
+
+def _check_no_dependents(record, verb: str) -> None:
+    names = sorted(
+        {
+            label(d.record) if isinstance(d, Citation) and d.record else label(d)
+            for d in dependents(record)
+        }
+    )
+    if names:
+        raise EvidenceConflict(
+            f"{capfirst(label(record))} cannot be {verb}: published records stand on it: "
+            f"{'; '.join(names)}. Retract those first, or point them elsewhere."
+        )
+
+
+def _check_citation_can_go(citation: Citation) -> None:
+    """A published record keeps a live citation, and support for each filled-in fact."""
+    cited = citation.record
+    if cited is None or cited.review_state != ReviewState.PUBLISHED:
+        return
+    others = list(cited.citations.exclude(pk=citation.pk).select_related("source"))
+    problems = evidence_problems(cited, others)
+    if problems:
+        raise EvidenceConflict(
+            f"Citation {citation.pk} is evidence {label(cited)} needs: {' '.join(problems)} "
+            "Add the replacement evidence first."
+        )
+
+
+# --- create, update, delete ------------------------------------------------------------------
+
+
+@dataclass
+class CitationInput:
+    """A citation to add, as every channel describes it."""
+
+    source: Source
+    quote: str = ""
+    start: int | None = None
+    locator: str = ""
+    supports: list[str] = field(default_factory=list)
+    inferred: bool = False
+    note: str = ""
+
+
+def new_citation(record, item: CitationInput) -> Citation:
+    """The citation ``item`` describes, of ``record``, unsaved."""
+    return Citation(
+        source=item.source,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        quote=item.quote,
+        start=item.start,
+        locator=item.locator,
+        supports=list(item.supports),
+        inferred=item.inferred,
+        note=item.note,
+        review_state=(
+            ReviewState.PUBLISHED
+            if record.review_state == ReviewState.PUBLISHED
+            else ReviewState.DRAFT
+        ),
+    )
+
+
+@transaction.atomic
+def record_save(
+    record: PublicModel,
+    *,
+    user,
+    m2m: dict | None = None,
+    cite: list[CitationInput] = (),
+    uncite: dict | None = None,
+    remove: list[Citation] = (),
+    reason: str = "",
+) -> PublicModel:
+    """Create or change a record with its many-to-many values and citations, all or nothing.
+
+    ``cite`` adds citations; ``uncite`` maps citations to retract to their reasons;
+    ``remove`` lists citations to delete (drafts of draft records only). Review state is
+    never changed here: that is what publish, retract and reopen are for.
+    """
+    m2m = m2m or {}
+    uncite = uncite or {}
+    creating = record._state.adding
+    if not creating:
+        stored = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
+        if stored is None:
+            raise ValidationError(f"{capfirst(label(record))} no longer exists.")
+        record.review_state = stored.review_state
+        record.retraction_reason = stored.retraction_reason
+    _check_removable(record, remove)
+    record.full_clean()
+    _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
+    for name, values in m2m.items():
+        getattr(record, name).set(values)
+    citations = _write_citations(record, cite=cite, uncite=uncite, remove=remove, user=user)
+    if record.review_state == ReviewState.PUBLISHED:
+        problems = published_problems(record, citations=citations)
+        if problems:
+            raise ValidationError(problems)
+    return record
+
+
+def _check_removable(record, remove) -> None:
+    public = [c for c in remove if c.review_state != ReviewState.DRAFT]
+    if record.review_state == ReviewState.PUBLISHED:
+        public = list(remove)
+    if public:
+        ids = ", ".join(str(c.pk) for c in public)
+        raise EvidenceConflict(
+            f"Published evidence is never deleted: citations {ids} would go. Retract each "
+            "with a retraction_reason instead."
+        )
+
+
+def _write_citations(record, *, cite, uncite, remove, user) -> list[Citation]:
+    if not isinstance(record, CitableModel):
+        if cite or uncite or remove:
+            raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
+        return []
+    for citation in remove:
+        citation.delete()
+    errors = []
+    for item in cite:
+        citation = new_citation(record, item)
+        if citation.review_state == ReviewState.PUBLISHED and (
+            item.source.review_state != ReviewState.PUBLISHED
+        ):
+            errors.append(
+                {
+                    "source": [
+                        f"“{item.source}” is not published: a published record cites "
+                        "published sources only. Publish it first."
+                    ]
+                }
+            )
+            continue
+        try:
+            citation.full_clean()
+        except ValidationError as exc:
+            errors.append(exc.message_dict)
+            continue
+        _save(citation, user=user, reason="Cited")
+        errors.append({})
+    if any(errors):
+        raise CitationsInvalid(errors)
+    for citation, reason in uncite.items():
+        if not (reason or "").strip():
+            raise ValidationError(
+                {"citations": [f"Retracting citation {citation.pk} needs a retraction_reason."]}
+            )
+        if citation.review_state == ReviewState.PUBLISHED:
+            citation.refresh_from_db()
+            citation.review_state = ReviewState.RETRACTED
+            citation.retraction_reason = reason.strip()
+            _save(citation, user=user, reason=f"Retracted: {reason.strip()}")
+        elif citation.review_state == ReviewState.DRAFT:
+            citation.delete()
+    return list(record.citations.select_related("source"))
+
+
+@transaction.atomic
+def record_delete(record: PublicModel, *, user) -> None:
+    """Delete a draft. Anything that was ever public is retracted instead."""
+    record = _locked(record)
+    if record.review_state != ReviewState.DRAFT:
+        raise EvidenceConflict(
+            f"Only drafts are deleted; {label(record)} is "
+            f"{record.get_review_state_display().lower()}. Retract it, with a reason, instead."
+        )
+    if isinstance(record, Citation):
+        cited = record.record
+        if cited is not None and cited.review_state == ReviewState.PUBLISHED:
+            raise EvidenceConflict("A citation of a published record is retracted, not deleted.")
+    if isinstance(record, CitableModel):
+        public = record.citations.exclude(review_state=ReviewState.DRAFT)
+        if public.exists():
+            raise EvidenceConflict(
+                f"{capfirst(label(record))} has public citations; retract it instead."
+            )
+    try:
+        record._history_user = user
+        record.delete()
+    except models.ProtectedError as exc:
+        names = sorted({label(obj) for obj in exc.protected_objects})
+        raise EvidenceConflict(
+            f"{capfirst(label(record))} is referred to by {'; '.join(names)}."
+        ) from exc
+
+
+# --- source corrections ------------------------------------------------------------------------
+
+
+@dataclass
+class ReanchorReport:
+    moved: list[Citation] = field(default_factory=list)
+    not_found: list[Citation] = field(default_factory=list)
+
+
+@transaction.atomic
+def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
+    """Move every live quote of ``old`` into ``new`` (which supersedes it) where it occurs once.
+
+    A moved citation is a new citation of ``new``; the old one is retracted, pointing at it,
+    so published evidence is never deleted. Quotes not found (or found more than once) are
+    listed for a curator to re-cite by hand.
+    """
+    if new.supersedes_id != old.pk:
+        raise ValidationError(f"“{new}” does not supersede “{old}”: set its supersedes first.")
+    report = ReanchorReport()
+    for citation in old.citations.filter(review_state__in=LIVE_STATES).order_by("start", "id"):
+        if not citation.quote or new.text.count(citation.quote) != 1:
+            report.not_found.append(citation)
+            continue
+        moved = Citation(
+            source=new,
+            content_type_id=citation.content_type_id,
+            object_id=citation.object_id,
+            quote=citation.quote,
+            supports=citation.supports,
+            inferred=citation.inferred,
+            note=citation.note,
+            review_state=citation.review_state,
+        )
+        if (
+            moved.review_state == ReviewState.PUBLISHED
+            and new.review_state != ReviewState.PUBLISHED
+        ):
+            report.not_found.append(citation)
+            continue
+        moved.full_clean()
+        _save(moved, user=user, reason=f"Re-anchored from source {old.pk}")
+        if citation.review_state == ReviewState.PUBLISHED:
+            citation.review_state = ReviewState.RETRACTED
+            citation.retraction_reason = (
+                f"Re-anchored in the corrected source {new.pk} as {moved.pk}."
+            )
+            _save(citation, user=user, reason="Re-anchored")
+        else:
+            citation.delete()
+        report.moved.append(moved)
+    return report
