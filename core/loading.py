@@ -19,6 +19,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from core.history import Channel, history_channel
 from core.models import Change, PublicModel, ReviewState
@@ -76,6 +77,8 @@ def _check(wrapped, *, exists: bool) -> list[str]:
         # at other records (a citation's record and quote) once the whole file is in.
         obj.clean_fields(exclude=pending)
         obj.validate_constraints(exclude=pending)
+        if exists:
+            obj.check_change()
     except ValidationError as exc:
         return _describe(obj, exc)
     return []
@@ -94,6 +97,12 @@ def _admissible(obj, seen: set) -> str:
         return f"{_label(obj)}: appears twice in the file."
     seen.add(key)
     return ""
+
+
+def _stamp(obj, now) -> None:
+    """A file may leave out the timestamps (a hand-written one does): the load is the time."""
+    obj.created = obj.created or now
+    obj.updated = obj.updated or now
 
 
 def _published_problems(saved) -> list[str]:
@@ -130,12 +139,14 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
             saved, deferred, seen = [], [], set()
+            now = timezone.now()
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
             for wrapped in objects:
                 problem = _admissible(wrapped.object, seen)
                 if problem:
                     report.problems.append(problem)
                     continue
+                _stamp(wrapped.object, now)
                 if hasattr(wrapped.object, "compute_derived"):
                     wrapped.object.compute_derived()
                 state = _same_as_stored(wrapped.object)

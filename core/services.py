@@ -16,7 +16,7 @@ destroy or orphan published evidence):
   or the last one supporting one of its filled-in factual fields, cannot be retracted.
 * **Every citation is checked** (``Citation.check_evidence``): a quote found at its span in a
   text source, or a locator in a dataset, and ``supports`` naming factual fields.
-* **Cited text is frozen** (``Source.check_text_frozen``).
+* **Cited text is frozen** (``Source.check_change``).
 * **Published stands on published.** A record is published only when everything it refers
   to (related records, the sources of its evidence) is published; ``with_references``
   publishes those drafts first, through the same checks. A record that published records
@@ -419,6 +419,9 @@ def record_save(
     citations = _write_citations(record, cite=cite, uncite=uncite, remove=remove, user=user)
     if record.review_state == ReviewState.PUBLISHED:
         problems = published_problems(record, citations=citations)
+        if problems and (uncite or remove):
+            # The evidence taken away is what the record needs: a conflict, not bad data.
+            raise EvidenceConflict(problems)
         if problems:
             raise ValidationError(problems)
     return record

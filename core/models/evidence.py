@@ -115,14 +115,15 @@ class Source(FuzzyDatesMixin, PublicModel):
 
     def clean(self):
         super().clean()
-        self.check_text_frozen()
+        self.check_change()
 
     def save(self, *args, **kwargs):
         # Every channel goes through here: cited text never changes, whoever asks.
-        self.check_text_frozen()
+        self.check_change()
         super().save(*args, **kwargs)
 
-    def check_text_frozen(self):
+    def check_change(self):
+        """Cited text is frozen."""
         if self._state.adding or self.pk is None:
             return
         stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()

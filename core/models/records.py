@@ -124,6 +124,10 @@ class PublicModel(models.Model):
     def natural_key(self):
         return (str(self.pk),)
 
+    def check_change(self) -> None:
+        """Refuse a change the stored row forbids (raises ValidationError). Every channel runs
+        it before writing: ``save()`` does, and so does the loader, whose saves are raw."""
+
     def is_visible_to(self, user, *, as_related: bool = True) -> bool:
         """May ``user`` see this record (by default: shown inside another record)?"""
         model = type(self)
