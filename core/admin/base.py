@@ -12,7 +12,7 @@
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -84,6 +84,17 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         if obj is not None and obj.review_state != ReviewState.DRAFT:
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        # Through the one write path, which refuses what must stay (and says why).
+        try:
+            services.record_delete(obj, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
