@@ -22,7 +22,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from config.api import exports
+from config.api import exports, response_cache
 from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
 from config.api.pagination import KeysetPagination
@@ -211,11 +211,26 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     # --- reading --------------------------------------------------------------------
 
+    def cached(self, build):
+        """``build()``'s response, from the response cache when the dataset has not moved."""
+        key = response_cache.key_for(self)
+        hit = response_cache.lookup(key)
+        if hit is not None:
+            return hit
+        response = build()
+        response_cache.remember(key, response)
+        return response
+
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         fmt = request.query_params.get("format")
         if fmt in EXPORT_FORMATS:
+            queryset = self.filter_queryset(self.get_queryset())
             return self.export(queryset.order_by(*self.get_ordering()), fmt)
+        return self.cached(self.build_list)
+
+    def build_list(self):
+        request = self.request
+        queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         response = self.get_paginated_response(serializer.data)
@@ -228,11 +243,21 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
+        return self.cached(self.build_detail)
+
+    def build_detail(self):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
         stamp = getattr(instance, self.last_modified_field)
         response["Last-Modified"] = http_date(stamp.timestamp())
+        etag = self.etag_for(instance)
+        if etag:
+            response["ETag"] = etag
         return response
+
+    def etag_for(self, instance) -> str | None:
+        """A record's ETag; None lets ConditionalGetMiddleware hash the body."""
+        return None
 
     def facet(self, queryset, name: str) -> "list[dict]":
         field = queryset.model._meta.get_field(name)
@@ -282,7 +307,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             if request.user.is_authenticated:
                 response["Cache-Control"] = "private, no-cache"
             else:
-                response["Cache-Control"] = "public, max-age=60"
+                # Browsers and CDNs may keep a public answer a minute, then revalidate (304).
+                response["Cache-Control"] = "public, max-age=60, s-maxage=60"
             response["Vary"] = "Accept, Authorization, Origin"
         return response
 

@@ -63,14 +63,8 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             prefetches.setdefault("citations", (citations_prefetch(user, self.include_retracted),))
         return prefetches
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = record_etag(self.object)
-        return response
-
-    def get_object(self):
-        self.object = super().get_object()
-        return self.object
+    def etag_for(self, instance) -> str:
+        return record_etag(instance)
 
 
 class RecordViewSet(CuratedWritesMixin, RecordReadOnlyViewSet):

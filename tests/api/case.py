@@ -250,7 +250,7 @@ class APIResourceTest:
         for url in (self.url, self.detail_url(record)):
             first = client.get(url)
             assert first["ETag"] and first["Last-Modified"]
-            assert first["Cache-Control"] == "public, max-age=60"
+            assert first["Cache-Control"] == "public, max-age=60, s-maxage=60"
             again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
             assert again.status_code == 304
             assert again.content == b""

@@ -1,0 +1,61 @@
+"""A cache of rendered public responses, keyed by dataset version.
+
+A JSON page or record is stored under the dataset version (bumped by every write that can
+change public data, see ``config.api.cache``), the user's visibility class (curators' and
+drafts-visible answers are never shared with public ones), the host and the normalized URL.
+A write moves the version on, so stale entries are never read again and simply expire.
+
+A hit reads one cache entry and renders it: it touches no database table for anonymous
+users (authentication and throttling read no table for them either). It lives in the
+default cache: Redis when ``REDIS_URL`` is set (shared by every worker), else per process.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from rest_framework.response import Response
+
+from config.api.cache import dataset_version
+
+TTL = 300
+#: Headers that belong to the cached answer (the rest are set per request).
+KEPT_HEADERS = ("ETag", "Last-Modified", "Link")
+
+
+def key_for(view) -> str | None:
+    """The cache key of ``view``'s current request, or None if it is not to be cached."""
+    request = view.request
+    if request.method not in ("GET", "HEAD"):
+        return None
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format != "json":
+        return None
+    params = sorted(
+        (name, value)
+        for name in request.query_params
+        for value in request.query_params.getlist(name)
+    )
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{params!r}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:40]
+    return f"resp:{dataset_version()}:{view.visibility_class()}:{digest}"
+
+
+def lookup(key: str | None) -> Response | None:
+    if key is None:
+        return None
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    response = Response(entry["data"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+def remember(key: str | None, response) -> None:
+    if key is None or response.status_code != 200 or not isinstance(response, Response):
+        return
+    headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+    cache.set(key, {"data": response.data, "headers": headers}, TTL)
+    response["X-Cache"] = "miss"
