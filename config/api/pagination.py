@@ -201,6 +201,8 @@ class KeysetPagination(BasePagination):
 
 
 def _value(row, field):
+    if isinstance(row, dict):  # the lean path reads .values() rows
+        return row[field]
     if field == "pk":
         return row.pk
     value = row

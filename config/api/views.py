@@ -22,9 +22,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from config.api import exports, response_cache
+from config.api import exports, lean, response_cache
 from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
+from config.api.lean import RowView
 from config.api.pagination import KeysetPagination
 from config.api.renderers import JSONRenderer
 from config.api.serializers import requested_fields
@@ -230,27 +231,89 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def build_list(self):
         request = self.request
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(page, many=True)
-        response = self.get_paginated_response(serializer.data)
+        plan = self.lean_plan()
+        if plan is None:
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(queryset)
+            data = self.get_serializer(page, many=True).data
+            stamps = [getattr(row, self.last_modified_field) for row in page]
+        else:
+            queryset = self.filter_queryset(self.visible_queryset())
+            page = self.paginate_queryset(self.lean_values(queryset, plan))
+            data = self.lean_render(plan, page)
+            stamps = [row[self.last_modified_field] for row in page]
+        response = self.get_paginated_response(data)
         facets = request.query_params.getlist("facet")
         if facets:
             response.data["facets"] = {name: self.facet(queryset, name) for name in facets}
-        stamps = [getattr(row, self.last_modified_field) for row in page]
         if stamps:
             response["Last-Modified"] = http_date(max(stamps).timestamp())
         return response
+
+    # --- the lean path (config.api.lean) ------------------------------------------------
+
+    #: Render lists and records from ``.values()`` where the serializer allows (see lean.py).
+    lean = True
+
+    def lean_collections(self) -> dict:
+        """Per collection field, a function of the page's keys → ``{key: [items]}``."""
+        return {}
+
+    def lean_plan(self):
+        if not self.lean or self.request.method not in ("GET", "HEAD"):
+            return None
+        wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
+        return lean.plan_for(
+            self.get_serializer_class(),
+            frozenset(wanted) if wanted is not None else None,
+            frozenset(self.lean_collections()),
+        )
+
+    def visible_queryset(self):
+        manager = self.queryset.model._default_manager
+        return manager.visible_to(self.request.user, self.include_retracted)
+
+    def lean_extra_columns(self) -> tuple[str, ...]:
+        """Columns the view itself reads from each row (beyond what the fields render)."""
+        return ()
+
+    def lean_values(self, queryset, plan):
+        ordering = {item.lstrip("-") for item in self.get_ordering()}
+        columns = {*plan.columns, *ordering, self.last_modified_field, *self.lean_extra_columns()}
+        return queryset.values(*sorted(columns))
+
+    def lean_render(self, plan, rows) -> "list[dict]":
+        user = self.request.user
+        context = {
+            "request": self.request,
+            "visible": functools.partial(_states_visible_as_related, user),
+        }
+        keys = [row["pk"] for row in rows]
+        hooks = self.lean_collections()
+        collected = {name: hooks[name](keys) for name in plan.collections}
+        return [plan.render(row, context, collected) for row in rows]
 
     def retrieve(self, request, *args, **kwargs):
         return self.cached(self.build_detail)
 
     def build_detail(self):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
-        stamp = getattr(instance, self.last_modified_field)
+        plan = self.lean_plan()
+        if plan is None:
+            instance = self.get_object()
+            response = Response(self.get_serializer(instance).data)
+            stamp = getattr(instance, self.last_modified_field)
+            etag = self.etag_for(instance)
+        else:
+            queryset = self.lean_values(self.visible_queryset(), plan)
+            field = public_id_field(queryset.model)
+            try:
+                row = queryset.get(**{field: self.kwargs["public_id"]})
+            except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
+                raise Http404 from None
+            response = Response(self.lean_render(plan, [row])[0])
+            stamp = row[self.last_modified_field]
+            etag = self.etag_for(RowView(row))
         response["Last-Modified"] = http_date(stamp.timestamp())
-        etag = self.etag_for(instance)
         if etag:
             response["ETag"] = etag
         return response
@@ -331,3 +394,9 @@ def filter_errors(filterset) -> dict[str, list[str]]:
             messages.append(f"Allowed: {', '.join(str(value) for value, _ in choices)}.")
         errors[name] = messages
     return errors
+
+
+def _states_visible_as_related(user, model) -> tuple:
+    manager = model._default_manager
+    states = getattr(manager, "states_visible_as_related", None)
+    return states(user) if states is not None else ()

@@ -62,6 +62,12 @@ class FuzzyDateField(serializers.Field):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    @property
+    def lean_columns(self) -> tuple[str, ...]:
+        """The model columns it reads (for config.api.lean)."""
+        n = self.date_name
+        return (n, f"{n}_precision", f"{n}_earliest", f"{n}_latest", f"{n}_note")
+
     def to_representation(self, obj):
         n = self.date_name
         earliest, latest = getattr(obj, f"{n}_earliest"), getattr(obj, f"{n}_latest")

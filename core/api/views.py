@@ -7,16 +7,21 @@ the domain-free ``PublicReadOnlyViewSet``:
 * the curators' writes and review actions (``core.api.writes``).
 """
 
+import functools
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
+from config.api.filters import public_id_field
+from config.api.lean import RowView
 from config.api.serializers import prefetched_name
+from config.api.urls_cache import absolute, detail_path
 from config.api.views import PublicReadOnlyViewSet
 from core import filtersets
 from core.api import serializers
 from core.api.writes import CuratedWritesMixin, record_etag
-from core.models import Change, Citation, Source
+from core.models import Change, CitableModel, Citation, Source
 
 
 def citations_prefetch(user, include_retracted: bool = False) -> Prefetch:
@@ -64,7 +69,87 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         return prefetches
 
     def etag_for(self, instance) -> str:
+        if isinstance(instance, RowView):  # a .values() row of the lean path
+            row = instance.row
+            return f'W/"{row[lean_id_column(self.queryset.model)]}-{row["version"]}"'
         return record_etag(instance)
+
+    def lean_extra_columns(self) -> tuple[str, ...]:
+        # The ETag's columns, whatever fields were asked for.
+        return (lean_id_column(self.queryset.model), "version")
+
+    def lean_collections(self) -> dict:
+        if not issubclass(self.queryset.model, CitableModel):
+            return {}
+        return {"citations": self.citations_of}
+
+    def citations_of(self, keys) -> dict:
+        """The visible citations of the records ``keys``, as ``CitationSerializer`` writes them."""
+        user = self.request.user
+        content_type = ContentType.objects.get_for_model(self.queryset.model)
+        rows = (
+            Citation.objects.visible_to(user, self.include_retracted)
+            .filter(content_type=content_type, object_id__in=keys)
+            .values(*CITATION_COLUMNS)
+        )
+        fields = citation_fields()
+        visible_sources = Source.objects.states_visible_as_related(user)
+        result = {}
+        for row in rows:
+            item = {}
+            for name, serializer_field in fields.items():
+                if name == "source":
+                    item[name] = self.source_brief(row, visible_sources)
+                    continue
+                value = row[serializer_field.source]
+                item[name] = None if value is None else serializer_field.to_representation(value)
+            result.setdefault(row["object_id"], []).append(item)
+        return result
+
+    def source_brief(self, row, visible_states) -> dict | None:
+        if row["source__review_state"] not in visible_states:
+            return None
+        source = Source(
+            id=row["source_id"],
+            title=row["source__title"],
+            kind=row["source__kind"],
+            content_hash=row["source__content_hash"],
+        )
+        return {
+            "id": str(source.pk),
+            "name": source.brief_name,
+            "url": absolute(self.request, detail_path(Source, source.pk)),
+        }
+
+
+CITATION_COLUMNS = (
+    "id",
+    "object_id",
+    "quote",
+    "start",
+    "end",
+    "locator",
+    "supports",
+    "inferred",
+    "note",
+    "review_state",
+    "retraction_reason",
+    "source_id",
+    "source__title",
+    "source__kind",
+    "source__content_hash",
+    "source__review_state",
+)
+
+
+@functools.cache
+def citation_fields() -> dict:
+    return dict(serializers.CitationSerializer().fields)
+
+
+def lean_id_column(model) -> str:
+    field = public_id_field(model)
+    return "pk" if field == "pk" else field
 
 
 class RecordViewSet(CuratedWritesMixin, RecordReadOnlyViewSet):

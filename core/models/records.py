@@ -35,6 +35,10 @@ class PublicQuerySet(models.QuerySet):
         states = visible_states(user, self.model, include_retracted=include_retracted)
         return self.filter(review_state__in=states)
 
+    def states_visible_as_related(self, user) -> tuple[str, ...]:
+        """The review states of records shown inside others (for readers of ``.values()``)."""
+        return visible_as_related(user, self.model)
+
     def visible_as_related(self, user):
         """Records shown inside others (brief objects): retracted ones too, drafts to curators."""
         return self.filter(review_state__in=visible_as_related(user, self.model))
@@ -150,6 +154,8 @@ class NamedModel(PublicModel):
 
     objects = NamedManager()
     public_id_field = "slug"
+    #: The column that ``str()`` shows: brief objects read it without building the record.
+    label_field = "name"
 
     class Meta(PublicModel.Meta):
         abstract = True

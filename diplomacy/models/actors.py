@@ -37,6 +37,7 @@ class Country(CitableModel):
     objects = CountryManager()
     search_fields = ("iso2", "iso3", "name", "official_name")
     public_id_field = "iso2"
+    label_field = "name"
 
     class Meta(PublicModel.Meta):
         verbose_name_plural = "countries"

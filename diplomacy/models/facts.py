@@ -110,6 +110,7 @@ class PolicyDecision(CitableModel):
     )
 
     search_fields = ("title", "description")
+    label_field = "title"
 
     title = models.CharField(max_length=300, help_text="A short description of the decision.")
     decision_type = models.CharField(max_length=24, choices=DecisionType.choices, db_index=True)

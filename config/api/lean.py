@@ -1,0 +1,190 @@
+"""The lean read path: pages and records rendered from ``.values()`` rows, not model instances.
+
+The serializer stays the definition of the representation. A ``LeanPlan`` is derived from it
+once per serializer class and set of requested fields: for each field, the columns it reads
+and how it renders them. Plain fields render through the serializer field's own
+``to_representation`` (so decimals, datetimes and choices come out exactly as the serializer
+writes them); a related record becomes the same brief object ``BriefRelatedField`` makes,
+from columns of the same joined query; a field that declares ``lean_columns`` (a fuzzy
+date) reads a row view of those columns. Collections (citations) come from one more query
+per page through ``lean_collections`` hooks that the view supplies.
+
+A serializer with any other field (a nested list with no hook, a method field other than
+``url``) has no plan, and the view keeps the serializer path.
+"""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from rest_framework import serializers
+
+from config.api.filters import public_id_field
+from config.api.serializers import BriefRelatedField
+from config.api.urls_cache import absolute, detail_path
+
+
+class RowView:
+    """A ``.values()`` row read as attributes, for fields that read several columns."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, row: dict):
+        self.row = row
+
+    def __getattr__(self, name):
+        try:
+            return self.row[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Renderer:
+    name: str
+    columns: tuple[str, ...]
+    render: Callable  # (row, context) -> value
+
+
+@dataclass
+class LeanPlan:
+    model: type
+    renderers: list[Renderer]
+    collections: tuple[str, ...] = ()
+    columns: tuple[str, ...] = field(default=())
+
+    def render(self, row: dict, context: dict, collected: dict) -> dict:
+        data = {}
+        for renderer in self.renderers:
+            if renderer.name in self.collections:
+                data[renderer.name] = collected[renderer.name].get(row["pk"], [])
+            else:
+                data[renderer.name] = renderer.render(row, context)
+        return data
+
+
+def _plain(name: str, serializer_field, column: str) -> Renderer:
+    to_representation = serializer_field.to_representation
+
+    def render(row, context):
+        value = row[column]
+        return None if value is None else to_representation(value)
+
+    return Renderer(name, (column,), render)
+
+
+def _grouped(name: str, serializer_field, columns: tuple[str, ...]) -> Renderer:
+    def render(row, context):
+        return serializer_field.to_representation(RowView(row))
+
+    return Renderer(name, columns, render)
+
+
+def _url(model) -> Renderer:
+    id_column = _public_id_column(model, "")
+
+    def render(row, context):
+        return absolute(context["request"], detail_path(model, row[id_column]))
+
+    return Renderer("url", (id_column,), render)
+
+
+def _public_id_column(model, prefix: str) -> str:
+    name = public_id_field(model)
+    name = "pk" if name == "pk" and not prefix else ("id" if name == "pk" else name)
+    return f"{prefix}__{name}" if prefix else name
+
+
+def _brief(name: str, related) -> Renderer | None:
+    """The brief object of a related record, from its joined columns (None if not shown)."""
+    label = getattr(related, "label_field", None)
+    if label is None:
+        return None  # its label is not one column: keep the serializer path
+    id_column = _public_id_column(related, name)
+    label_column = f"{name}__{label}"
+    state_column = f"{name}__review_state"
+    has_state = _has_field(related, "review_state")
+    columns = (id_column, label_column, *((state_column,) if has_state else ()))
+
+    def render(row, context):
+        public_id = row[id_column]
+        if public_id is None:
+            return None
+        if has_state and row[state_column] not in context["visible"](related):
+            return None  # not for this user, even as the target of a record they may see
+        public_id = str(public_id)
+        return {
+            "id": public_id,
+            "name": str(row[label_column]),
+            "url": absolute(context["request"], detail_path(related, public_id)),
+        }
+
+    return Renderer(name, columns, render)
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _renderer(name, serializer_field, model, collections) -> Renderer | None:
+    if name in collections:
+        return Renderer(name, (), None)
+    if name == "url" and isinstance(serializer_field, serializers.SerializerMethodField):
+        return _url(model)
+    columns = getattr(serializer_field, "lean_columns", None)
+    if columns is not None:
+        return _grouped(name, serializer_field, tuple(columns))
+    if isinstance(serializer_field, BriefRelatedField):
+        try:
+            model_field = model._meta.get_field(serializer_field.source)
+        except FieldDoesNotExist:
+            return None
+        if model_field.many_to_many or not model_field.is_relation:
+            return None
+        return _brief(name, model_field.related_model)
+    if isinstance(serializer_field, serializers.SerializerMethodField | serializers.ListSerializer):
+        return None
+    if isinstance(serializer_field, serializers.ManyRelatedField | serializers.Serializer):
+        return None
+    source = serializer_field.source
+    if source == "public_id":
+        return _plain(name, serializer_field, _public_id_column(model, ""))
+    if "." in source or source == "*":
+        return None
+    try:
+        model_field = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return None
+    if not model_field.concrete or model_field.is_relation:
+        return None
+    column = "pk" if model_field.primary_key else model_field.attname
+    return _plain(name, serializer_field, column)
+
+
+@functools.lru_cache(maxsize=256)
+def plan_for(serializer_class, fields: frozenset | None, collections: frozenset) -> LeanPlan | None:
+    """The lean plan of ``serializer_class`` for the requested ``fields`` (None: all)."""
+    model = serializer_class.Meta.model
+    serializer_fields = serializer_class().fields
+    renderers = []
+    for name, serializer_field in serializer_fields.items():
+        if fields is not None and name not in fields:
+            continue
+        renderer = _renderer(name, serializer_field, model, collections)
+        if renderer is None:
+            return None
+        renderers.append(renderer)
+    columns = {"pk"}
+    for renderer in renderers:
+        columns.update(renderer.columns)
+    return LeanPlan(
+        model=model,
+        renderers=renderers,
+        collections=tuple(name for name in collections if name in {r.name for r in renderers}),
+        columns=tuple(sorted(columns)),
+    )
