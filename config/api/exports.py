@@ -16,7 +16,7 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 import csv
 import io
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.http import StreamingHttpResponse
 
 from config.api.filters import public_id_field
@@ -111,16 +111,18 @@ def formatted_select(queryset, *, copy: bool):
 def stream_csv(queryset):
     names = [name for name, _ in export_columns(queryset.model)]
     yield ",".join(names) + "\n"
-    if connection.vendor == "postgresql":
-        yield from _copy_rows(*formatted_select(queryset, copy=True))
+    # The database the router reads this queryset from: a replica when there are some.
+    database = connections[queryset.db]
+    if database.vendor == "postgresql":
+        yield from _copy_rows(database, *formatted_select(queryset, copy=True))
     else:
-        yield from _cursor_rows(*formatted_select(queryset, copy=False))
+        yield from _cursor_rows(database, *formatted_select(queryset, copy=False))
 
 
-def _cursor_rows(sql, params):
+def _cursor_rows(database, sql, params):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    with connection.chunked_cursor() as cursor:
+    with database.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             writer.writerows(rows)
@@ -129,11 +131,11 @@ def _cursor_rows(sql, params):
             buffer.truncate()
 
 
-def _copy_rows(sql, params):
+def _copy_rows(database, sql, params):
     import psycopg
 
-    connection.ensure_connection()
-    raw = connection.connection
+    database.ensure_connection()
+    raw = database.connection
     query = psycopg.ClientCursor(raw).mogrify(sql, params)
     with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
         for block in copy:

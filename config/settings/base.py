@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load-balancer probes, before host validation and the HTTPS redirect (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Shows the router each request; pins a curator's reads to the primary after a write.
+    "config.middleware.ReadYourWritesMiddleware",
     "config.history.HistoryChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -81,13 +85,28 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def database(url: str, **extra) -> dict:
+    config = dj_database_url.parse(
+        url,
         # Persistent connections: a new connection per request costs more than the query.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A connection broken by a database restart is found and replaced before it is used.
         conn_health_checks=True,
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when PostgreSQL does not answer (libpq's floor is 2 s): requests get a 503
+        # (config.outage) instead of holding a worker until the client gives up.
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")),
+        }
+    config.update(extra)
+    return config
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a curator writes; the timeout rides out short write locks.
@@ -97,15 +116,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# Read replicas (PostgreSQL streaming replicas): reads go there, writes to the primary; see
+# config/db_routers.py for when a read stays on the primary. In tests each replica is the
+# primary's database under another alias (TEST MIRROR), as with real replication.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = database(_url, TEST={"MIRROR": "default"})
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
+# How long a curator's reads stay on the primary after a write: longer than replication lag.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: response cache, throttle counters, counts, the dataset version and the
+# read-your-writes pins. Without REDIS_URL each worker keeps its own in memory and works alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A Redis outage degrades to no cache: reads miss, writes are dropped, and the
+                # API answers from the database. Short timeouts keep a Redis that does not
+                # answer from holding requests (redis-py does not retry by default).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+# django-redis logs each swallowed error; config.logging_filters keeps it to one a minute.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache_outage"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "config.logging_filters.OncePerInterval", "seconds": 60}},
+    "handlers": {
+        "cache_outage": {
+            "class": "logging.StreamHandler",
+            "filters": ["once_a_minute"],
+        }
+    },
+    "loggers": {
+        "config.cache_outage": {
+            "handlers": ["cache_outage"],
+            "level": "WARNING",
+            "propagate": False,
+        }
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,7 +214,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    # A database outage is a 503 with Retry-After; everything else as config.api.errors.
+    "EXCEPTION_HANDLER": "config.outage.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
     "COERCE_DECIMAL_TO_STRING": True,
