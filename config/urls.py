@@ -27,4 +27,5 @@ urlpatterns = [
 ]
 
 handler404 = "config.api.errors.not_found"
-handler500 = "config.api.errors.server_error"
+# A database outage outside DRF (admin, middleware) is a 503 problem; the rest a 500 one.
+handler500 = "config.outage.server_error"
