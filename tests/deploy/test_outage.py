@@ -144,3 +144,9 @@ def test_a_redis_outage_degrades_to_no_cache_and_readyz_says_so(client, seed):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database:default": "ok", "cache": "unreachable"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ndjson"])
+def test_an_export_during_an_outage_is_a_503_not_a_stream_cut_short(client, database_down, fmt):
+    path = f"{COUNTRIES}?format={fmt}"
+    assert_unavailable(client.get(path), path)
