@@ -222,6 +222,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.outage.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
+    # How many trusted proxies (reverse proxy, CDN) append to X-Forwarded-For: the anonymous
+    # throttle counts the address the outermost one saw. 0 (direct) ignores the header,
+    # which a client could otherwise forge to escape the limit.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
