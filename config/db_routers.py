@@ -12,7 +12,11 @@ A read goes to the primary instead of a replica when
 * the request comes from a user who wrote within ``READ_YOUR_WRITES_SECONDS``: a replica
   lags the primary, and a curator who just saved must not read the old record back.
 
-The last one is a pin kept in the shared cache under the user's id, set by
+Sessions and API tokens are always read from the primary: a curator who just logged in or
+got a token must not be turned away because a replica has not seen it yet, and these reads
+are single-row lookups that only authenticated requests make.
+
+The pin of the third case is kept in the shared cache under the user's id, set by
 ``config.middleware.ReadYourWritesMiddleware`` after each write. We key it by user rather
 than by cookie so that token clients (curl, scripts) that keep no cookies get it too. It
 needs the cache shared between workers (``REDIS_URL``), which is the setup replicas are
@@ -31,6 +35,9 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.functional import SimpleLazyObject, empty
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Apps whose rows are read right after they are written, by the next request: the login
+# session (django.contrib.sessions) and API tokens (knox).
+PRIMARY_ONLY_APPS = frozenset({"sessions", "knox"})
 PIN_KEY = "primary-pin:{}"
 
 # The request being served by this thread, set by ReadYourWritesMiddleware.
@@ -50,8 +57,8 @@ def resolved_user(request):
     """The request's user if already known, else None, without a query to find it.
 
     The router must not look the user up itself: that lookup (session or token) is a read
-    the router is routing, and would recurse. Until authentication has run, such reads go to
-    a replica, which is as fresh for sessions and tokens as anything else.
+    the router is routing, and would recurse. Until authentication has run, the user is
+    unknown, and only the authentication's own reads happen (sessions and tokens: primary).
     """
     user = request.__dict__.get("user")
     if isinstance(user, SimpleLazyObject):
@@ -79,7 +86,7 @@ class PrimaryReplicaRouter:
 
     def db_for_read(self, model, **hints):
         replicas = settings.DATABASE_REPLICAS
-        if not replicas:
+        if not replicas or model._meta.app_label in PRIMARY_ONLY_APPS:
             return DEFAULT_DB_ALIAS
         if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
             return DEFAULT_DB_ALIAS
