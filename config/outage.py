@@ -26,9 +26,16 @@ from config.api import errors
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# SQLite reports a missing table or column as an OperationalError too: that is a missed
+# migration or a bug, not an outage, and stays a 500 (PostgreSQL calls it ProgrammingError).
+NOT_AN_OUTAGE = ("no such table", "no such column")
 # A PostgreSQL restart or fail-over takes seconds; clients that honour this come back after it.
 RETRY_AFTER_SECONDS = 5
 DETAIL = "The database is unreachable for the moment; retry after the time given."
+
+
+def is_outage(exc) -> bool:
+    return isinstance(exc, DATABASE_ERRORS) and not str(exc).startswith(NOT_AN_OUTAGE)
 
 
 def _problem(request):
@@ -42,7 +49,7 @@ def _headers() -> dict[str, str]:
 
 def exception_handler(exc, context):
     """DRF's exception handler: database outages are 503s, the rest as ``config.api.errors``."""
-    if isinstance(exc, DATABASE_ERRORS):
+    if is_outage(exc):
         logger.warning("Database unavailable: %s", exc)
         set_rollback()
         return Response(
@@ -56,7 +63,7 @@ def exception_handler(exc, context):
 
 def server_error(request):
     """handler500: a database outage anywhere outside DRF is a 503 problem too."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    if is_outage(sys.exc_info()[1]):
         response = JsonResponse(_problem(request), status=503, headers=_headers())
         response["Content-Type"] = errors.PROBLEM_CONTENT_TYPE
         return response

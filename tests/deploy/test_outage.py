@@ -150,3 +150,16 @@ def test_a_redis_outage_degrades_to_no_cache_and_readyz_says_so(client, seed):
 def test_an_export_during_an_outage_is_a_503_not_a_stream_cut_short(client, database_down, fmt):
     path = f"{COUNTRIES}?format={fmt}"
     assert_unavailable(client.get(path), path)
+
+
+def test_a_missing_table_is_a_500_not_an_outage(client, monkeypatch):
+    # SQLite's word for a missed migration is OperationalError too; retrying will not help.
+    def missing(*args, **kwargs):
+        raise OperationalError("no such table: diplomacy_country")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", missing)
+    monkeypatch.setattr(connections["default"], "connection", None)
+    response = client.get(COUNTRIES)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Retry-After" not in response
