@@ -133,7 +133,7 @@ READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "30"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The shared cache: response cache, throttle counters, counts, the dataset version and the
+# The shared cache: throttle counters, counts, the dataset version that keys them, and the
 # read-your-writes pins. Without REDIS_URL each worker keeps its own in memory and works alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
@@ -161,10 +161,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"once_a_minute": {"()": "config.logging_filters.OncePerInterval", "seconds": 60}},
+    "formatters": {
+        "cache_outage": {
+            "format": "%(asctime)s Redis unreachable, serving without cache: %(message)s"
+        }
+    },
     "handlers": {
         "cache_outage": {
             "class": "logging.StreamHandler",
             "filters": ["once_a_minute"],
+            "formatter": "cache_outage",
         }
     },
     "loggers": {

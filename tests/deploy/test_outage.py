@@ -163,3 +163,15 @@ def test_a_missing_table_is_a_500_not_an_outage(client, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"
     assert "Retry-After" not in response
+
+
+def test_a_redis_outage_is_logged_once_a_minute_not_per_request(monkeypatch):
+    import logging
+
+    from config.logging_filters import OncePerInterval
+
+    clock = iter([100.0, 130.0, 161.0])
+    monkeypatch.setattr("config.logging_filters.time.monotonic", lambda: next(clock))
+    once = OncePerInterval(seconds=60)
+    record = logging.makeLogRecord({"msg": "Exception ignored"})
+    assert [once.filter(record) for _ in range(3)] == [True, False, True]
