@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browser schema serve db clean
+.PHONY: run test install lint browser schema serve db clean replica-demo load-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test: lint browser
 # Regenerate the committed OpenAPI schema after an API change.
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+# Deployment proofs, as root with PostgreSQL 15 on 5432 and Redis on 6379 (README, "Running in
+# production"): a real hot standby read by the app, and a load test with PostgreSQL stopped.
+replica-demo: install
+	deploy/replica-demo.sh
+
+load-faults: install
+	$(BIN)/python bench/load_faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

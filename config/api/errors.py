@@ -38,6 +38,7 @@ TITLES = {
     428: ("precondition-required", "Precondition required"),
     429: ("throttled", "Too many requests"),
     500: ("server-error", "Server error"),
+    503: ("service-unavailable", "Service unavailable"),
 }
 
 

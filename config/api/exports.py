@@ -15,9 +15,10 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 
 import csv
 import io
+import itertools
 
 import psycopg
-from django.db import connection, models
+from django.db import connections, models
 from django.http import StreamingHttpResponse
 
 from config.api.filters import public_id_field
@@ -75,7 +76,7 @@ def export_response(queryset, fmt: str, *, visible_related=None) -> StreamingHtt
         body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:
         body, content_type = stream_ndjson(queryset, columns), "application/x-ndjson"
-    response = StreamingHttpResponse(body, content_type=content_type)
+    response = StreamingHttpResponse(_started(body), content_type=content_type)
     filename = f"{queryset.model._meta.model_name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -100,6 +101,18 @@ def export_expressions(model, visible_related=None) -> list[tuple[str, models.Fi
     return result
 
 
+def _started(chunks):
+    """The stream with its query already run, while the view is still answering.
+
+    A generator runs its query only when the server starts sending, after the status line
+    is chosen: with the database down, the client would get a 500 from gunicorn or a 200
+    cut short. Taking the first two chunks here (the CSV header, then the first rows)
+    raises a database error in the view instead, where it becomes a 503 (config.outage).
+    """
+    chunks = iter(chunks)
+    return itertools.chain(list(itertools.islice(chunks, 2)), chunks)
+
+
 def _field_at(model, path: str) -> models.Field:
     if path == "pk":
         return model._meta.pk
@@ -116,7 +129,7 @@ def formatted_select(queryset, columns, *, copy: bool):
     For COPY, empty strings become NULL: COPY writes '' as ``""`` but NULL as nothing,
     and nothing is what the csv module writes for both.
     """
-    formats = SQL_FORMATS.get(connection.vendor, {})
+    formats = SQL_FORMATS.get(connections[queryset.db].vendor, {})
     annotations = {}
     for index, (_, field, expression) in enumerate(columns):
         template = formats.get(field.get_internal_type())
@@ -135,16 +148,18 @@ def formatted_select(queryset, columns, *, copy: bool):
 
 def stream_csv(queryset, columns):
     yield ",".join(name for name, _, _ in columns) + "\n"
-    if connection.vendor == "postgresql":
-        yield from _copy_rows(*formatted_select(queryset, columns, copy=True))
+    # The database the router reads this queryset from: a replica when there are some.
+    database = connections[queryset.db]
+    if database.vendor == "postgresql":
+        yield from _copy_rows(database, *formatted_select(queryset, columns, copy=True))
     else:
-        yield from _cursor_rows(*formatted_select(queryset, columns, copy=False))
+        yield from _cursor_rows(database, *formatted_select(queryset, columns, copy=False))
 
 
-def _cursor_rows(sql, params):
+def _cursor_rows(database, sql, params):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    with connection.chunked_cursor() as cursor:
+    with database.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_ROWS):
             writer.writerows(rows)
@@ -153,9 +168,9 @@ def _cursor_rows(sql, params):
             buffer.truncate()
 
 
-def _copy_rows(sql, params):
-    connection.ensure_connection()
-    raw = connection.connection
+def _copy_rows(database, sql, params):
+    database.ensure_connection()
+    raw = database.connection
     # COPY takes no parameters: bind them client-side, as the driver would.
     query = psycopg.ClientCursor(raw).mogrify(sql, params)
     with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "simple_history",
     "core",
     "diplomacy",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load-balancer probes, before host validation and the HTTPS redirect (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Shows the router each request; pins a curator's reads to the primary after a write.
+    "config.middleware.ReadYourWritesMiddleware",
     "core.history.HistoryChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -70,7 +77,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of third-party templates (config/templates/drf_spectacular/redoc.html).
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -82,13 +90,28 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+
+def database(url: str, **extra) -> dict:
+    config = dj_database_url.parse(
+        url,
         # Persistent connections: a new connection per request costs more than the query.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A connection broken by a database restart is found and replaced before it is used.
         conn_health_checks=True,
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when PostgreSQL does not answer (libpq's floor is 2 s): requests get a 503
+        # (config.outage) instead of holding a worker until the client gives up.
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")),
+        }
+    config.update(extra)
+    return config
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a curator writes; the timeout rides out short write locks.
@@ -98,15 +121,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# Read replicas (PostgreSQL streaming replicas): reads go there, writes to the primary; see
+# config/db_routers.py for when a read stays on the primary. In tests each replica is the
+# primary's database under another alias (TEST MIRROR), as with real replication.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = database(_url, TEST={"MIRROR": "default"})
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
+# How long a curator's reads stay on the primary after a write: longer than replication lag.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: throttle counters, counts, the dataset version that keys them, and the
+# read-your-writes pins. Without REDIS_URL each worker keeps its own in memory and works alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A Redis outage degrades to no cache: reads miss, writes are dropped, and the
+                # API answers from the database. Short timeouts keep a Redis that does not
+                # answer from holding requests (redis-py does not retry by default).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+# django-redis logs each swallowed error; config.logging_filters keeps it to one a minute.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache_outage"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "config.logging_filters.OncePerInterval", "seconds": 60}},
+    "formatters": {
+        "cache_outage": {
+            "format": "%(asctime)s Redis unreachable, serving without cache: %(message)s"
+        }
+    },
+    "handlers": {
+        "cache_outage": {
+            "class": "logging.StreamHandler",
+            "filters": ["once_a_minute"],
+            "formatter": "cache_outage",
+        }
+    },
+    "loggers": {
+        "config.cache_outage": {
+            "handlers": ["cache_outage"],
+            "level": "WARNING",
+            "propagate": False,
+        }
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,7 +202,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Simple-history: the user comes from the request (admin and API); the channel from config.history.
+# Simple-history: the user comes from the request (admin and API); the channel from core.history.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
@@ -151,9 +225,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    # A database outage is a 503 with Retry-After; everything else as config.api.errors.
+    "EXCEPTION_HANDLER": "config.outage.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "URL_FORMAT_OVERRIDE": "format",
+    # How many trusted proxies (reverse proxy, CDN) append to X-Forwarded-For: the anonymous
+    # throttle counts the address the outermost one saw. 0 (direct) ignores the header,
+    # which a client could otherwise forge to escape the limit.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
@@ -196,6 +275,27 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema.add_problem_responses",
         "config.api.schema.add_parameter_examples",
     ],
+}
+
+# Content-Security-Policy (django-csp) on every response. Scripts only from our own origin:
+# the admin, Swagger UI (the split view: its setup script is a file too) and Redoc run no
+# inline script. Styles allow 'unsafe-inline' because Swagger UI and Redoc write <style>
+# elements at run time; images and fonts may be data: URIs (their icons); Redoc's search
+# runs in a worker made from a blob: URL. Nothing is loaded from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 # Reads are open to any origin; no credentials are ever shared cross-origin.

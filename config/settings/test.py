@@ -11,3 +11,9 @@ STORAGES = {
 # No collectstatic before tests: serve static files from the apps, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The router's tests (tests/deploy) read through a replica alias: the primary's test database
+# under another name (TEST MIRROR), as Django's docs advise for replicas. The rest of the suite
+# runs without replicas: its tests run inside a transaction that another connection cannot see.
+DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_REPLICAS = []

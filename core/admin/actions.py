@@ -1,6 +1,6 @@
 """The review workflow's admin actions: publish, retract (with a reason) and reopen.
 
-Each selected record goes through its service in ``config.review`` on its own, so one refusal
+Each selected record goes through its service in ``core.services`` on its own, so one refusal
 (an uncited record, say) is reported with its reason and does not stop the others.
 """
 

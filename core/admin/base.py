@@ -4,7 +4,7 @@
 * its history, with who, when, channel and what changed, and a revert to any earlier version
   (django-simple-history), guarded like any edit;
 * edit-conflict protection (``VersionedModelForm``);
-* a review state that changes only through the workflow actions (``config.review``): the
+* a review state that changes only through the workflow actions (``core.services``): the
   state and the retraction reason are read-only in the form, and only drafts can be deleted;
 * a "View in API" link in the list and on the change form.
 
