@@ -22,9 +22,9 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from core.history import Channel, history_channel
-from core.models import Change, PublicModel, ReviewState
+from core.models import Change, Citation, PublicModel, ReviewState
 from core.models.changes import change_for
-from core.services import published_problems
+from core.services import dependents, published_problems
 
 #: Sent inside the load's transaction once the file is in: receivers may add reference
 #: data (the ISO countries) and return how many records they added.
@@ -49,6 +49,8 @@ def _label(obj) -> str:
 
 
 def _describe(obj, exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return [f"{_label(obj)}: {' '.join(exc.messages)}"]
     return [
         f"{_label(obj)}: {name}: {' '.join(messages)}"
         for name, messages in exc.message_dict.items()
@@ -79,6 +81,7 @@ def _check(wrapped, *, exists: bool) -> list[str]:
         obj.validate_constraints(exclude=pending)
         if exists:
             obj.check_change()
+        obj.validate_unique(exclude=pending)
     except ValidationError as exc:
         return _describe(obj, exc)
     return []
@@ -105,12 +108,51 @@ def _stamp(obj, now) -> None:
     obj.updated = obj.updated or now
 
 
-def _published_problems(saved) -> list[str]:
-    """The publishing rules, checked on every published record that was loaded."""
+#: Review states a file may move an existing record between: publish, retract, reopen.
+TRANSITIONS = {
+    (ReviewState.DRAFT, ReviewState.PUBLISHED),
+    (ReviewState.PUBLISHED, ReviewState.RETRACTED),
+    (ReviewState.RETRACTED, ReviewState.DRAFT),
+}
+
+
+def _transition_problem(obj, changes: dict) -> list[str]:
+    """A file moves a record's review state only as the workflow does."""
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values_list("review_state", flat=True)
+    before = stored.first()
+    if before is None or before == obj.review_state:
+        return []
+    if (before, obj.review_state) not in TRANSITIONS:
+        return [
+            f"{_label(obj)}: review state {before} → {obj.review_state} is not a step of the "
+            "workflow (draft → published → retracted → draft)."
+        ]
+    changes[(type(obj), obj.pk)] = before
+    return []
+
+
+def _published_problems(saved, changes: dict) -> list[str]:
+    """The rules of the one write path, on what the load leaves: every published record it
+    loaded, the records that stand on what it changed, and the records of its citations."""
     problems = []
+    checked = set()
+
+    def check(record):
+        key = (type(record), record.pk)
+        if key in checked or record.review_state != ReviewState.PUBLISHED:
+            return
+        checked.add(key)
+        problems.extend(f"{_label(record)}: {problem}" for problem in published_problems(record))
+
     for obj, _created in saved:
-        if obj.review_state == ReviewState.PUBLISHED:
-            problems.extend(f"{_label(obj)}: {problem}" for problem in published_problems(obj))
+        check(obj)
+        if isinstance(obj, Citation) and obj.record is not None:
+            check(obj.record)
+        if (type(obj), obj.pk) in changes:
+            stand_on_it = dependents(obj)
+            if stand_on_it and obj.review_state != ReviewState.PUBLISHED:
+                names = ", ".join(sorted(_label(d) for d in stand_on_it))
+                problems.append(f"{_label(obj)}: published records stand on it: {names}.")
     return problems
 
 
@@ -136,9 +178,12 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path}: cannot read: {exc}") from exc
     format_ = path.suffix.lstrip(".") or "json"
+    if format_ != "json":
+        raise DatasetError(f"{path}: not a dataset file; give a JSON fixture (.json).")
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
             saved, deferred, seen = [], [], set()
+            changes = {}  # (model, pk) → the review state before the load
             now = timezone.now()
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
             for wrapped in objects:
@@ -151,6 +196,7 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                     wrapped.object.compute_derived()
                 state = _same_as_stored(wrapped.object)
                 problems = _check(wrapped, exists=state is not None)
+                problems += _transition_problem(wrapped.object, changes)
                 if problems:
                     report.problems.extend(problems)
                     continue
@@ -177,7 +223,7 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                 except ValidationError as exc:
                     report.problems.extend(_describe(obj, exc))
             if not report.problems:
-                report.problems.extend(_published_problems(saved))
+                report.problems.extend(_published_problems(saved, changes))
             if report.problems:
                 raise DatasetError("\n".join(report.problems))
             _record_history(saved, user)

@@ -37,6 +37,8 @@ from django.utils.text import capfirst
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 
 LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
+#: What a published record stands on: its published citations of published sources.
+PUBLIC_EVIDENCE = (ReviewState.PUBLISHED,)
 
 
 class EvidenceConflict(ValidationError):
@@ -145,11 +147,18 @@ def numbers_in(text: str) -> set[Decimal]:
     return found
 
 
-def evidence_problems(record, citations, *, m2m: dict | None = None) -> list[str]:
-    """What keeps ``record`` from standing as published on ``citations`` (its live ones)."""
+def evidence_problems(
+    record, citations, *, m2m: dict | None = None, states=PUBLIC_EVIDENCE
+) -> list[str]:
+    """What keeps ``record`` from standing as published on ``citations``: those in ``states``
+    (published ones; drafts too when they are about to be published with it) count."""
     problems = []
-    live = [c for c in citations if c.review_state in LIVE_STATES]
-    live = [c for c in live if c.source.review_state != ReviewState.RETRACTED]
+    live = [c for c in citations if c.review_state in states]
+    live = [
+        c
+        for c in live
+        if c.source.review_state == ReviewState.PUBLISHED or (c.source.review_state in states)
+    ]
     if not live:
         return [
             f"{capfirst(label(record))} has no citation of a source that is not retracted. "
@@ -196,8 +205,14 @@ def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list
     ]
 
 
-def published_problems(record, *, m2m: dict | None = None, citations=None) -> list[str]:
-    """Everything a published ``record`` must satisfy, as it is (or as it will be)."""
+def published_problems(
+    record, *, m2m: dict | None = None, citations=None, states=PUBLIC_EVIDENCE
+) -> list[str]:
+    """Everything a published ``record`` must satisfy, as it is (or as it will be).
+
+    ``states``: the citations that count as its evidence (drafts too when they are about to
+    be published with it).
+    """
     if citations is None:
         citations = (
             list(record.citations.select_related("source"))
@@ -206,7 +221,11 @@ def published_problems(record, *, m2m: dict | None = None, citations=None) -> li
         )
     problems = reference_problems(record, m2m=m2m, citations=citations)
     if isinstance(record, CitableModel):
-        problems += evidence_problems(record, citations, m2m=m2m)
+        problems += evidence_problems(record, citations, m2m=m2m, states=states)
+    if isinstance(record, Citation):
+        problems += _citation_publish_problems(record)
+    if isinstance(record, Source):
+        problems += record.identity_problems()
     return problems
 
 
@@ -256,10 +275,7 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
                 record_publish(target, user=user, with_references=True, _seen=seen)
         for citation in citations:
             citation.source.refresh_from_db()  # published just now, perhaps
-    if isinstance(record, Citation):
-        problems = _citation_publish_problems(record)
-    else:
-        problems = published_problems(record, citations=citations)
+    problems = published_problems(record, citations=citations, states=LIVE_STATES)
     if problems:
         raise ValidationError(problems)
     for citation in citations:
@@ -272,8 +288,13 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
 
 
 def _citation_publish_problems(citation: Citation) -> list[str]:
-    if citation.source.review_state != ReviewState.PUBLISHED:
-        return [f"The cited source “{citation.source}” is not published."]
+    """A public citation supports a public record (and quotes a public source: a reference)."""
+    cited = citation.record
+    if cited is None or cited.review_state != ReviewState.PUBLISHED:
+        return [
+            "A citation is published with the record it supports: publish the record, and its "
+            "citations are published with it."
+        ]
     return []
 
 
@@ -341,7 +362,7 @@ def _check_citation_can_go(citation: Citation) -> None:
     if cited is None or cited.review_state != ReviewState.PUBLISHED:
         return
     others = list(cited.citations.exclude(pk=citation.pk).select_related("source"))
-    problems = evidence_problems(cited, others)
+    problems = evidence_problems(cited, others)  # published evidence only
     if problems:
         raise EvidenceConflict(
             f"Citation {citation.pk} is evidence {label(cited)} needs: {' '.join(problems)} "
@@ -411,6 +432,7 @@ def record_save(
             raise ValidationError(f"{capfirst(label(record))} no longer exists.")
         record.review_state = stored.review_state
         record.retraction_reason = stored.retraction_reason
+        _check_editable(stored, record)
     _check_removable(record, remove)
     record.full_clean()
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
@@ -425,6 +447,20 @@ def record_save(
         if problems:
             raise ValidationError(problems)
     return record
+
+
+def _check_editable(stored, record) -> None:
+    """A retracted record stays as it was withdrawn; a public record keeps its public id."""
+    if stored.review_state == ReviewState.RETRACTED:
+        raise EvidenceConflict(
+            f"{capfirst(label(stored))} is retracted: it stays as it was withdrawn. Reopen it "
+            "as a draft to correct it, then publish it again."
+        )
+    if stored.review_state != ReviewState.DRAFT and str(stored.public_id) != str(record.public_id):
+        raise EvidenceConflict(
+            f"The public id of {label(stored)} ({stored.public_id}) is stable once it was "
+            "public: consumers and releases refer to it."
+        )
 
 
 def _check_removable(record, remove) -> None:

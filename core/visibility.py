@@ -42,6 +42,12 @@ def visible_as_related(user, model) -> tuple[str, ...]:
     return visible_states(user, model, include_retracted=True)
 
 
-def visibility_class(user, model) -> str:
-    """A key for caches: responses may be shared only within one class."""
-    return "curator" if is_curator(user, model) else "public"
+def visibility_class(user, model=None) -> str:
+    """A key for caches: responses may be shared only within one class.
+
+    Everyone without permissions sees the public rows, whatever the resource; a user with
+    any permission may see drafts of some model, nested anywhere, so is a class alone.
+    """
+    if user is None or not user.is_authenticated or not user.get_all_permissions():
+        return "public"
+    return f"user:{user.pk}"

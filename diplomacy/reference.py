@@ -22,6 +22,7 @@ def iso_3166_source() -> Source:
             "kind": SourceKind.REFERENCE,
             "title": "ISO 3166-1: Codes for the representation of names of countries",
             "publisher": "International Organization for Standardization (copy: pycountry)",
+            "locator_pattern": "^[A-Z]{2}$",
             "review_state": ReviewState.PUBLISHED,
         },
     )

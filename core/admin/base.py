@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import services
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
-from core.models import Citation, ReviewState
+from core.models import CitableModel, Citation, ReviewState
 
 REVIEW_FIELDS = ("review_state", "retraction_reason", "version", "created", "updated")
 
@@ -149,12 +149,25 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
                 f"Reverted to version {origin.version} of "
                 f"{origin.history_date:%Y-%m-%d %H:%M:%S %Z}"
             )
-            services.record_save(obj, user=request.user, reason=reason)
+            services.record_save(
+                obj, user=request.user, m2m=many_to_many_values(form), reason=reason
+            )
+            # The many-to-many values were set by the service, with its checks.
+            form.save_m2m = lambda: None
         # Otherwise the record is saved with its citations in save_related.
 
     def save_related(self, request, form, formsets, change):
         record = form.instance
         citation_sets = [fs for fs in formsets if isinstance(fs, CitationFormSet)]
+        if not isinstance(record, CitableModel):
+            services.record_save(
+                record,
+                user=request.user,
+                m2m=many_to_many_values(form),
+                reason="Changed in the admin" if change else "Created in the admin",
+            )
+            self.save_inlines(request, formsets)
+            return
         cite, remove = [], []
         for formset in citation_sets:
             cite += formset.citations_to_add()
@@ -173,9 +186,13 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         added = list(record.citations.exclude(pk__in=before))
         for formset in citation_sets:
             formset.save_edited(added=added, removed=remove)
+        self.save_inlines(request, formsets)
+
+    def save_inlines(self, request, formsets):
+        """Inline records (tenures, stages) through the same services, row by row."""
         for formset in formsets:
-            if not isinstance(formset, CitationFormSet):
-                self.save_formset(request, form, formset, change=change)
+            if isinstance(formset, PublicInlineFormSet):
+                formset.save_through_services(request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a revert for anyone who may view the history; a revert
@@ -207,7 +224,49 @@ class DraftOnlyDeletion:
 
 
 class PublicInlineFormSet(DraftOnlyDeletion, BaseInlineFormSet):
-    """Inline rows of records with their own review state."""
+    """Inline rows of records with their own review state, saved through ``core.services``.
+
+    A changed row of a published record is checked as it will be, before anything is saved.
+    """
+
+    def _changed_forms(self):
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.errors:
+                continue
+            if self._should_delete_form(form) or not form.has_changed():
+                continue
+            yield form
+
+    def clean(self):
+        super().clean()
+        for form in self._changed_forms():
+            row = form.instance
+            if row._state.adding or row.review_state != ReviewState.PUBLISHED:
+                continue
+            problems = services.published_problems(row, m2m=many_to_many_values(form))
+            if problems:
+                form.add_error(None, problems)
+
+    def save_through_services(self, user) -> None:
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data"):
+                continue
+            row = form.instance
+            if self._should_delete_form(form):
+                if not row._state.adding:
+                    services.record_delete(row, user=user)
+                    self.deleted_objects.append(row)
+                continue
+            if not form.has_changed():
+                continue
+            adding = row._state.adding
+            setattr(row, self.fk.name, self.instance)
+            services.record_save(row, user=user, m2m=many_to_many_values(form))
+            if adding:
+                self.new_objects.append(row)
+            else:
+                self.changed_objects.append((row, form.changed_data))
 
 
 def many_to_many_values(form) -> dict:
@@ -232,6 +291,7 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
             yield form
 
     def citations_to_add(self) -> list:
+        # Rows with errors are reported by their forms; only valid ones are described here.
         return [
             services.CitationInput(
                 source=form.cleaned_data["source"],
@@ -243,7 +303,7 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
                 note=form.cleaned_data.get("note", ""),
             )
             for form in self._live_forms()
-            if form.instance._state.adding
+            if form.instance._state.adding and not form.errors
         ]
 
     def citations_to_remove(self) -> list:
@@ -266,18 +326,7 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
     def clean(self):
         super().clean()
         parent = self.instance
-        for form in self._live_forms():
-            citation = form.instance
-            if (
-                not citation._state.adding
-                and form.has_changed()
-                and (citation.review_state != ReviewState.DRAFT)
-            ):
-                form.add_error(
-                    None,
-                    "Published evidence does not change: retract this citation (on its own "
-                    "page) and add a new one.",
-                )
+        # A public citation that was edited is refused by its own form (Citation.check_change).
         if parent._state.adding or parent.review_state != ReviewState.PUBLISHED:
             return
         removed = {c.pk for c in self.citations_to_remove()}

@@ -8,11 +8,13 @@ the domain-free ``PublicReadOnlyViewSet``:
 """
 
 import functools
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
+from config.api.cache import dataset_version
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.serializers import prefetched_name
@@ -71,8 +73,12 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
     def etag_for(self, instance) -> str:
         if isinstance(instance, RowView):  # a .values() row of the lean path
             row = instance.row
-            return f'W/"{row[lean_id_column(self.queryset.model)]}-{row["version"]}"'
-        return record_etag(instance)
+            public_id, version = row[lean_id_column(self.queryset.model)], row["version"]
+        else:
+            public_id, version = instance.public_id, instance.version
+        reader = f"{dataset_version()}:{self.visibility_class()}"
+        digest = hashlib.sha256(reader.encode()).hexdigest()[:10]
+        return record_etag(public_id, version, reader=digest)
 
     def lean_extra_columns(self) -> tuple[str, ...]:
         # The ETag's columns, whatever fields were asked for.

@@ -50,9 +50,20 @@ class PublishSerializer(serializers.Serializer):
     )
 
 
-def record_etag(instance) -> str:
-    """The record's ETag: its public id and version counter (weak: the JSON may vary)."""
-    return f'W/"{instance.public_id}-{instance.version}"'
+def record_etag(public_id, version, *, reader: str = "") -> str:
+    """A record's ETag: ``W/"<id>-<version>"``, the version of the record a write expects.
+
+    What a reader is sent also names the dataset version and the reader's visibility class
+    (``W/"<id>-<version>.<reader>"``), so a 304 never answers for nested records that changed
+    or for another reader's view; ``If-Match`` compares the ``<id>-<version>`` part only.
+    """
+    suffix = f".{reader}" if reader else ""
+    return f'W/"{public_id}-{version}{suffix}"'
+
+
+def etag_version(tag: str) -> str:
+    """``W/"ru-3.ab12"`` → ``ru-3``: the part of an ETag that If-Match compares."""
+    return tag.strip().removeprefix("W/").strip('"').split(".", 1)[0]
 
 
 IF_MATCH = OpenApiParameter(
@@ -81,10 +92,9 @@ class CuratedWritesMixin(
             return
         if header.strip() == "*":
             return
-        current = record_etag(instance)
-        # Compare weakly: W/"x" and "x" name the same version.
-        offered = {tag.removeprefix("W/") for tag in parse_etags(header)}
-        if not offered & {current.removeprefix("W/"), current}:
+        current = f"{instance.public_id}-{instance.version}"
+        # Weakly, and on the record's own version: what the reader's tag adds does not count.
+        if current not in {etag_version(tag) for tag in parse_etags(header)}:
             raise PreconditionFailed
 
     def locked_object(self):
@@ -93,7 +103,7 @@ class CuratedWritesMixin(
 
     def written(self, instance, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=instance.pk)
-        headers = {"ETag": record_etag(fresh)}
+        headers = {"ETag": self.etag_for(fresh)}
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = absolute(
                 self.request, detail_path(type(instance), instance.public_id)

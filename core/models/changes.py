@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
 from core.history import Channel
+from core.visibility import visibility_class
 
 from .records import ReviewState
 
@@ -34,10 +35,13 @@ class ChangeQuerySet(models.QuerySet):
         """Curators see every change; others not the changes made while a record was a draft."""
         if sees_all_changes(user):
             return self
-        return self.exclude(review_state=ReviewState.DRAFT)
+        # Nor a citation's change while the record it supports was a draft: it would name it.
+        return self.exclude(review_state=ReviewState.DRAFT).exclude(
+            cited_review_state=ReviewState.DRAFT
+        )
 
     def visibility_class(self, user) -> str:
-        return "curator" if sees_all_changes(user) else "public"
+        return visibility_class(user)
 
 
 class Change(models.Model):
@@ -61,6 +65,12 @@ class Change(models.Model):
     )
     cited_id = models.CharField(
         max_length=100, blank=True, help_text="For a citation: the public id of that record."
+    )
+    cited_review_state = models.CharField(
+        max_length=16,
+        choices=ReviewState.choices,
+        blank=True,
+        help_text="For a citation: the review state of its record at the time.",
     )
 
     objects = ChangeQuerySet.as_manager()
@@ -99,6 +109,7 @@ def change_for(instance, history_instance, *, channel: str, user=None, reason: s
         changed_fields=fields,
         cited_model=cited._meta.label_lower if cited is not None else "",
         cited_id=str(cited.public_id) if cited is not None else "",
+        cited_review_state=cited.review_state if cited is not None else "",
     )
 
 

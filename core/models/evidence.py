@@ -11,6 +11,7 @@ it, and ``manage.py reanchor`` moves the quotes across.
 """
 
 import hashlib
+import re
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -66,6 +67,12 @@ class Source(FuzzyDatesMixin, PublicModel):
     content_hash = models.CharField(
         max_length=64, blank=True, editable=False, db_index=True, help_text="sha256 of the text."
     )
+    locator_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a dataset: a regular expression every locator must match, e.g. "
+        "^[A-Z]{2}$ for ISO 3166 alpha-2 codes.",
+    )
     supersedes = models.ForeignKey(
         "self",
         null=True,
@@ -115,6 +122,12 @@ class Source(FuzzyDatesMixin, PublicModel):
 
     def clean(self):
         super().clean()
+        if self.locator_pattern:
+            try:
+                re.compile(self.locator_pattern)
+            except re.error as exc:
+                message = f"Not a regular expression: {exc}."
+                raise ValidationError({"locator_pattern": message}) from exc
         self.check_change()
 
     def save(self, *args, **kwargs):
@@ -123,20 +136,45 @@ class Source(FuzzyDatesMixin, PublicModel):
         super().save(*args, **kwargs)
 
     def check_change(self):
-        """Cited text is frozen."""
+        """Cited text is frozen, and so is what kind of evidence the source is."""
         if self._state.adding or self.pk is None:
             return
-        stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
-        if stored is None or stored == self.text:
+        stored = Source.objects.filter(pk=self.pk).values("text", "kind").first()
+        if stored is None or (stored["text"], stored["kind"]) == (self.text, self.kind):
             return
         if Citation.objects.filter(source_id=self.pk).exists():
+            field = "text" if stored["text"] != self.text else "kind"
             raise ValidationError(
                 {
-                    "text": "This source is cited, so its text is frozen. Add the corrected "
-                    "text as a new source that supersedes this one, then move the quotes "
-                    "with `manage.py reanchor`."
+                    field: f"This source is cited, so its {field} is frozen. Add the "
+                    "corrected source as a new one that supersedes this one, then move the "
+                    "quotes with `manage.py reanchor`."
                 }
             )
+
+    def identity_problems(self) -> list[str]:
+        """What a source needs before it is published: enough to find and check it."""
+        if self.cited_by_locator:
+            if not self.title or not (self.publisher or self.document_url):
+                return [
+                    f"A {self.get_kind_display().lower()} is published with its title and its "
+                    "publisher or address, so readers can find the rows cited."
+                ]
+            return []
+        if not self.text:
+            return ["A text source is published with its text: quotes are checked against it."]
+        return []
+
+    def locator_problem(self, locator: str) -> str:
+        """Why ``locator`` does not name a row of this dataset ("" if it may)."""
+        if not locator.strip():
+            return "A citation of a dataset or reference names its locator."
+        if self.locator_pattern and not re.fullmatch(self.locator_pattern, locator):
+            return (
+                f"“{locator}” is not a locator of “{self}”: its locators look like "
+                f"{self.locator_pattern}."
+            )
+        return ""
 
     def compute_derived(self):
         super().compute_derived()
@@ -257,15 +295,49 @@ class Citation(PublicModel):
     def record_label(self) -> str:
         return f"{self.content_type.app_label}.{self.content_type.model}"
 
+    #: What a citation says: fixed once it is public (it is retracted and replaced instead).
+    EVIDENCE_FIELDS = (
+        "source_id",
+        "content_type_id",
+        "object_id",
+        "quote",
+        "start",
+        "end",
+        "locator",
+        "supports",
+        "inferred",
+    )
+
     def clean(self):
         super().clean()
+        self.check_change()
         # A form may validate a citation before its record exists (an inline of a new record).
         self.check_evidence(bound=bool(self.object_id))
 
     def save(self, *args, **kwargs):
         # Every channel (admin, API, command, service) goes through here, so no bad quote lands.
+        self.check_change()
         self.check_evidence()
         super().save(*args, **kwargs)
+
+    def check_change(self):
+        """Published evidence does not change: it is retracted, and a new citation added."""
+        if self._state.adding or self.pk is None:
+            return
+        stored = (
+            Citation.objects.filter(pk=self.pk)
+            .values("review_state", *self.EVIDENCE_FIELDS)
+            .first()
+        )
+        if stored is None or stored["review_state"] == "draft":
+            return
+        changed = [f for f in self.EVIDENCE_FIELDS if stored[f] != getattr(self, f)]
+        if changed:
+            names = ", ".join(name.removesuffix("_id") for name in changed)
+            raise ValidationError(
+                f"This citation is {stored['review_state']}: its evidence ({names}) does not "
+                "change. Retract it with a reason and add a new citation."
+            )
 
     def check_evidence(self, *, bound: bool = True):
         """The rules every citation obeys, whoever writes it. Raises ValidationError.
@@ -286,10 +358,9 @@ class Citation(PublicModel):
                         "cite it by locator (row key, code, table), with no quote or span."
                     }
                 )
-            if not self.locator.strip():
-                raise ValidationError(
-                    {"locator": "A citation of a dataset or reference names its locator."}
-                )
+            problem = self.source.locator_problem(self.locator)
+            if problem:
+                raise ValidationError({"locator": problem})
             return
         if self.locator:
             raise ValidationError(

@@ -300,12 +300,12 @@ class APIResourceTest:
         url = created["Location"].removeprefix("http://testserver")
         record = self.model.objects.get(pk=self.model.objects.order_by("-created").first().pk)
         assert created.json() == api.get(url).json()
-        assert api.etag(url) == f'W/"{public_id(record)}-{record.version}"'
+        assert api.etag(url).startswith(f'W/"{public_id(record)}-{record.version}.')
 
         version = record.version
         patched = api.patch(url, {}, HTTP_IF_MATCH=api.etag(url))
         assert patched.status_code == 200, patched.json()
-        assert patched["ETag"] == f'W/"{public_id(record)}-{version + 1}"'
+        assert patched["ETag"].startswith(f'W/"{public_id(record)}-{version + 1}.')
 
         if issubclass(self.model, CitableModel):
             evidence_for(record)

@@ -270,7 +270,8 @@ def set_negative(data):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (set_quote, "quote: The quote is not the source's text at"),
+        # A published citation's quote does not change: it is retracted and replaced.
+        (set_quote, "its evidence (quote, end) does not change"),
         (set_reference, "no-such-commodity"),
         (set_negative, "A quantity cannot be negative."),
     ],

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from core.loading import DatasetError, load_dataset
 
@@ -21,11 +22,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fixtures, **options):
-        for name in fixtures:
-            try:
-                report = load_dataset(Path(name))
-            except DatasetError as exc:
-                raise CommandError(f"Nothing was loaded. {exc}") from exc
+        # All files or none: one transaction around them all.
+        try:
+            with transaction.atomic():
+                reports = [(name, load_dataset(Path(name))) for name in fixtures]
+        except DatasetError as exc:
+            raise CommandError(f"Nothing was loaded. {exc}") from exc
+        for name, report in reports:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{name}: {report.created} created, {report.updated} updated, "
