@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api.routers import APIRouter
+from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
 from trade.api.urls import routes as trade_routes
@@ -13,6 +14,7 @@ router = APIRouter()
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
 router.register("changes", ChangeViewSet, basename="core-change")
+router.register("releases", ReleaseViewSet, basename="core-release")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
