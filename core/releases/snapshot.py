@@ -9,6 +9,7 @@ one cannot be, and stops the release with the record named.
 """
 
 import datetime
+import functools
 import decimal
 import hashlib
 import json
@@ -55,6 +56,7 @@ def dataset_models() -> list[type]:
     return serializers.sort_dependencies(app_list.items(), allow_cycles=True)
 
 
+@functools.lru_cache(maxsize=None)
 def resource_name(model) -> str:
     """The resource's name in the API (``policy-decisions``), or its plural name."""
     meta = model._meta
@@ -126,7 +128,9 @@ def fixture_records(model, keys: ReleasedKeys, *, chunk_size: int = 2000):
     queryset = released(model).order_by("pk")
     if model is Citation:
         queryset = released_citations().order_by("pk")
-    queryset = queryset.prefetch_related(*_m2m_prefetches(model))
+    # Natural keys of relations read the related rows: join them rather than query each.
+    related = [fk.name for fk in model._meta.concrete_fields if fk.many_to_one]
+    queryset = queryset.select_related(*related).prefetch_related(*_m2m_prefetches(model))
     for obj in queryset.iterator(chunk_size=chunk_size):
         _hide_unreleased(obj, keys)
         [entry] = serializers.serialize("python", [obj], use_natural_foreign_keys=True)
@@ -243,8 +247,11 @@ def citation_table() -> Table:
     def rows():
         public_ids = {}
         queryset = released_citations().select_related("content_type").order_by("pk")
-        fields = [name for name in CITATION_COLUMNS if name not in ("record_model", "record_id")]
-        for citation in queryset.only(*fields, "content_type", "object_id").iterator(2000):
+        own = ("record_model", "record_id", "source")
+        fields = [name for name in CITATION_COLUMNS if name not in own]
+        for citation in queryset.only(*fields, "source", "content_type", "object_id").iterator(
+            2000
+        ):
             model = citation.content_type.model_class()
             record_id = _record_public_id(model, citation.object_id, public_ids)
             values = {name: getattr(citation, name) for name in fields}
