@@ -8,6 +8,7 @@ storage is remote (S3).
 
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
@@ -226,10 +227,16 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
             storage.path(stored)
         except NotImplementedError:  # a remote storage serves its own files
             return HttpResponseRedirect(storage.url(stored))
-        response = FileResponse(
-            storage.open(stored, "rb"), content_type=entry["media_type"], filename=name
+        etag, modified = f'"{entry["sha256"]}"', http_date(release.created.timestamp())
+        # Answered before the file is opened: a 304 never holds it open.
+        response = get_conditional_response(
+            request, etag=etag, last_modified=int(release.created.timestamp())
         )
-        response["ETag"] = f'"{entry["sha256"]}"'
+        if response is None:
+            response = FileResponse(
+                storage.open(stored, "rb"), content_type=entry["media_type"], filename=name
+            )
+        response["ETag"] = etag
         response["Cache-Control"] = FILE_CACHE
-        response["Last-Modified"] = http_date(release.created.timestamp())
+        response["Last-Modified"] = modified
         return response

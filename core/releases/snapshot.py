@@ -9,8 +9,8 @@ one cannot be, and stops the release with the record named.
 """
 
 import datetime
-import functools
 import decimal
+import functools
 import hashlib
 import json
 import uuid
@@ -56,7 +56,7 @@ def dataset_models() -> list[type]:
     return serializers.sort_dependencies(app_list.items(), allow_cycles=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resource_name(model) -> str:
     """The resource's name in the API (``policy-decisions``), or its plural name."""
     meta = model._meta
