@@ -30,6 +30,7 @@ FIXTURE = "fixture.json"
 CHANGELOG_JSON = "changelog.json"
 CHANGELOG_MD = "CHANGELOG.md"
 SUMS = "SHA256SUMS"
+MD_IDS = 20  # ids listed per resource in CHANGELOG.md; changelog.json lists them all
 PACKAGE = "datapackage.json"
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -98,7 +99,7 @@ def write_fixture(folder: Path, progress) -> tuple[FileEntry, dict]:
                 count += 1
             progress(f"{FIXTURE}: {count - before} {name}")
         out.write("\n]\n")
-    return finish(folder, FileEntry(FIXTURE, "json", "fixture", rows=count)), digests
+    return finish(folder, FileEntry(FIXTURE, "json", "fixture")), digests
 
 
 def write_table(folder: Path, table: Table, progress) -> list[FileEntry]:
@@ -150,7 +151,8 @@ def changelog_markdown(changelog: dict) -> str:
         lines.append(f"## {kind.capitalize()}: {total}")
         lines.append("")
         for resource, ids in groups.items():
-            lines.append(f"- {resource} ({len(ids)}): {', '.join(ids)}")
+            shown = ", ".join(ids) if len(ids) <= MD_IDS else f"see {CHANGELOG_JSON}"
+            lines.append(f"- {resource} ({len(ids)}): {shown}")
         if groups:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

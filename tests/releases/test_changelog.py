@@ -1,11 +1,13 @@
 """A release's changelog lists exactly what changed since the previous one."""
 
 import json
+from collections import Counter
 
 import pytest
 
 from core.models import ReviewState
 from core.releases import publish_release
+from core.releases.snapshot import fixture_digests
 from core.services import record_retract, record_save
 from diplomacy.models import Statement
 from trade.models import Shipment
@@ -44,11 +46,10 @@ def test_each_release_lists_exactly_the_edit_since_the_last(seed, release_storag
     assert f"- statements (1): {statement.pk}" in (folder / "CHANGELOG.md").read_text()
 
 
-def test_the_previous_release_can_be_named(seed, release_storage, seed_release):
+def test_the_previous_release_can_be_named(release_storage, seed_release):
     _, folder = seed_release
-    release = publish_release("2.0.0", previous=folder)
-    assert release.changelog["previous"] == "1.0.0"
-    # The seed published into another database: only the ISO countries added at load time
-    # (new timestamps) and their citations differ; no fact of the seed does.
-    assert set(release.changelog["changed"]) <= {"countries", "citations"}
-    assert release.changelog["added"] == release.changelog["removed"] == {}
+    release = publish_release("2.0.0", previous=folder)  # from an empty database
+    assert (release.changelog["previous"], release.changelog["added"]) == ("1.0.0", {})
+    removed = {name: len(ids) for name, ids in release.changelog["removed"].items()}
+    digests = fixture_digests((folder / "fixture.json").read_text())
+    assert removed == Counter(name for name, _, _, _ in digests.values())
