@@ -6,6 +6,7 @@ a year since a release never changes), or by a redirect to the storage's own URL
 storage is remote (S3).
 """
 
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -223,9 +224,7 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
         if entry is None:
             raise NotFound(f"Release {release.version} has no file {name!r}.")
         storage, stored = release_storage(), f"{release.version}/{name}"
-        try:
-            storage.path(stored)
-        except NotImplementedError:  # a remote storage serves its own files
+        if not isinstance(storage, FileSystemStorage):  # S3 and the like serve their own
             return HttpResponseRedirect(storage.url(stored))
         etag, modified = f'"{entry["sha256"]}"', http_date(release.created.timestamp())
         # Answered before the file is opened: a 304 never holds it open.

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from core.releases import publish_release
+from core.releases import ReleaseError, publish_release
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,24 @@ def test_latest_without_any_release_is_a_404(client, db):
     assert response.status_code == 404
     assert response.json()["detail"] == "No release has been published yet."
     assert client.get("/api/v1/releases/").json() == []
+
+
+def test_a_remote_storage_serves_its_own_files(client, db, settings):
+    """Storages without local paths (S3 through django-storages) get a redirect to their URL;
+    InMemoryStorage stands in for a bucket here."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "releases": {
+            "BACKEND": "django.core.files.storage.InMemoryStorage",
+            "OPTIONS": {"base_url": "https://bucket.example/releases/"},
+        },
+    }
+    f.published(f.country(iso2="AF", iso3="AFG", numeric="004", name="Afghanistan"))
+    publish_release("1.0.0")
+    response = client.get("/api/v1/releases/1.0.0/files/countries.csv/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "https://bucket.example/releases/1.0.0/countries.csv",
+    )
+    with pytest.raises(ReleaseError, match="already exists"):
+        publish_release("1.0.0")
