@@ -3,6 +3,9 @@
 The files are written to a temporary folder inside one read transaction (a consistent
 snapshot), checksummed, then copied to the ``releases`` storage under ``<version>/``, and
 the ``Release`` row is saved last. A version is never reused or overwritten.
+
+On SQLite the read transaction holds the write lock while the files are written (curators'
+writes wait); on PostgreSQL it is a repeatable-read snapshot that blocks nobody.
 """
 
 import contextlib
