@@ -140,7 +140,24 @@ def test_drafts_stay_out_and_retractions_are_marked(release_storage):
         review_state=ReviewState.RETRACTED,
         retraction_reason="A test retraction.",
     )
+    draft = f.organization(slug="draft-ministry")
+    f.organization(
+        slug="old-ministry",
+        parent=draft,
+        review_state=ReviewState.RETRACTED,
+        retraction_reason="Merged.",
+    )
     publish_release("1.0.0")
+    folder = release_storage / "1.0.0"
+    # A released record's reference to a draft is left out, as the API leaves it out.
+    organizations = pd.read_csv(folder / "organizations.csv", dtype="string")
+    assert organizations[["id", "parent"]].fillna("").values.tolist() == [["old-ministry", ""]]
+    [entry] = [
+        e
+        for e in json.loads((folder / "fixture.json").read_text())
+        if e["model"] == "diplomacy.organization"
+    ]
+    assert entry["fields"]["parent"] is None
     countries = pd.read_csv(release_storage / "1.0.0" / "countries.csv", dtype="string")
     countries = countries.set_index("id")
     assert "ZZ" not in countries.index
