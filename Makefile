@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browser schema serve db clean replica-demo load-faults
+.PHONY: run test install lint browser schema serve db release clean replica-demo load-faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,12 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The data is the committed seed release (fixtures/release, published from fixtures/seed.json):
+# loaded after its checksums are verified, and offered for download at /api/v1/releases/.
 db: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_dataset
+	$(BIN)/python manage.py load_dataset fixtures/release
+	$(BIN)/python manage.py register_release fixtures/release
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 
 # Set up everything, load the seed dataset and serve on 127.0.0.1:8000.
@@ -62,5 +65,10 @@ replica-demo: install
 load-faults: install
 	$(BIN)/python bench/load_faults.py
 
+# Publish the public data as an open-data release: make release VERSION=2026.12.0
+release: install
+	@test -n "$(VERSION)" || { echo "make release VERSION=<new version>" >&2; exit 1; }
+	$(BIN)/python manage.py publish_release $(VERSION)
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm

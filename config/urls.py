@@ -9,6 +9,7 @@ from drf_spectacular.views import (
 )
 
 from config.api.routers import APIRouter
+from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
 from trade.api.urls import routes as trade_routes
@@ -17,6 +18,7 @@ router = APIRouter()
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
 router.register("changes", ChangeViewSet, basename="core-change")
+router.register("releases", ReleaseViewSet, basename="core-release")
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

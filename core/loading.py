@@ -7,6 +7,9 @@ constraints, citations' quotes and locators) and ``core.services.published_probl
 every published record (evidence for each fact, published references). Any problem rolls
 the whole load back and is reported with the record it concerns.
 
+A release (its folder or its ``datapackage.json``) is verified first: every file's size and
+sha256 must match the package (``core.releases.verify``), or nothing is read at all.
+
 Only the dataset's own models load (records, sources and citations); users, tokens,
 sessions, history and the change feed are refused, as is a file naming one id twice.
 """
@@ -24,6 +27,7 @@ from django.utils import timezone
 from core.history import Channel, history_channel
 from core.models import Change, Citation, PublicModel, ReviewState
 from core.models.changes import change_for
+from core.releases.verify import ReleaseCorrupt, is_release, release_fixture
 from core.services import dependents, published_problems
 
 #: Sent inside the load's transaction once the file is in: receivers may add reference
@@ -171,8 +175,15 @@ def _same_as_stored(obj) -> bool | None:
 
 
 def load_dataset(path: Path, *, user=None) -> LoadReport:
-    """Load one fixture file atomically; raise ``DatasetError`` naming every problem."""
+    """Load one fixture file, or a release, atomically; raise ``DatasetError`` naming every
+    problem."""
     report = LoadReport()
+    path = Path(path)
+    if is_release(path):
+        try:
+            path = release_fixture(path)
+        except ReleaseCorrupt as exc:
+            raise DatasetError(str(exc)) from exc
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -197,9 +197,37 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+
+# Open-data releases (``manage.py publish_release``): files under MEDIA_ROOT/releases/ by
+# default, served by /api/v1/releases/<version>/files/<name>. With RELEASES_S3_BUCKET set
+# they go to an S3-compatible bucket through django-storages (needs boto3, which is not a
+# dependency: `pip install boto3`), and downloads redirect to the bucket's own URLs.
+# Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+RELEASES_S3_BUCKET = os.environ.get("RELEASES_S3_BUCKET", "")
+RELEASES_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": RELEASES_S3_BUCKET,
+            "location": os.environ.get("RELEASES_S3_PREFIX", "releases"),
+            "endpoint_url": os.environ.get("RELEASES_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("RELEASES_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": env_bool("RELEASES_S3_SIGNED_URLS", False),
+            "file_overwrite": False,
+        },
+    }
+    if RELEASES_S3_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "releases"},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "releases": RELEASES_STORAGE,
 }
 
 # Simple-history: the user comes from the request (admin and API); the channel from core.history.

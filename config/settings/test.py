@@ -7,6 +7,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "releases": RELEASES_STORAGE,  # noqa: F405  (tests point it at a temporary folder)
 }
 # No collectstatic before tests: serve static files from the apps, as in development.
 WHITENOISE_AUTOREFRESH = True

@@ -15,6 +15,7 @@ from .records import (
     fuzzy_date,
     parse_partial_date,
 )
+from .releases import Release
 
 __all__ = [
     "Change",
@@ -28,6 +29,7 @@ __all__ = [
     "PublicManager",
     "PublicModel",
     "PublicQuerySet",
+    "Release",
     "ReviewState",
     "Source",
     "SourceKind",

@@ -113,6 +113,7 @@ def test_api_root_lists_every_resource(client):
         "trade/commodities",
         "trade/shipments",
         "changes",
+        "releases",
     }
 
 

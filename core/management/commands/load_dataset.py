@@ -9,7 +9,9 @@ from core.loading import DatasetError, load_dataset
 
 class Command(BaseCommand):
     help = (
-        "Load a dataset fixture (default: the seed) atomically and validate every record. "
+        "Load a release (its folder or datapackage.json; default: fixtures/release, the "
+        "current seed release) or a dataset fixture atomically. A release's checksums are "
+        "verified first; every record is validated. "
         "A broken fixture changes nothing and each problem is named. Safe to run again."
     )
 
@@ -17,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "fixtures",
             nargs="*",
-            default=[str(Path(settings.BASE_DIR) / "fixtures" / "seed.json")],
-            help="Fixture files (JSON, Django's format with natural keys).",
+            default=[str(Path(settings.BASE_DIR) / "fixtures" / "release")],
+            help="Release folders, their datapackage.json, or fixture files (JSON, Django's "
+            "format with natural keys).",
         )
 
     def handle(self, *args, fixtures, **options):
