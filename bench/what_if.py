@@ -1,91 +1,36 @@
-"""What the proposed read-path changes would buy, measured in-process, without editing the app.
+"""Change C of bench/DIAGNOSIS.md (the lean list path), measured in-process, app not edited.
 
-    DATABASE_URL=sqlite:///bench/bench.sqlite3 .venv/bin/python bench/what_if.py [--repeat 200]
+    python -m bench profile --what-if C '/api/v1/trade/shipments/?limit=50'   # its profile
+    .venv/bin/python bench/what_if.py [--db sqlite|postgresql] [--repeat 200]
+    python -m bench run --what-if C --results bench/out/RESULTS-what-if.md    # under gunicorn
 
-Each variant is applied by monkeypatching, in this process only, and adds to the previous:
+Changes A, B, D, E and F of the diagnosis have landed in the app (config/api/views.py,
+pagination.py, exports.py, filters.py), so their experiments are gone; C is what is left.
+It is applied by monkeypatching, in this process only (or in the benchmark's gunicorn, via
+``BENCH_WHAT_IF``, read by bench/baseline_urls.py):
 
   current   the code as it is
-  A         filter_queryset: django-filter only when a filter parameter is present, with a
-            FilterSet restricted to the parameters given (no deepcopy of ~100 filters and
-            no form class per request)
-  A+B       + the citations Prefetch with ``to_attr`` (no related manager and no
-            ``_apply_rel_filters()`` queryset per row)
-  A+B+C     + a lean list read path: the page and its citations read with ``values()`` and
-            assembled into the same JSON by plain functions (no model instances, no DRF
-            fields per row)
+  C         the page and its citations read with ``values()`` and assembled into the same
+            JSON by plain functions (no model instances, no DRF fields per row); Shipment only
 
-For every variant the JSON of each measured page is compared with the current code's: a
-variant that changes a single byte of output is reported as such. Requests go through the
-Django test client and the whole middleware stack; the bare ``values()`` view is measured
-the same way as the yardstick.
+The JSON of every measured page is compared with the current code's: a variant that changes
+a single byte of output is reported as such. Requests go through the Django test client and
+the whole middleware stack; the bare ``values()`` view is measured the same way as the
+yardstick.
 """
 
 import argparse
 import decimal
-import functools
 import json
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django
-
-
-def patch_filter_fast_path():
-    from config.api import views
-    from config.api.errors import InvalidParameters
-    from config.search import search
-
-    @functools.lru_cache(maxsize=256)
-    def restricted(filterset_class, names):
-        sub = type(filterset_class.__name__, (filterset_class,), {"__module__": __name__})
-        sub.base_filters = {name: filterset_class.base_filters[name] for name in names}
-        return sub
-
-    def filter_queryset(self, queryset):
-        params = self.request.query_params
-        base = self.filterset_class.base_filters
-        names = tuple(sorted(name for name in params if name in base))
-        if names:
-            filterset = restricted(self.filterset_class, names)(
-                params, queryset=queryset, request=self.request
-            )
-            if not filterset.is_valid():
-                raise InvalidParameters(
-                    views.filter_errors(filterset), sorted(self.allowed_parameters())
-                )
-            queryset = filterset.qs
-        q = params.get("q")
-        if q:
-            queryset = search(queryset, q)
-        return queryset
-
-    views.PublicViewSet.filter_queryset = filter_queryset
-
-
-def patch_citations_to_attr():
-    from django.db.models import Prefetch
-    from rest_framework.serializers import ListSerializer
-
-    from config.api import views
-
-    def citations_prefetch(user):
-        from diplomacy.models import Citation
-
-        visible = Citation.objects.visible_to(user).select_related("source")
-        return Prefetch("citations", queryset=visible, to_attr="visible_citations")
-
-    views.citations_prefetch = citations_prefetch
-    original = ListSerializer.get_attribute
-
-    def get_attribute(self, instance):
-        if self.field_name == "citations" and "visible_citations" in instance.__dict__:
-            return instance.__dict__["visible_citations"]
-        return original(self, instance)
-
-    ListSerializer.get_attribute = get_attribute
+from bench.common import bench_url, setup_django
 
 
 def patch_lean_list():
@@ -263,234 +208,16 @@ def _getattr_path(row, field):
     return value
 
 
-# --- the CSV export ----------------------------------------------------------------------------
-
-# Change E has landed: its SQL formats live in config.api.exports (SQL_FORMATS).
-
-
-def formatted_export_sql(queryset, connection, copy=False):
-    """The export's SELECT with every column already formatted as text by the database.
-
-    For COPY, empty strings become NULL: COPY writes NULL as nothing and '' as "", while
-    Python's csv writer (the current export) writes both as nothing."""
-    from django.db.models import CharField, F, Func
-
-    from config.api.exports import SQL_FORMATS, export_columns
-
-    model = queryset.model
-    columns = export_columns(model)
-    formats = SQL_FORMATS[connection.vendor]
-    annotations = {}
-    for i, (_, path) in enumerate(columns):
-        field = model._meta.pk if path == "pk" else _field_at(model, path)
-        template = formats.get(field.get_internal_type())
-        if template is None and copy:
-            template = "NULLIF(({c})::text,'')"
-        if template is None:
-            annotations[f"c{i}"] = F(path)
-            continue
-        sql = template.format(c="%(expressions)s", places=getattr(field, "decimal_places", 0))
-        annotations[f"c{i}"] = Func(F(path), template=sql, output_field=CharField())
-    qs = queryset.annotate(**annotations).values_list(*annotations)
-    return [name for name, _ in columns], *qs.query.sql_with_params()
+VARIANTS = {"current": [], "C": [patch_lean_list]}
+# bench/run.py --what-if serves these too (through bench/baseline_urls.py).
+SERVER_VARIANTS = VARIANTS
 
 
-def _field_at(model, path):
-    field = None
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        model = field.related_model or model
-    return field
-
-
-def stream_formatted_csv(names, sql, params):
-    """E2: the formatted SELECT through a (server-side on PostgreSQL) cursor + csv.writerows."""
-    import csv
-    import io
-
-    from django.db import connection
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(names)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(2000):
-            writer.writerows(rows)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def stream_copy_csv(names, sql, params):
-    """E3 (PostgreSQL): COPY (formatted SELECT) TO STDOUT; lines end in LF, not CRLF."""
-    from django.db import connection
-
-    connection.ensure_connection()
-    raw = connection.connection
-    with raw.cursor() as cursor:
-        query = psycopg_mogrify(raw, sql, params)
-        with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER false)") as copy:
-            yield ",".join(names) + "\r\n"
-            for block in copy:
-                yield bytes(block)
-
-
-def psycopg_mogrify(raw, sql, params):
-    import psycopg
-
-    return psycopg.ClientCursor(raw).mogrify(sql, params)
-
-
-def patch_export(kind):
-    from django.db import connection
-    from django.http import StreamingHttpResponse
-
-    from config.api import views
-
-    def export(self, queryset, fmt):
-        if fmt != "csv":
-            return original(self, queryset, fmt)
-        names, sql, params = formatted_export_sql(queryset, connection, copy=kind == "copy")
-        body = (stream_copy_csv if kind == "copy" else stream_formatted_csv)(names, sql, params)
-        response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
-        filename = f"{queryset.model._meta.model_name}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    original = views.PublicViewSet.export
-    views.PublicViewSet.export = export
-
-
-def measure_export(kind):
-    import hashlib
-
-    setup_django()
-    from django.db import connection
-    from django.test import Client
-
-    if kind != "current":
-        patch_export(kind)
-    client = Client(SERVER_NAME="127.0.0.1")
-    digest = hashlib.sha256()
-    size = lines = 0
-    began = time.perf_counter()
-    response = client.get("/api/v1/trade/shipments/", {"format": "csv"})
-    assert response.status_code == 200, response.content[:300]
-    for chunk in response.streaming_content:
-        chunk = chunk.replace(b"\r\n", b"\n")  # COPY writes LF; compare content, not endings
-        digest.update(chunk)
-        size += len(chunk)
-        lines += chunk.count(b"\n")
-    return {
-        "kind": kind,
-        "vendor": connection.vendor,
-        "seconds": round(time.perf_counter() - began, 2),
-        "rows": lines - 1,
-        "sha256": digest.hexdigest(),
-    }
-
-
-def patch_count_key():
-    """D: the cached count keyed by the request's filters, not by compiling the SQL."""
-    from django.core.cache import cache
-
-    from config.api.cache import dataset_version
-    from config.api.pagination import COUNT_TTL, KeysetPagination
-
-    not_filters = {"cursor", "limit", "format", "fields", "brief", "ordering", "facet"}
-
-    def get_count(self):
-        request = self.request
-        params = sorted(
-            (name, tuple(sorted(request.query_params.getlist(name))))
-            for name in request.query_params
-            if name not in not_filters
-        )
-        user, meta = request.user, self.base_queryset.model._meta
-        # Visibility as in PublicQuerySet.visible_to: curators also count drafts.
-        curator = user.is_authenticated and user.has_perm(
-            f"{meta.app_label}.change_{meta.model_name}"
-        )
-        key = f"count:{dataset_version()}:{meta.label}:{curator}:{hash(tuple(params))}"
-        count = cache.get(key)
-        if count is None:
-            count = self.base_queryset.order_by().count()
-            cache.set(key, count, COUNT_TTL)
-        return count
-
-    KeysetPagination.get_count = get_count
-
-
-def patch_filter_by_pk():
-    """F: relation filters compare the foreign key column with the pks that the filter's own
-    validation already fetched (exporter_id = …), instead of joining to compare the public id
-    (exporter.iso2 = …), so that an index (fk, id) serves the keyset order."""
-    from django_filters import rest_framework as filters
-
-    import config.urls  # noqa: F401  (imports every view, so every FilterSet exists)
-    from config.api.filters import PublicFilterSet
-
-    original = filters.ModelMultipleChoiceFilter.get_filter_predicate
-
-    def get_filter_predicate(self, v):
-        relation = getattr(self, "by_pk", None)
-        return {relation: v.pk} if relation and v is not None else original(self, v)
-
-    filters.ModelMultipleChoiceFilter.get_filter_predicate = get_filter_predicate
-    pending = list(PublicFilterSet.__subclasses__())
-    while pending:
-        filterset = pending.pop()
-        pending.extend(filterset.__subclasses__())
-        for flt in filterset.base_filters.values():
-            if isinstance(flt, filters.ModelMultipleChoiceFilter) and "__" in flt.field_name:
-                flt.by_pk = flt.field_name.split("__")[0]
-
-
-def patch_export_fast():
-    """E: the formatted SELECT; on PostgreSQL through COPY (LF line ends), else writerows."""
-    from django.db import connection
-
-    patch_export("copy" if connection.vendor == "postgresql" else "formatted")
-
-
-VARIANTS = {
-    "current": [],
-    "A": [patch_filter_fast_path],
-    "A+B": [patch_filter_fast_path, patch_citations_to_attr],
-    "A+B+C": [patch_filter_fast_path, patch_citations_to_attr, patch_lean_list],
-    "A+B+C+D+F": [
-        patch_filter_fast_path,
-        patch_citations_to_attr,
-        patch_lean_list,
-        patch_count_key,
-        patch_filter_by_pk,
-    ],
-}
-# Only for gunicorn runs (bench/run.py --what-if): the list variants plus the fast export.
-SERVER_VARIANTS = {
-    **VARIANTS,
-    "A+B+C+E": [*VARIANTS["A+B+C"], patch_export_fast],
-    "A+B+C+D+E+F": [*VARIANTS["A+B+C+D+F"], patch_export_fast],
-}
-
-
-def run_variant(name, patches, targets, repeat, reference):
+def run_variant(db: str, name: str, repeat: int, targets: dict) -> dict:
     """In a fresh interpreter, so patches never leak between variants."""
-    import subprocess
-
+    command = [sys.executable, __file__, "--db", db, "--variant", name]
     result = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--variant",
-            name,
-            "--repeat",
-            str(repeat),
-            "--targets",
-            json.dumps(targets),
-        ],
+        [*command, "--repeat", str(repeat), "--targets", json.dumps(targets)],
         capture_output=True,
         text=True,
         check=False,
@@ -500,7 +227,7 @@ def run_variant(name, patches, targets, repeat, reference):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def measure_in_process(name, repeat, targets):
+def measure_in_process(name: str, repeat: int, targets: dict) -> dict:
     setup_django()
     for patch in VARIANTS[name]:
         patch()
@@ -521,17 +248,14 @@ def measure_in_process(name, repeat, targets):
     return out
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgresql or a bench DB URL")
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--variant")
-    parser.add_argument("--targets")
-    parser.add_argument("--variants", help="comma-separated subset of the variants")
-    parser.add_argument("--export", help="measure the CSV export: current, formatted or copy")
-    args = parser.parse_args()
-    if args.export:
-        print(json.dumps(measure_export(args.export)))
-        return
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--targets", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = bench_url(args.db)  # refuses anything but a bench database
     if args.variant:
         print(json.dumps(measure_in_process(args.variant, args.repeat, json.loads(args.targets))))
         return
@@ -547,12 +271,7 @@ def main():
         "filtered": f"{API}?limit=50&exporter={FILTER['exporter']}&commodity={FILTER['commodity']}",
         "bare values() view": f"{BASELINE}?limit=50",
     }
-    results = {}
-    chosen = args.variants.split(",") if args.variants else list(VARIANTS)
-    if "current" not in chosen:
-        chosen.insert(0, "current")
-    for name in chosen:
-        results[name] = run_variant(name, VARIANTS[name], targets, args.repeat, None)
+    results = {name: run_variant(args.db, name, args.repeat, targets) for name in VARIANTS}
     reference = results["current"]
     print(f"Mean ms per request, in-process, {args.repeat} requests each:\n")
     print(f"{'variant':<8}" + "".join(f"{key:>22}" for key in targets) + "   same output")
