@@ -662,49 +662,60 @@ def targets(results: dict, connections: list[int]) -> list[tuple]:
     out = []
     dbs = [results[n] for n in ("sqlite", "postgresql") if n in results]
 
+    seen: list[float] = []  # other processes' load (cores) during the figures of a row
+
+    def add(row):
+        out.append((*row, max(seen) if seen else None))
+        seen.clear()
+
     def rps(d, system, kind, mode, c):
         """Requests/s, or None where not measured or where over 1 % of requests failed (a
         failed measurement is reported in the figures, not turned into a verdict)."""
         entry = d.get("load", {}).get(f"{system}.{kind}.{mode}.c{c}")
         if not entry or entry["errors"] > 0.01 * max(1, entry["requests"]):
             return None
+        seen.append(entry["other_cores"])
         return entry["rps"]
 
     for c in connections:
         for d in dbs:
             db = DB_LABELS[d["database"]]
             for kind in KINDS:
+                seen.clear()
                 api, peer = rps(d, "api", kind, "cold", c), rps(d, "datasette", kind, "cold", c)
                 if api and peer:
                     ratio = api / peer
-                    out.append(
+                    add(
                         (f"cold {kind}: ≥ 3× Datasette", db, c, f"{api:.0f} / {peer:.0f} req/s",
                          f"{ratio:.2f}×", ratio >= 3)
                     )  # fmt: skip
             for kind in ("page1", "deep", "detail"):
+                seen.clear()
                 api, bare = rps(d, "api", kind, "cold", c), rps(d, "bare", kind, "cold", c)
                 if api and bare:
                     ratio = api / bare
                     label = f"cold {kind}: ≥ 50 % of the bare view"
                     if kind == "detail":
                         label += " (bare detail view added; issue names page 1 and deep)"
-                    out.append(
+                    add(
                         (label, db, c, f"{api:.0f} / {bare:.0f} req/s", f"{ratio:.0%}",
                          ratio >= 0.5)
                     )  # fmt: skip
             for kind in ("page1", "deep", "detail"):
+                seen.clear()
                 api, bare = rps(d, "api", kind, "warm", c), rps(d, "bare", kind, "warm", c)
                 if api and bare:
                     ratio = api / bare
-                    out.append(
+                    add(
                         (f"warm {kind}: ≥ the bare view", db, c, f"{api:.0f} / {bare:.0f} req/s",
                          f"{ratio:.0%}", ratio >= 1)
                     )  # fmt: skip
             for mode in MODES:
+                seen.clear()
                 first, deep = rps(d, "api", "page1", mode, c), rps(d, "api", "deep", mode, c)
                 if first and deep:
                     ratio = first / deep
-                    out.append(
+                    add(
                         (f"{mode} deep page within 1.5× of page 1", db, c,
                          f"page 1 {first:.0f} / deep {deep:.0f} req/s", f"{ratio:.2f}×",
                          ratio <= 1.5)
@@ -712,10 +723,11 @@ def targets(results: dict, connections: list[int]) -> list[tuple]:
         if len(dbs) == 2:
             s, p = dbs
             for kind in KINDS:
+                seen.clear()
                 lite, pg = rps(s, "api", kind, "cold", c), rps(p, "api", kind, "cold", c)
                 if lite and pg:
                     ratio = lite / pg
-                    out.append(
+                    add(
                         (f"cold {kind}: PostgreSQL within 1.5× of SQLite", "both", c,
                          f"SQLite {lite:.0f} / PostgreSQL {pg:.0f} req/s", f"{ratio:.2f}×",
                          ratio <= 1.5)
@@ -723,37 +735,51 @@ def targets(results: dict, connections: list[int]) -> list[tuple]:
     for d in dbs:
         db = DB_LABELS[d["database"]]
         api = best(d["exports"])
+        seen[:] = [api["other_cores"]]
         clis = [r for r in d["cli_dumps"] if "seconds" in r]
         if clis:
             cli = best(clis)
+            seen[:] = [api["other_cores"], cli["other_cores"]]
             ratio = api["seconds"] / cli["seconds"]
-            out.append(
+            add(
                 (f"full CSV within 1.5× of {cli['tool']}", db, 1,
                  f"{api['seconds']:.1f} / {cli['seconds']:.1f} s", f"{ratio:.2f}×", ratio <= 1.5)
             )  # fmt: skip
         if d.get("datasette_exports"):
             peer = best(d["datasette_exports"])
+            seen[:] = [api["other_cores"], peer["other_cores"]]
             ratio = peer["seconds"] / api["seconds"]
             complete = peer["complete"]
-            out.append(
+            add(
                 ("full CSV ≥ 5× faster than Datasette `_stream=on`", db, 1,
                  f"Datasette {peer['seconds']:.1f} s (complete: {complete}) / API "
                  f"{api['seconds']:.1f} s", f"{ratio:.2f}×", ratio >= 5)
             )  # fmt: skip
+        seen[:] = [r["other_cores"] for r in d["exports"]]
         peak = max(r["rss_peak_mb"] for r in d["exports"])
         growth = max(r["rss_growth_after_10pct_mb"] for r in d["exports"])
         complete = all(r["complete"] for r in d["exports"])
-        out.append(
+        add(
             ("full CSV: worker RSS < 150 MB and flat, file complete", db, 1,
              f"peak {peak} MB, +{growth} MB after the first 10 %, complete: {complete}",
              f"{peak:.0f} MB", peak < 150 and growth < 10 and complete)
         )  # fmt: skip
     if len(dbs) == 2:
+        seen[:] = [best(d["exports"])["other_cores"] for d in dbs]
         s, p = (best(d["exports"])["seconds"] for d in dbs)
-        out.append(
+        add(
             ("full CSV: PostgreSQL within 1.5× of SQLite", "both", 1,
              f"PostgreSQL {p:.1f} s / SQLite {s:.1f} s", f"{p / s:.2f}×", p / s <= 1.5)
         )  # fmt: skip
+    for d in dbs:  # a failed measurement gets no verdict, but is not left out silently
+        for key, entry in d.get("load", {}).items():
+            if entry["errors"] > 0.01 * max(1, entry["requests"]):
+                seen[:] = [entry["other_cores"]]
+                add(
+                    (f"(no verdict: `{key}` failed)", DB_LABELS[d["database"]], 1,
+                     f"{entry['errors']} of {entry['requests']} requests failed: "
+                     f"{entry['error_kinds']}", "—", None)
+                )  # fmt: skip
     return out
 
 
@@ -780,6 +806,17 @@ def report(results: dict, args) -> str:
         f"{m['datasette']}, {m['wrk']}, {versions}. Command: `{results['command']}` "
         f"({results['duration_s']} s).\n"
     )
+    busy = [e["other_cores"] for d in dbs for e in d["load"].values()]
+    if statistics.mean(busy) > 0.5:
+        w(
+            f"**Warning: a busy machine.** Other processes used {statistics.mean(busy):.2f} of "
+            f"the {m['nproc']} cores on average during the measurements (up to {max(busy):.2f}),"
+            " despite waiting up to "
+            f"{args.quiet_wait:g} s for quiet before each round. Absolute figures are low and "
+            "noisy; a ratio is only as good as the load was even on both sides (see the last "
+            "column of the targets). Ratios off by a factor of 3 or more stand; those near "
+            "their threshold need a quieter run.\n"
+        )
     rows = dbs[0]["facts"]["rows"]
     w(
         f"Data: {rows:,} synthetic published shipments (`python -m bench data`), each with one "
@@ -800,10 +837,11 @@ def report(results: dict, args) -> str:
         f"{args.rounds} interleaved rounds of {args.seconds:g} s per measurement after a "
         f"{args.warmup:g} s warm-up. **Cold**: a Lua script rotates through "
         f"{args.cold_urls:,} distinct URLs built from the data (other cursors within the first "
-        f"{args.cold_urls * 50:,} rows for page 1, from {dbs[0]['facts']['deep_rows']:,} rows on "
-        "for the deep page, 48 exporter × commodity combinations and their first pages for the "
-        "filtered page, ids spread over the table for detail), so no two consecutive requests "
-        "ask for the same URL. **Warm**: the first of those URLs, repeated (page 1, "
+        f"{args.cold_urls * 50:,} rows for page 1, from {dbs[0]['facts']['deep_rows']:,} rows "
+        "on for the deep page, the first pages of each of the 48 exporter × commodity "
+        "combinations, in turn, for the filtered page, ids spread over the table for detail), "
+        "so no two consecutive requests ask for the same URL. **Warm**: the first of those "
+        "URLs, repeated (page 1, "
         f"`?exporter={FILTER['exporter']}&commodity={FILTER['commodity']}`, …). Datasette: "
         "`_shape=objects&_labels=on` (the names the API's brief objects carry), its own "
         "`_next` token, the row page `/bench/trade_shipment/<id>.json` for detail. Bare: "
@@ -885,23 +923,31 @@ def report(results: dict, args) -> str:
         f"c = connections; the targets are set at c={args.connections[0]}, the other rows are "
         "reported beside them.\n"
     )
-    w("| target | database | c | measured | ratio | verdict |")
-    w("|---|---|---|---|---|---|")
-    for target, db, c, measured, ratio, ok in targets(results, args.connections):
-        w(f"| {target} | {db} | {c if c != 1 else '—'} | {measured} | {ratio} | {verdict(ok)} |")
+    w(
+        "Other load: the most cores other processes used during the figures of the row "
+        "(the machine is shared); a verdict taken above ~0.5 core is noisy, and one where "
+        "the two sides saw very different load is not a fair comparison.\n"
+    )
+    w("| target | database | c | measured | ratio | verdict | other load |")
+    w("|---|---|---|---|---|---|---|")
+    for target, db, c, measured, ratio, ok, busy in targets(results, args.connections):
+        w(
+            f"| {target} | {db} | {c if c != 1 else '—'} | {measured} | {ratio} | {verdict(ok)} "
+            f"| {'—' if busy is None else f'{busy:.2f}'} |"
+        )
     w(
         "| per-page query count constant from 50 to 500 rows | — | — | checked by the API's "
-        "test suite, not here | — | — |"
+        "test suite, not here | — | — | — |"
     )
     if "postgresql" not in results:
-        w("| PostgreSQL within 1.5× of SQLite | — | — | not measured in this run | — | — |")
+        w("| PostgreSQL within 1.5× of SQLite | — | — | not measured in this run | — | — | — |")
     w("")
     return "\n".join(out)
 
 
 def print_targets(results: dict, args) -> None:
     print("\nTargets (issue 10):")
-    for target, db, c, measured, ratio, ok in targets(results, args.connections):
+    for target, db, c, measured, ratio, ok, _ in targets(results, args.connections):
         c_text = f"c={c}" if c != 1 else ""
         mark = "met" if ok else "MISSED"
         print(f"  {mark:<7} {target:<62} {db:<10} {c_text:<4} {ratio:>7}  ({measured})")
