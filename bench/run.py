@@ -1015,7 +1015,18 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def write_report(results: dict, args) -> None:
-    text = report(results, args)
+    rows = next(results[k]["facts"]["rows"] for k in ("sqlite", "postgresql") if k in results)
+    text = report(results, args) + (
+        "\nWhy the targets missed are missed, with profiles, and what the app should change: "
+        "bench/DIAGNOSIS.md.\n\n## Reproduce\n\n```sh\n"
+        f"python -m bench data --rows {rows}\n"
+        + (
+            f"python -m bench data --db postgresql --rows {rows}\n"
+            if "postgresql" in results
+            else ""
+        )
+        + f"{results['command']}\n```\n\nRaw figures: bench/out/results.json (not committed).\n"
+    )
     Path(args.results).write_text(text)
     print_targets(results, args)
     print(f"\nWrote {args.results} (raw figures: {OUT_DIR / 'results.json'})")
