@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browser schema serve db release clean replica-demo load-faults
+.PHONY: run test install lint browser schema serve db release clean replica-demo load-faults bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,17 @@ load-faults: install
 release: install
 	@test -n "$(VERSION)" || { echo "make release VERSION=<new version>" >&2; exit 1; }
 	$(BIN)/python manage.py publish_release $(VERSION)
+
+# The read API's benchmark beside Datasette (bench/README.md): builds the synthetic data of
+# each database in BENCH_DBS if it is missing (bench databases only), then writes
+# bench/RESULTS.md. Needs Debian's wrk. PostgreSQL (tradediplomacy_bench on 127.0.0.1):
+# make bench BENCH_DBS="sqlite postgresql". Options of the run: BENCH_ARGS="--seconds 4".
+BENCH_DBS ?= sqlite
+BENCH_ROWS ?= 1000000
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench: wrk is missing; install it: apt-get install wrk" >&2; exit 1; }
+	for db in $(BENCH_DBS); do $(BIN)/python -m bench data --db $$db --rows $(BENCH_ROWS) || exit 1; done
+	$(BIN)/python -m bench run $(if $(word 2,$(BENCH_DBS)),,--only $(BENCH_DBS)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm

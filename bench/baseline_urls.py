@@ -1,16 +1,16 @@
-"""The project's URLs, plus ``/bench/baseline/shipments/``: a bare values() + keyset + orjson view.
+"""The project's URLs, plus the bare values() + orjson views the benchmark uses as a floor.
 
-This is the yardstick of PRODUCT.md section 5 ("a bare values() + keyset + orjson view"): the
-same rows as the API's page, flat (foreign keys as raw ids, no citations), with none of DRF.
-It goes through the same middleware and the same gunicorn as the API, so the ratio between
+``/bench/baseline/shipments/`` (a keyset page) and ``/bench/baseline/shipments/<id>/`` (one
+row) are the yardstick of PRODUCT.md section 5 ("a bare values() + keyset + orjson view"):
+the same rows as the API's, flat (foreign keys as raw ids, no citations), with none of DRF.
+They go through the same middleware and the same gunicorn as the API, so the ratio between
 the two is what the API's own code costs.
 """
 
 import decimal
-import os
 
 import orjson
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path
 
 from config.urls import handler404, handler500  # noqa: F401
@@ -62,14 +62,15 @@ def baseline_shipments(request):
     return HttpResponse(body, content_type="application/json")
 
 
-if os.environ.get("BENCH_WHAT_IF"):
-    # bench/run.py --what-if: measure proposed changes, monkeypatched in this process only.
-    from bench.what_if import SERVER_VARIANTS
+def baseline_shipment(request, pk):
+    rows = list(Shipment.objects.filter(review_state="published", id=pk).values(*FIELDS)[:1])
+    if not rows:
+        raise Http404
+    return HttpResponse(orjson.dumps(rows[0], default=_default), content_type="application/json")
 
-    for patch in SERVER_VARIANTS[os.environ["BENCH_WHAT_IF"]]:
-        patch()
 
 urlpatterns = [
     *project_urlpatterns,
     path("bench/baseline/shipments/", baseline_shipments),
+    path("bench/baseline/shipments/<uuid:pk>/", baseline_shipment),
 ]

@@ -62,3 +62,10 @@ def setup_django() -> None:
     import django
 
     django.setup()
+
+
+def bench_url(db: str) -> str:
+    """``sqlite``, ``postgresql`` or a URL, as a bench database URL; refuses any other DB."""
+    url = {"sqlite": SQLITE_URL, "postgresql": POSTGRES_URL}.get(db, db)
+    bench_database(url)
+    return url

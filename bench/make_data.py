@@ -1,8 +1,8 @@
 """Fill a bench database with N synthetic published shipments, each citing a dataset source.
 
-    DATABASE_URL=sqlite:///bench/bench.sqlite3 .venv/bin/python bench/make_data.py --rows 1000000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tradediplomacy_bench \\
-        .venv/bin/python bench/make_data.py --rows 1000000
+    python -m bench data [--rows 1000000]                 # bench/bench.sqlite3
+    python -m bench data --db postgresql                  # tradediplomacy_bench on 127.0.0.1
+    python -m bench data --db postgres://…/other_bench    # any URL the guard accepts
 
 Only bench databases are accepted (``bench/*.sqlite3``, PostgreSQL ``*_bench``): see
 ``bench.common``. Every row is deterministic (UUIDv5 ids, seeded values), so a rerun with the
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SYNTHETIC, bench_database, setup_django, vendor
+from bench.common import ROOT, SYNTHETIC, bench_database, bench_url, setup_django, vendor
 
 NAMESPACE = uuid.UUID("5b1f0c8e-2d4a-4e7b-9c3f-6a8d0e1b2c3d")
 EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
@@ -277,13 +277,15 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
             )
 
 
-def main():
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgresql or a bench DB URL")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=20_000)
     parser.add_argument("--force", action="store_true", help="rebuild even if already there")
-    args = parser.parse_args()
-
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = bench_url(args.db)  # refuses anything but a bench database
+    os.chdir(ROOT)
     config = bench_database()
     print(f"Bench database: {vendor(config)} {config['NAME']}")
     setup_django()
@@ -315,5 +317,4 @@ def main():
 
 
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
     main()

@@ -1,7 +1,7 @@
 """Profile one API request in-process (Django test Client, bench database, cProfile).
 
-    DATABASE_URL=sqlite:///bench/bench.sqlite3 .venv/bin/python bench/profile_request.py \\
-        '/api/v1/trade/shipments/?limit=50' [--repeat 50] [--sort tottime] [--top 30]
+    python -m bench profile '/api/v1/trade/shipments/?limit=50' [--db postgresql] \\
+        [--repeat 50] [--sort tottime] [--top 30]
 
 Prints the SQL of one request with each query's time, then the profile of ``--repeat``
 requests (after two warm-up requests, so cached counts and URL templates are in place).
@@ -10,6 +10,7 @@ requests (after two warm-up requests, so cached counts and URL templates are in 
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -17,27 +18,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django
+from bench.common import bench_url, setup_django
 
 
-def main():
-    parser = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path")
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgresql or a bench DB URL")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sql", action="store_true", help="print each query in full")
     parser.add_argument("--no-profile", action="store_true", help="only the breakdown")
-    parser.add_argument(
-        "--what-if", default="", help="apply bench/what_if.py variants first, e.g. A+B+C"
-    )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = bench_url(args.db)  # refuses anything but a bench database
     setup_django()
-    if args.what_if:
-        from bench import what_if
-
-        for patch in what_if.VARIANTS[args.what_if]:
-            patch()
     from django.db import connection
     from django.test import Client
 
