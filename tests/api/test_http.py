@@ -113,6 +113,8 @@ def test_api_root_lists_every_resource(client):
         "trade/commodities",
         "trade/shipments",
         "changes",
+        "evidence",
+        "pairs",
     }
 
 

@@ -1,0 +1,42 @@
+"""The public evidence pages: server-rendered, readable without JavaScript.
+
+Who sees what is ``core.visibility``'s rule, as in the API: drafts only for curators (here
+through their admin session), retracted records marked as such.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from core import evidence
+from core.models import Source
+
+
+@require_safe
+def index(request):
+    """What the evidence pages are, and the sources a reader may open."""
+    sources = Source.objects.visible_to(request.user).defer("text", "search_document")
+    resources = sorted(evidence.resource_models())
+    return render(
+        request,
+        "evidence/index.html",
+        {
+            "sources": [(s, evidence.evidence_path(Source, s.pk)) for s in sources[:200]],
+            "resources": resources,
+        },
+    )
+
+
+@require_safe
+def source_detail(request, pk):
+    page = evidence.source_page(pk, request.user)
+    return render(request, "evidence/source.html", {"page": page, "source": page.source})
+
+
+@require_safe
+def record_detail(request, resource, public_id):
+    model = evidence.resource_models().get(resource)
+    if model is None:
+        raise Http404(f"No resource {resource}.")
+    page = evidence.record_page(model, public_id, request.user)
+    return render(request, "evidence/record.html", {"page": page, "record": page.record})
