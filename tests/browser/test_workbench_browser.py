@@ -20,6 +20,7 @@ from core.admin.dashboard import review_queue
 from core.evidence import evidence_path
 from core.loading import load_dataset
 from core.models import Citation, ReviewState, Source, SourceKind
+from diplomacy.models import Official
 from tests.browser import browser
 from tests.browser.browser import chromium_page, log_in
 from tests.conftest import SEED
@@ -45,6 +46,7 @@ def seeded(django_user_model):
     load_dataset(SEED)
     user = django_user_model.objects.create_user(USERNAME, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="curators"))
+    Official.objects.create(slug="pending-envoy", name="Pending Envoy")  # an uncited draft
     Source.objects.create(
         kind=SourceKind.NEWS_ARTICLE,
         title=TITLE,
@@ -152,6 +154,13 @@ def test_curator_cites_by_selecting_and_publishes_and_reader_sees_it(live_server
         expect(page.locator(".review-buttons .state")).to_have_text("Review state: Published")
         browser.screenshot(page, "shipment_published")
 
+        # Back on the dashboard, the queue is as before: the shipment left it when published.
+        page.goto(f"{base}/admin/")
+        for name, count in counts.items():
+            expect(page.locator(f"[data-count={name}]")).to_have_text(str(count))
+        expect(page.locator("#review-queue")).to_contain_text("Pending Envoy")
+        page.go_back()
+
         # "View on site" leads to the evidence page.
         page.click("a.viewsitelink:has-text('View on site')")
         expect(page.locator("h1")).to_have_text("Wheat KZ→AF")
@@ -184,6 +193,7 @@ def test_curator_cites_by_selecting_and_publishes_and_reader_sees_it(live_server
         assert not errors, errors
         assert not failed, failed
 
+    assert counts["drafts"] >= 1 and counts["unsupported"] >= 1
     assert highlighted == public_citations
     assert sorted(shipments) == ["Flour RU→AF", "Fuel RU→AF", "Lubricants RU→AF", "Wheat RU→AF"]
     assert any(re.search("removal of the Taliban", d) for d in decisions), decisions

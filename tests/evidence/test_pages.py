@@ -187,3 +187,10 @@ def test_index_lists_public_sources(client, article):
     html = client.get("/evidence/").content.decode()
 
     assert evidence_path(Source, article.pk) in html
+
+
+def test_a_missing_page_is_a_readable_html_page(client):
+    response = client.get("/evidence/trade/shipments/00000000-0000-0000-0000-000000000000/")
+
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.content.decode()
