@@ -71,7 +71,7 @@ def resource_models() -> dict[str, type]:
     """``"trade/shipments"`` → ``Shipment``: every record model the API serves."""
     found = {}
     for model in apps.get_models():
-        if not issubclass(model, PublicModel) or model is Source:
+        if not issubclass(model, PublicModel):
             continue
         api = detail_path(model, _PLACEHOLDER)
         if api is not None:

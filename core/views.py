@@ -5,7 +5,7 @@ through their admin session), retracted records marked as such.
 """
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from core import evidence
@@ -16,7 +16,7 @@ from core.models import Source
 def index(request):
     """What the evidence pages are, and the sources a reader may open."""
     sources = Source.objects.visible_to(request.user).defer("text", "search_document")
-    resources = sorted(evidence.resource_models())
+    resources = sorted(r for r, m in evidence.resource_models().items() if m is not Source)
     return render(
         request,
         "evidence/index.html",
@@ -38,5 +38,8 @@ def record_detail(request, resource, public_id):
     model = evidence.resource_models().get(resource)
     if model is None:
         raise Http404(f"No resource {resource}.")
+    if model is Source:
+        # A source's API address, under /evidence/: its page lives at /evidence/sources/.
+        return redirect(evidence.evidence_path(Source, public_id), permanent=True)
     page = evidence.record_page(model, public_id, request.user)
     return render(request, "evidence/record.html", {"page": page, "record": page.record})

@@ -16,9 +16,20 @@ from core import services
 from core.admin.forms import RetractForm
 from core.models import ReviewState
 
+
 #: action → (button label, the state it applies to, service, past participle)
+def _publish_with_references(record, *, user):
+    return services.record_publish(record, user=user, with_references=True)
+
+
 ACTIONS = {
     "publish": ("Publish", ReviewState.DRAFT, services.record_publish, "published"),
+    "publish_all": (
+        "Publish with the drafts it stands on",
+        ReviewState.DRAFT,
+        _publish_with_references,
+        "published with the drafts it stands on",
+    ),
     "retract": ("Retract…", ReviewState.PUBLISHED, services.record_retract, "retracted"),
     "reopen": ("Reopen as draft", ReviewState.RETRACTED, services.record_reopen, "reopened"),
 }
@@ -31,6 +42,8 @@ def available_actions(modeladmin, obj) -> list[dict]:
     for action, (label, state, _service, _done) in ACTIONS.items():
         if obj.review_state != state:
             continue
+        if action == "publish_all" and not _stands_on_drafts(obj):
+            continue
         url = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_review",
             args=[obj.pk, action],
@@ -38,6 +51,11 @@ def available_actions(modeladmin, obj) -> list[dict]:
         )
         found.append({"name": action, "label": label, "url": url})
     return found
+
+
+def _stands_on_drafts(obj) -> bool:
+    citations = list(obj.citations.select_related("source")) if hasattr(obj, "citations") else []
+    return bool(services.reference_problems(obj, citations=citations))
 
 
 def review_view(modeladmin, request, object_id, action):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.admin.dashboard import record_models, review_queue
 from core.evidence import evidence_path
-from core.models import Citation, ReviewState
+from core.models import Citation, ReviewState, Source
 from diplomacy.models import Country, Official
 from tests import factories as f
 from trade.models import Shipment
@@ -252,3 +252,33 @@ def test_history_shows_no_none(curator_client):
 
     assert ">None<" not in html.replace(" ", "").replace("\n", "")
     assert "None" not in html.split('id="change-history"')[1]
+
+
+def test_publish_with_the_drafts_it_stands_on(curator_client):
+    commodity = f.commodity(name="Draft wheat")
+    f.cite(commodity)
+    shipment = f.shipment(commodity=commodity)
+    f.cite(shipment, supports=["exporter", "importer", "commodity"])
+    for country in (shipment.exporter, shipment.importer):
+        f.published(country)
+        f.published(f.cite(country))
+
+    page = curator_client.get(admin_url(shipment, "change")).content.decode()
+    refused = curator_client.post(review_url(shipment, "publish"), follow=True)
+    assert state(shipment)[0] == ReviewState.DRAFT
+    assert "Draft wheat" in messages_of(refused)[0]
+    assert f'action="{review_url(shipment, "publish_all")}"' in page
+
+    curator_client.post(review_url(shipment, "publish_all"))
+
+    assert state(shipment)[0] == ReviewState.PUBLISHED
+    assert state(commodity)[0] == ReviewState.PUBLISHED
+
+
+def test_source_api_address_under_evidence_redirects_to_the_source_page(client):
+    src = f.published(f.source())
+
+    response = client.get(f"/evidence/diplomacy/sources/{src.pk}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == evidence_path(Source, src.pk)

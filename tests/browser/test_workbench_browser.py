@@ -91,14 +91,6 @@ def test_curator_cites_by_selecting_and_publishes_and_reader_sees_it(live_server
         "failing": queue.failing_count,
         "superseded": queue.superseded_count,
     }
-    article = Source.objects.get(kind=SourceKind.NEWS_ARTICLE, title="")
-    public_citations = {
-        str(pk)
-        for pk in Citation.objects.filter(
-            source=article, review_state=ReviewState.PUBLISHED
-        ).values_list("pk", flat=True)
-    }
-    article_url = evidence_path(Source, article.pk)
     errors, failed = [], []
     selected = {}
 
@@ -176,30 +168,46 @@ def test_curator_cites_by_selecting_and_publishes_and_reader_sees_it(live_server
         expect(reader.locator(".source-text mark")).to_have_text(QUOTE)
         browser.screenshot(reader, "evidence_new_source")
 
-        # The seed article: one highlight per public citation.
-        reader.goto(f"{base}{article_url}")
-        ids = reader.eval_on_selector_all(
-            ".source-text mark", "marks => marks.map(m => m.dataset.citations)"
-        )
-        highlighted = {i for attr in ids for i in attr.split()}
-        browser.screenshot(reader, "evidence_seed_article")
-
-        # The RU–AF pair: the four seed shipments and the delisting decision.
-        reader.goto(f"{base}/evidence/pairs/RU-AF/")
-        shipments = reader.locator("li.item-shipment h3 a").all_text_contents()
-        decisions = reader.locator("li.item-policy_decision h3 a").all_text_contents()
-        browser.screenshot(reader, "evidence_pair_ru_af")
-
         assert not errors, errors
         assert not failed, failed
 
     assert counts["drafts"] >= 1 and counts["unsupported"] >= 1
-    assert highlighted == public_citations
-    assert sorted(shipments) == ["Flour RU→AF", "Fuel RU→AF", "Lubricants RU→AF", "Wheat RU→AF"]
-    assert any(re.search("removal of the Taliban", d) for d in decisions), decisions
 
     shipment = Shipment.objects.get(exporter__iso2="KZ")
     assert shipment.review_state == ReviewState.PUBLISHED
     (citation,) = shipment.citations.all()
     assert (citation.quote, citation.start) == (QUOTE, TEXT.index(QUOTE))
     assert set(citation.supports) == set(selected)
+
+
+def test_reader_sees_every_public_quote_of_the_seed_and_the_ru_af_pair(live_server, seeded):
+    expect.set_options(timeout=browser.TIMEOUT_MS)
+    base = live_server.url
+    article = Source.objects.get(kind=SourceKind.NEWS_ARTICLE, title="")
+    public_citations = {
+        str(pk)
+        for pk in Citation.objects.filter(
+            source=article, review_state=ReviewState.PUBLISHED
+        ).values_list("pk", flat=True)
+    }
+    article_url = evidence_path(Source, article.pk)
+
+    with chromium_page() as page:
+        # The seed article: one highlight per public citation.
+        page.goto(f"{base}{article_url}")
+        ids = page.eval_on_selector_all(
+            ".source-text mark", "marks => marks.map(m => m.dataset.citations)"
+        )
+        highlighted = {i for attr in ids for i in attr.split()}
+        expect(page.locator("h2#citations-heading")).to_have_text("What cites it")
+        browser.screenshot(page, "evidence_seed_article")
+
+        # The RU–AF pair: the four seed shipments and the delisting decision.
+        page.goto(f"{base}/evidence/pairs/RU-AF/")
+        shipments = page.locator("li.item-shipment h3 a").all_text_contents()
+        decisions = page.locator("li.item-policy_decision h3 a").all_text_contents()
+        browser.screenshot(page, "evidence_pair_ru_af")
+
+    assert highlighted == public_citations
+    assert sorted(shipments) == ["Flour RU→AF", "Fuel RU→AF", "Lubricants RU→AF", "Wheat RU→AF"]
+    assert any(re.search("removal of the Taliban", d) for d in decisions), decisions
