@@ -111,6 +111,7 @@ class Quote:
     before: str = ""
     after: str = ""
     source_url: str = ""
+    first_shown_under: str = ""  # set when the quote was already shown under another field
 
     @property
     def anchor(self) -> str:
@@ -177,6 +178,7 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
     factual = set(getattr(model, "factual_fields", ()))
     fuzzy = set(getattr(model, "fuzzy_dates", ()))
     notes = {f"{name}_note" for name in fuzzy}
+    shown = {}  # citation → the field it is shown in full under (each once; ids stay unique)
     rows = []
     for f in [*model._meta.concrete_fields, *model._meta.many_to_many]:
         if f.name in HIDDEN_FIELDS or not f.editable or f.name in notes:
@@ -195,7 +197,15 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
             if f.name in fuzzy:
                 note = getattr(record, f"{f.name}_note")
                 row.value = "; ".join(str(v) for v in (row.value, note) if v)
-        row.quotes = [quote_in_context(c) for c in citations if f.name in c.supports]
+        row.quotes = []
+        for c in citations:
+            if f.name not in c.supports:
+                continue
+            quote = quote_in_context(c)
+            quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
+            if quote.first_shown_under == str(f.verbose_name):
+                quote.first_shown_under = ""
+            row.quotes.append(quote)
         empty = row.value in (None, "", [], {}) and not row.links
         if empty and not row.quotes:
             continue

@@ -4,6 +4,7 @@ Who sees what is ``core.visibility``'s rule, as in the API: drafts only for cura
 through their admin session), retracted records marked as such.
 """
 
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -15,7 +16,12 @@ from core.models import Source
 @require_safe
 def index(request):
     """What the evidence pages are, and the sources a reader may open."""
-    sources = Source.objects.visible_to(request.user).defer("text", "search_document")
+    # The start of each text names an untitled source; the full texts are not read.
+    sources = (
+        Source.objects.visible_to(request.user)
+        .annotate(excerpt=Substr("text", 1, 160))
+        .defer("text", "search_document")
+    )
     resources = sorted(r for r, m in evidence.resource_models().items() if m is not Source)
     return render(
         request,

@@ -194,3 +194,14 @@ def test_a_missing_page_is_a_readable_html_page(client):
 
     assert response.status_code == 404
     assert "<h1>Not found</h1>" in response.content.decode()
+
+
+def test_a_quote_supporting_several_fields_is_shown_once(client, seed):
+    wheat = Shipment.objects.get(commodity__slug="wheat")
+    (citation,) = wheat.citations.all()
+
+    html = client.get(evidence_path(Shipment, wheat.pk)).content.decode()
+
+    ids = re.findall(r'id="(citation-[^"]+)"', html)
+    assert ids == [f"citation-{citation.pk}"]
+    assert html.count(f'href="#citation-{citation.pk}"') == len(citation.supports) - 1
