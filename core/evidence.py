@@ -274,6 +274,10 @@ class Cited:
         return f"citation-{self.citation.pk}"
 
     @property
+    def text_anchor(self) -> str:
+        return f"at-{self.citation.pk}"
+
+    @property
     def label(self) -> str:
         fields = ", ".join(self.citation.supports) or "the record as a whole"
         return f"Citation {self.number}: {self.record} ({fields})"
@@ -286,6 +290,7 @@ class Segment:
     text: str
     covering: list
     ending: list  # citations whose span ends here: their reference marks follow the segment
+    starting: list = field(default_factory=list)  # spans that begin here: anchors precede it
 
     @property
     def depth(self) -> int:
@@ -311,7 +316,8 @@ def segments(text: str, cited: list[Cited]) -> list[Segment]:
     for lo, hi in pairwise(bounds):
         covering = [c for c in spans if c.citation.start <= lo and c.citation.end >= hi]
         ending = [c for c in spans if c.citation.end == hi]
-        pieces.append(Segment(text[lo:hi], covering, ending))
+        starting = [c for c in spans if c.citation.start == lo]
+        pieces.append(Segment(text[lo:hi], covering, ending, starting))
     return pieces
 
 

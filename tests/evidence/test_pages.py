@@ -119,7 +119,9 @@ def test_record_page_shows_each_field_with_its_quote_in_context(client, article)
     assert before in html
     assert f'href="/api/v1/trade/shipments/{wheat.pk}/"' in html
     assert f'href="/api/v1/changes/?record_id={wheat.pk}"' in html
-    assert f'href="{evidence_path(Source, article.pk)}#citation-{citation.pk}"' in html
+    assert f'href="{evidence_path(Source, article.pk)}#at-{citation.pk}"' in html
+    source_page = client.get(evidence_path(Source, article.pk)).content.decode()
+    assert source_page.count(f'<span id="at-{citation.pk}"></span>') == 1
 
 
 def test_drafts_are_shown_to_curators_only(client, curator_client):
