@@ -1,7 +1,7 @@
 """Root URLs: the admin, and the versioned API with its schema and documentation."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -12,9 +12,18 @@ from config.api.routers import APIRouter
 from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
+from trade.api.pairs import PairView
 from trade.api.urls import routes as trade_routes
+from trade.views import pair_page
 
-router = APIRouter()
+PAIR = r"(?P<a>[A-Za-z]{2})-(?P<b>[A-Za-z]{2})"
+
+router = APIRouter(
+    root_links={
+        "evidence": lambda: reverse("evidence:index"),
+        "pairs": lambda: reverse("api-v1:pair", kwargs={"a": "RU", "b": "AF"}),
+    }
+)
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
 router.register("changes", ChangeViewSet, basename="core-change")
@@ -25,12 +34,16 @@ api_v1 = [
     # The split view serves Swagger UI's setup as a script file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    re_path(rf"^pairs/{PAIR}/$", PairView.as_view(), name="pair"),
     *router.urls,
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api-v1"))),
+    # Pages of the top layer first: the generic record route would take any path.
+    re_path(rf"^evidence/pairs/{PAIR}/$", pair_page, name="evidence-pair"),
+    path("evidence/", include("core.urls")),
 ]
 
 handler404 = "config.api.errors.not_found"

@@ -185,4 +185,5 @@ class Shipment(FuzzyDatesMixin, CitableModel):
         ]
 
     def __str__(self):
-        return f"{self.commodity} {self.exporter_id}→{self.importer_id}"
+        # "Wheat RU→AF": readable in the admin, its messages and the evidence pages.
+        return f"{self.commodity} {self.exporter.iso2}→{self.importer.iso2}"

@@ -9,8 +9,9 @@ from columns of the same joined query; a field that declares ``lean_columns`` (a
 date) reads a row view of those columns. Collections (citations) come from one more query
 per page through ``lean_collections`` hooks that the view supplies.
 
-A serializer with any other field (a nested list with no hook, a method field other than
-``url``) has no plan, and the view keeps the serializer path.
+A serializer with any other field (a nested list with no hook, a method field that is not an
+address named in ``url`` or the serializer's ``address_fields``) has no plan, and the view
+keeps the serializer path.
 """
 
 import functools
@@ -81,13 +82,14 @@ def _grouped(name: str, serializer_field, columns: tuple[str, ...]) -> Renderer:
     return Renderer(name, columns, render)
 
 
-def _url(model) -> Renderer:
+def _address(name: str, model, path_of) -> Renderer:
+    """An address built from the record's public id, as the serializer's method builds it."""
     id_column = _public_id_column(model, "")
 
     def render(row, context):
-        return absolute(context["request"], detail_path(model, row[id_column]))
+        return absolute(context["request"], path_of(model, row[id_column]))
 
-    return Renderer("url", (id_column,), render)
+    return Renderer(name, (id_column,), render)
 
 
 def _public_id_column(model, prefix: str) -> str:
@@ -131,11 +133,11 @@ def _has_field(model, name: str) -> bool:
     return True
 
 
-def _renderer(name, serializer_field, model, collections) -> Renderer | None:
+def _renderer(name, serializer_field, model, collections, addresses) -> Renderer | None:
     if name in collections:
         return Renderer(name, (), None)
-    if name == "url" and isinstance(serializer_field, serializers.SerializerMethodField):
-        return _url(model)
+    if isinstance(serializer_field, serializers.SerializerMethodField) and name in addresses:
+        return _address(name, model, addresses[name])
     columns = getattr(serializer_field, "lean_columns", None)
     if columns is not None:
         return _grouped(name, serializer_field, tuple(columns))
@@ -171,11 +173,13 @@ def plan_for(serializer_class, fields: frozenset | None, collections: frozenset)
     """The lean plan of ``serializer_class`` for the requested ``fields`` (None: all)."""
     model = serializer_class.Meta.model
     serializer_fields = serializer_class().fields
+    # Method fields that are addresses: name → function(model, public id) → path.
+    addresses = {"url": detail_path, **getattr(serializer_class, "address_fields", {})}
     renderers = []
     for name, serializer_field in serializer_fields.items():
         if fields is not None and name not in fields:
             continue
-        renderer = _renderer(name, serializer_field, model, collections)
+        renderer = _renderer(name, serializer_field, model, collections, addresses)
         if renderer is None:
             return None
         renderers.append(renderer)

@@ -2,13 +2,35 @@
 
 Route names are ``<app_label>-<model_name>-list|detail`` in the ``api-v1`` namespace, so
 any record's address can be built from its model (see ``config.api.urls_cache``).
+
+The root lists every resource, then the ``root_links`` the URL configuration adds (pages
+outside the API, such as the evidence pages, and endpoints that take parameters).
 """
 
-from rest_framework.routers import DefaultRouter
+from collections.abc import Callable
+
+from rest_framework.routers import APIRootView, DefaultRouter
+
+
+class LinkedRootView(APIRootView):
+    """The API root: each resource's list, then the extra links (name → path callable)."""
+
+    root_links: dict[str, Callable[[], str]] = {}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for key, path in self.root_links.items():
+            response.data[key] = request.build_absolute_uri(path())
+        return response
 
 
 class APIRouter(DefaultRouter):
     include_format_suffixes = False
+    APIRootView = LinkedRootView
+
+    def __init__(self, *args, root_links: dict[str, Callable[[], str]] | None = None, **kwargs):
+        self.root_links = root_links or {}
+        super().__init__(*args, **kwargs)
 
     def register_app(self, app_label: str, routes):
         for prefix, viewset in routes:
@@ -18,3 +40,15 @@ class APIRouter(DefaultRouter):
             self.register(
                 f"{app_label}/{prefix}", viewset, basename=f"{meta.app_label}-{meta.model_name}"
             )
+
+    def get_api_root_view(self, api_urls=None):
+        return self.APIRootView.as_view(
+            api_root_dict=self.get_api_root_dict(), root_links=self.root_links
+        )
+
+    def get_api_root_dict(self) -> dict[str, str]:
+        list_name = self.routes[0].name
+        return {
+            prefix: list_name.format(basename=basename)
+            for prefix, _viewset, basename in self.registry
+        }

@@ -239,7 +239,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "1200/minute")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        # The admin's session, for GET/HEAD/OPTIONS only: "View in API" shows a curator drafts.
+        "config.api.auth.SessionReadAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],

@@ -13,19 +13,22 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericTabularInline
+from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.forms import BaseInlineFormSet, Textarea
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from core import services
+from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
-from core.models import CitableModel, Citation, ReviewState
+from core.admin.similar import similar_records
+from core.evidence import evidence_path
+from core.models import CitableModel, Citation, NamedModel, ReviewState
 
 REVIEW_FIELDS = ("review_state", "retraction_reason", "version", "created", "updated")
 
@@ -59,6 +62,7 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
     actions = [publish_selected, retract_selected, reopen_selected]
     change_form_template = "admin/public_change_form.html"
     object_history_form_template = "admin/public_history_form.html"
+    object_history_list_template = "admin/public_history_list.html"
     history_list_display = ["history_channel", "version"]
     date_hierarchy = "updated"
     list_per_page = 50
@@ -71,6 +75,26 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
     def api_record(self, obj):
         """The record whose API endpoint stands for ``obj`` (a parent for nested records)."""
         return obj
+
+    def view_on_site(self, obj):
+        """ "View on site": the record's evidence page (drafts too, for a curator's session)."""
+        record = self.api_record(obj)
+        return evidence_path(type(record), record.public_id) if record is not None else None
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_review"
+        view = self.admin_site.admin_view(self.review_view)
+        return [path("<path:object_id>/review/<str:action>/", view, name=name), *super().get_urls()]
+
+    def review_view(self, request, object_id, action):
+        """The change form's review buttons: publish, retract (asking the reason), reopen."""
+        return review.review_view(self, request, object_id, action)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if isinstance(obj, NamedModel):
+            review.warn_similar(self, request, obj, similar_records(obj))
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description="API")
     def api_link(self, obj):
@@ -115,6 +139,9 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         if self.fieldsets:
             return self.fieldsets
         fields = [name for name in self.get_fields(request, obj) if name not in REVIEW_FIELDS]
+        if getattr(request, "_reverting", False):
+            # A revert keeps the current review fields: the old ones would only mislead.
+            return [(None, {"fields": fields})]
         return [
             (None, {"fields": fields}),
             (
@@ -122,8 +149,9 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
                 {
                     "fields": REVIEW_FIELDS,
                     "description": (
-                        "The review state changes only through the list's actions "
-                        "(publish, retract, reopen), which check the evidence."
+                        "The review state changes only through the review buttons above "
+                        "the form, or the list's actions (publish, retract, reopen), which "
+                        "check the evidence."
                     ),
                 },
             ),
@@ -131,6 +159,8 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["api_url"] = api_url(self.api_record(obj)) if obj is not None else None
+        if obj is not None and obj.pk and self.has_change_permission(request, obj):
+            context["review_actions"] = review.available_actions(self, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving: through core.services, the record with its citations in one call -------
@@ -200,8 +230,45 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         # version check holds its lock until the save.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        request._reverting = True
+        extra_context = {
+            **(extra_context or {}),
+            **revert_summary(self.model, object_id, version_id),
+        }
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _shown(record, f) -> str:
+    if f.is_relation:
+        value = getattr(record, f.attname)
+        if value is None:
+            return "—"
+        target = f.related_model._default_manager.filter(pk=value).first()
+        return str(target) if target is not None else str(value)
+    if f.choices:
+        return getattr(record, f"get_{f.name}_display")() or "—"
+    value = getattr(record, f.attname)
+    return "—" if value in (None, "") else str(value)
+
+
+def revert_summary(model, object_id, version_id) -> dict:
+    """What a revert to ``version_id`` changes: each editable field, now → then."""
+    current = model._default_manager.filter(pk=object_id).first()
+    try:
+        old = current.history.get(pk=version_id).instance if current is not None else None
+    except (ValueError, ValidationError, current.history.model.DoesNotExist):
+        old = None
+    if current is None or old is None:
+        return {}
+    changes = []
+    for f in model._meta.concrete_fields:
+        if not f.editable or f.primary_key or f.name in REVIEW_FIELDS:
+            continue
+        now, then = _shown(current, f), _shown(old, f)
+        if now != then:
+            changes.append({"label": capfirst(f.verbose_name), "now": now, "then": then})
+    return {"revert_changes": changes, "current_record": current}
 
 
 class DraftOnlyDeletion:
@@ -349,8 +416,10 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
             raise ValidationError(problems)
 
 
-class CitationInline(VersionedFieldsMixin, GenericTabularInline):
-    """Cite a source: pick it, paste the quote; the span is found in the source's text.
+class CitationInline(VersionedFieldsMixin, GenericStackedInline):
+    """Cite a source: pick it, then select the words in its text shown below the picker
+    (``core/static/core/cite.js`` fills quote, start and end, and ticks the fields the words
+    state); or paste the quote, and the span is found in the source's text.
 
     Leave start and end empty unless the quote occurs more than once; then give the start
     of the occurrence meant (the error lists them).
@@ -374,7 +443,19 @@ class CitationInline(VersionedFieldsMixin, GenericTabularInline):
     autocomplete_fields = ("source",)
     extra = 1
     show_change_link = True
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
+    verbose_name = "citation (evidence)"
+    verbose_name_plural = "citations: the evidence, quoted from its source"
+
+    class Media:
+        js = ("core/cite.js",)
+        css = {"all": ("core/workbench.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in CITATION_LABELS:
+            field.label, field.help_text = CITATION_LABELS[db_field.name]
+        return field
 
     def get_formset(self, request, obj=None, **kwargs):
         # "supports" offers the factual fields of the record being cited, as checkboxes.
@@ -386,7 +467,29 @@ class CitationInline(VersionedFieldsMixin, GenericTabularInline):
             help_text="The facts of this record that the quote states.",
         )
         kwargs["form"] = type("CitationForm", (self.form,), {"supports": supports})
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        source_field = formset.form.base_fields["source"]
+        # Where cite.js reads the chosen source's text.
+        source_field.widget.attrs["data-cite-text-url"] = reverse(
+            "admin:core_source_text", args=["__pk__"]
+        )
+        return formset
+
+
+CITATION_LABELS = {
+    "source": (
+        "Source",
+        "Type words of its title or of its text. Its text then appears below: select the "
+        "words that state the facts.",
+    ),
+    "quote": (
+        "Quoted words (from the source)",
+        "Filled in when you select words in the text below; or paste them exactly.",
+    ),
+    "start": ("Start", "Character offset of the quote in the text (filled in for you)."),
+    "end": ("End", "Offset just past the quote (filled in for you)."),
+    "locator": ("Locator", "Datasets and standards only: the row key, code or table."),
+}
 
 
 class PublicInline(VersionedFieldsMixin, admin.TabularInline):

@@ -26,6 +26,7 @@ from config.api.serializers import (
 )
 from config.api.urls_cache import absolute, detail_path
 from core import services
+from core.evidence import evidence_path
 from core.models import (
     Change,
     ChangeAction,
@@ -162,9 +163,14 @@ class PublicSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="This record's address in the API.")
     review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
     retraction_reason = serializers.CharField(read_only=True)
+    evidence_url = serializers.SerializerMethodField(
+        help_text="This record's evidence page: its fields beside the quotes that support them."
+    )
     citations = CitationSerializer(many=True, required=False)
 
     common_fields = ("id", "url")
+    #: Method fields that are addresses built from the public id (for config.api.lean).
+    address_fields = {"evidence_url": evidence_path}
     trailing_fields = (
         "citations",
         "review_state",
@@ -172,6 +178,7 @@ class PublicSerializer(serializers.ModelSerializer):
         "version",
         "created",
         "updated",
+        "evidence_url",
     )
 
     class Meta:
@@ -212,6 +219,10 @@ class PublicSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
         return absolute(self.context.get("request"), detail_path(type(obj), obj.public_id))
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_evidence_url(self, obj) -> str | None:
+        return absolute(self.context.get("request"), evidence_path(type(obj), obj.public_id))
 
     # --- writing -------------------------------------------------------------------
 

@@ -138,4 +138,7 @@ def test_the_revert_page_says_what_a_revert_keeps(curator_client):
 
     page = curator_client.get(revert_url(official, official.history.earliest()))
 
-    assert "The review state, the retraction reason and the links" in page.content.decode()
+    html = page.content.decode()
+    assert "The review state stays as it is now" in html
+    assert "<td>Name</td>" in html  # the field the revert changes, now and after
+    assert "None" not in html

@@ -114,6 +114,8 @@ def test_api_root_lists_every_resource(client):
         "trade/shipments",
         "changes",
         "releases",
+        "evidence",
+        "pairs",
     }
 
 

@@ -18,7 +18,15 @@ from tests import factories as f
 from tests.api.case import APIResourceTest
 from trade.models import Commodity, Shipment
 
-COMMON_TAIL = ("citations", "review_state", "retraction_reason", "version", "created", "updated")
+COMMON_TAIL = (
+    "citations",
+    "review_state",
+    "retraction_reason",
+    "version",
+    "created",
+    "updated",
+    "evidence_url",
+)
 
 
 def cited_published(record):
@@ -264,6 +272,7 @@ class TestSourceAPI(APIResourceTest):
         "version",
         "created",
         "updated",
+        "evidence_url",
     )
 
     def make(self):

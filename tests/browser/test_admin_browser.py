@@ -2,8 +2,9 @@
 and find it in the public API.
 
 Playwright drives Debian's Chromium (``make browser`` installs it; Playwright never downloads
-a browser here) against pytest-django's ``live_server``, which also serves the admin's static
-files (CSS, jQuery, select2) through Django's StaticFilesHandler.
+a browser here; see ``tests/browser/browser.py``) against pytest-django's ``live_server``,
+which also serves the admin's static files (CSS, jQuery, select2) through Django's
+StaticFilesHandler.
 
 No ``DJANGO_ALLOW_ASYNC_UNSAFE``: Playwright's sync API keeps an asyncio loop running in this
 thread while it is started, and Django refuses ORM calls from a thread with a running loop
@@ -13,32 +14,16 @@ while the browser runs, only the live server's own threads use the database. Set
 variable instead would switch the check off for the rest of the test session too.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from core.models import Change, ReviewState, Source, SourceKind
 from diplomacy.models import Official
+from tests.browser import browser
+from tests.browser.browser import chromium_page
 
-CHROMIUM = "/usr/bin/chromium"
-# As python-svc.md says this machine needs: root (so no sandbox), no GPU, a closed network
-# (so no background connections Chromium would otherwise try, and wait on, at every start).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 10_000
-ARTIFACTS = Path(__file__).parent / "artifacts"
+TIMEOUT_MS = browser.TIMEOUT_MS
 
 USERNAME, PASSWORD = "carla", "a-long-browser-password"
 TITLE = "Qazland Courier: corridor to reopen"
@@ -74,29 +59,6 @@ def source():
         text=TEXT,
         review_state=ReviewState.PUBLISHED,
     )
-
-
-@contextmanager
-def chromium_page() -> Iterator[Page]:
-    """A page of a fresh headless Chromium; on failure, a screenshot in ``artifacts/``."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium.")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=30_000
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                yield page
-            except BaseException:
-                with suppress(Exception):  # never hide the failure behind a screenshot's
-                    page.screenshot(path=ARTIFACTS / "failure.png", full_page=True)
-                raise
-        finally:
-            browser.close()
 
 
 def test_curator_adds_cites_and_publishes_an_official(live_server, curator, source):
@@ -136,7 +98,7 @@ def test_curator_adds_cites_and_publishes_an_official(live_server, curator, sour
         page.click(f".select2-results__option:has-text('{TITLE}')")
         expect(page.locator(f"#select2-{select_id}-container")).to_have_text(TITLE)
         page.fill("textarea[name$='-0-quote']", QUOTE)
-        page.screenshot(path=ARTIFACTS / "official_add_form.png", full_page=True)
+        browser.screenshot(page, "official_add_form")
 
         page.click("input[name=_save]")
         expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")

@@ -1,0 +1,195 @@
+/* Cite by selecting: beside each citation of a record's admin form, the chosen source's text.
+ * Selecting words in it fills the citation's quote, start and end, and ticks the supported
+ * fields whose values the words state (the curator checks the ticks before saving).
+ *
+ * No dependencies. The source picker is Django's autocomplete (select2, which announces
+ * changes through django.jQuery), so changes are heard both ways. The server checks
+ * everything again on save (core.services): this only saves typing.
+ */
+(function () {
+  "use strict";
+
+  var SELECT = "select[data-cite-text-url]";
+
+  function field(row, suffix) {
+    return row.querySelector("[name$='-" + suffix + "']");
+  }
+
+  function rowOf(select) {
+    return select.closest(".inline-related") || select.closest("tr") || select.parentNode;
+  }
+
+  function isTemplate(select) {
+    return select.name.indexOf("__prefix__") !== -1;
+  }
+
+  /* Offset of (node, offset) within container's text, counting characters as the text has them. */
+  function offsetIn(container, node, offset) {
+    var range = document.createRange();
+    range.setStart(container, 0);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  function panelFor(select) {
+    var row = rowOf(select);
+    var panel = row.querySelector(".cite-panel");
+    if (!panel) {
+      panel = document.createElement("div");
+      panel.className = "cite-panel";
+      panel.setAttribute("role", "region");
+      panel.setAttribute("aria-label", "Text of the chosen source");
+      var formRow = select.closest(".form-row") || select.parentNode;
+      formRow.parentNode.insertBefore(panel, formRow.nextSibling);
+    }
+    return panel;
+  }
+
+  function render(panel, text, start, end) {
+    var box = panel.querySelector(".cite-text");
+    box.textContent = "";
+    if (start === null || start === undefined || end <= start) {
+      box.appendChild(document.createTextNode(text));
+      return;
+    }
+    var mark = document.createElement("mark");
+    mark.textContent = text.slice(start, end);
+    box.appendChild(document.createTextNode(text.slice(0, start)));
+    box.appendChild(mark);
+    box.appendChild(document.createTextNode(text.slice(end)));
+  }
+
+  /* The label a curator sees for a field of the record's main form, lowercased. */
+  function mainValue(name) {
+    var el = document.getElementById("id_" + name);
+    if (!el) return "";
+    if (el.tagName === "SELECT") {
+      return Array.prototype.map
+        .call(el.selectedOptions, function (o) { return o.value ? o.textContent : ""; })
+        .join(" ")
+        .toLowerCase();
+    }
+    if (el.type === "checkbox") return "";
+    return (el.value || "").toLowerCase();
+  }
+
+  function digits(s) {
+    return s.replace(/[\s,\u00a0\u202f]/g, "");
+  }
+
+  /* Does the quote state this value? Whole value, a word's stem ("Russian" ~ "Russia"), or a number. */
+  function states(quote, value) {
+    if (!value) return false;
+    var q = quote.toLowerCase();
+    if (q.indexOf(value) !== -1) return true;
+    if (/^[\d.,\s]+$/.test(value)) {
+      var n = digits(value).replace(/\.0+$/, "");
+      return n.length > 0 && digits(q).indexOf(n) !== -1;
+    }
+    return value.split(/[^\p{L}\p{N}]+/u).some(function (word) {
+      return word.length >= 4 && q.indexOf(word.slice(0, Math.max(4, word.length - 2))) !== -1;
+    });
+  }
+
+  function tickSupports(row, quote) {
+    var ticked = [];
+    row.querySelectorAll("input[type=checkbox][name$='-supports']").forEach(function (box) {
+      if (!box.checked && states(quote, mainValue(box.value))) {
+        box.checked = true;
+      }
+      if (box.checked) ticked.push(box.value.replace(/_/g, " "));
+    });
+    return ticked;
+  }
+
+  function onSelect(select, panel, text) {
+    var box = panel.querySelector(".cite-text");
+    var sel = window.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return;
+    var range = sel.getRangeAt(0);
+    if (!box.contains(range.startContainer) || !box.contains(range.endContainer)) return;
+    var start = offsetIn(box, range.startContainer, range.startOffset);
+    var end = offsetIn(box, range.endContainer, range.endOffset);
+    while (start < end && /\s/.test(text.charAt(start))) start++;
+    while (end > start && /\s/.test(text.charAt(end - 1))) end--;
+    if (end <= start) return;
+    var quote = text.slice(start, end);
+    var row = rowOf(select);
+    field(row, "quote").value = quote;
+    field(row, "start").value = start;
+    var endField = field(row, "end");
+    if (endField) endField.value = end;
+    var ticked = tickSupports(row, quote);
+    render(panel, text, start, end);
+    sel.removeAllRanges();
+    panel.querySelector(".cite-status").textContent =
+      "Quote filled in: characters " + start + "–" + end + ". Supports: " +
+      (ticked.length ? ticked.join(", ") : "nothing ticked yet") +
+      ". Check the ticks below, then save.";
+  }
+
+  function load(select) {
+    if (isTemplate(select)) return;
+    var panel = panelFor(select);
+    if (!select.value) {
+      panel.hidden = true;
+      return;
+    }
+    panel.hidden = false;
+    panel.innerHTML =
+      '<p class="cite-help">Select the words that state the facts: the quote, its span and the ' +
+      "supported fields are filled in for you.</p>" +
+      '<div class="cite-text" tabindex="0"></div><p class="cite-status" aria-live="polite"></p>';
+    var url = select.getAttribute("data-cite-text-url").replace("__pk__", select.value);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (source) {
+        var status = panel.querySelector(".cite-status");
+        if (source.cited_by_locator || !source.text) {
+          panel.querySelector(".cite-text").hidden = true;
+          status.textContent = source.cited_by_locator
+            ? "A " + source.kind.toLowerCase() + " is cited by locator, not by quote."
+            : "This source has no stored text to quote.";
+          return;
+        }
+        var row = rowOf(select);
+        var start = parseInt(field(row, "start").value, 10);
+        var quote = field(row, "quote").value;
+        var known = !isNaN(start) && source.text.substr(start, quote.length) === quote;
+        render(panel, source.text, known ? start : null, known ? start + quote.length : null);
+        var box = panel.querySelector(".cite-text");
+        var handler = function () { onSelect(select, panel, source.text); };
+        box.addEventListener("mouseup", handler);
+        box.addEventListener("keyup", function (event) {
+          if (event.shiftKey) handler();
+        });
+      })
+      .catch(function () {
+        panel.querySelector(".cite-status").textContent = "The source's text could not be loaded.";
+      });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll(SELECT).forEach(function (select) {
+      if (select.dataset.citeBound) return;
+      select.dataset.citeBound = "1";
+      load(select);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    if (window.django && window.django.jQuery) {
+      // select2 announces a choice through jQuery only; jQuery also hears native changes.
+      window.django.jQuery(document).on("change", SELECT, function () { load(this); });
+    } else {
+      document.addEventListener("change", function (event) {
+        if (event.target.matches && event.target.matches(SELECT)) load(event.target);
+      });
+    }
+  });
+  document.addEventListener("formset:added", function (event) { init(event.target); });
+})();
