@@ -109,7 +109,7 @@ class CitationSerializer(serializers.Serializer):
 
     id = serializers.UUIDField(required=False, help_text="Set on existing citations.")
     source = SourceField()
-    quote = serializers.CharField(allow_blank=True, required=False, default="")
+    quote = serializers.CharField(allow_blank=True, required=False)
     start = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -121,23 +121,20 @@ class CitationSerializer(serializers.Serializer):
     locator = serializers.CharField(
         allow_blank=True,
         required=False,
-        default="",
         max_length=300,
         help_text="For a dataset or reference source: row key, code, table or URL fragment.",
     )
     supports = serializers.ListField(
         child=serializers.CharField(),
         required=False,
-        default=list,
         help_text="The record's factual fields this evidence supports.",
     )
     inferred = serializers.BooleanField(
         required=False,
-        default=False,
         help_text="The supported values are chosen from the evidence, not stated in it "
         "(the note says why).",
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=500)
+    note = serializers.CharField(allow_blank=True, required=False, max_length=500)
     review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
     retraction_reason = serializers.CharField(
         required=False,
@@ -147,6 +144,10 @@ class CitationSerializer(serializers.Serializer):
 
     class Meta:
         list_serializer_class = PrefetchedListSerializer
+
+
+#: What a client may send with an existing citation: any difference is an attempted edit.
+EDITABLE_EVIDENCE = ("quote", "locator", "supports", "inferred", "note")
 
 
 class PublicSerializer(serializers.ModelSerializer):
@@ -274,6 +275,12 @@ class PublicSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(api_errors(exc, self)) from exc
             raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
 
+    @staticmethod
+    def _edits(citation, item) -> list[str]:
+        """The fields of ``item`` (sent with an existing citation's id) that would change it."""
+        sent = {key: value for key, value in item.items() if key in EDITABLE_EVIDENCE}
+        return [key for key, value in sent.items() if getattr(citation, key) != value]
+
     def _citation_changes(self, record, items):
         """Sent citations → (to add, to retract with reasons, to delete)."""
         existing = {}
@@ -299,6 +306,11 @@ class PublicSerializer(serializers.ModelSerializer):
                 kept.add(known.pk)
                 if item.get("retraction_reason"):
                     uncite[known] = item["retraction_reason"]
+                elif item.get("id") and self._edits(known, item):
+                    raise services.EvidenceConflict(
+                        f"Citation {known.pk} is {known.review_state}: its evidence does not "
+                        "change. Send it with a retraction_reason, and add the new one."
+                    )
                 continue
             self._new_positions.append(position)
             cite.append(

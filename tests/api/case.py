@@ -308,7 +308,7 @@ class APIResourceTest:
         assert patched["ETag"].startswith(f'W/"{public_id(record)}-{version + 1}.')
 
         if issubclass(self.model, CitableModel):
-            evidence_for(record)
+            evidence_for(record, api, url)
         published = api.post(f"{url}publish/", HTTP_IF_MATCH=api.etag(url))
         assert published.status_code == 200, published.json()
         assert published.json()["review_state"] == "published"
@@ -347,8 +347,9 @@ def writable(body: dict) -> dict:
     return data
 
 
-def evidence_for(record):
-    """A published citation supporting each filled-in fact; the records it refers to published."""
+def evidence_for(record, api, url):
+    """Cite, through the API, a quote supporting each filled-in fact (the records it refers
+    to are published beforehand, as a curator would have done)."""
     from core import services
 
     for target in services.references(record):
@@ -356,7 +357,12 @@ def evidence_for(record):
             f.published(target)
     supports = [name for name in type(record).factual_fields if services.is_filled(record, name)]
     source = f.published(f.source(text=NUMBERS_TEXT))
-    f.cite(record, quote="1,250 tonnes worth 350,000", src=source, supports=supports)
+    citation = {"source": str(source.pk), "quote": "1,250 tonnes worth 350,000"}
+    cited = api.patch(
+        url, {"citations": [{**citation, "supports": supports}]}, HTTP_IF_MATCH=api.etag(url)
+    )
+    assert cited.status_code == 200, cited.json()
+    assert [c["supports"] for c in cited.json()["citations"]] == [supports]
 
 
 class CuratorAPI:

@@ -84,8 +84,8 @@ def api(client, curator):
         def post(self, url, data=None, **kw):
             return client.post(url, data or {}, content_type="application/json", **headers, **kw)
 
-        def patch(self, url, data, **kw):
-            etag = self.get(url)["ETag"]
+        def patch(self, url, data, etag_params=None, **kw):
+            etag = client.get(url, etag_params or {}, **headers)["ETag"]
             return client.patch(
                 url, data, content_type="application/json", HTTP_IF_MATCH=etag, **headers, **kw
             )
@@ -169,6 +169,49 @@ class TestPublishedEvidenceIsNeverDeleted:
         assert "No citation supports commodity, quantity, unit" in response.json()["detail"]
         assert snapshot() == before
 
+    def test_api_editing_a_published_citation_is_a_409(self, world, api):
+        (citation,) = world["shipment"].citations.all()
+        edited = {"id": str(citation.pk), "source": str(citation.source_id), "supports": []}
+        before = snapshot()
+        response = api.patch(shipment_url(world), {"citations": [edited]})
+        assert response.status_code == 409
+        assert "does not change" in response.json()["detail"]
+        assert snapshot() == before
+
+    def test_service_and_loader_cannot_rewrite_a_published_citation(self, world, curator, tmp_path):
+        (citation,) = world["shipment"].citations.all()
+        other = f.shipment(exporter=world["ru"], importer=world["af"], commodity=world["wheat"])
+        before = snapshot()
+        citation.supports = []
+        with pytest.raises(ValidationError, match="does not change"):
+            services.record_save(citation, user=curator)
+        moved = citation_fixture(other, world["article"], quote=QUOTE, start=15)
+        moved["pk"] = str(citation.pk)
+        with pytest.raises(DatasetError, match="does not change"):
+            load_dataset(write_fixture(tmp_path, [moved]))
+        assert snapshot() == before
+
+    def test_a_citation_is_published_only_with_its_record(self, world, curator):
+        draft = f.official(name="Draft person")
+        citation = f.cite(draft, quote=QUOTE, src=world["article"])
+        before = snapshot()
+        with pytest.raises(ValidationError, match="published with the record it supports"):
+            services.record_publish(citation, user=curator)
+        assert snapshot() == before
+
+    def test_only_published_citations_support_a_published_record(self, world, curator):
+        (citation,) = world["shipment"].citations.all()
+        f.cite(
+            world["shipment"],
+            quote="went from Russia",
+            src=world["article"],
+            supports=["exporter", "importer", "commodity", "quantity", "unit"],
+        )
+        before = snapshot()
+        with pytest.raises(services.EvidenceConflict, match="Add the replacement evidence"):
+            services.record_retract(citation, reason="Misread.", user=curator)
+        assert snapshot() == before
+
     def test_admin_inline_deletion(self, world, curator_client):
         shipment = world["shipment"]
         page = curator_client.get(admin_url(shipment, "change"))
@@ -191,7 +234,27 @@ class TestPublishedEvidenceIsNeverDeleted:
 # --- 2. Cited text is frozen ---------------------------------------------------------------------
 
 
+class TestRetractedRecordsStayAsWithdrawn:
+    def test_api(self, world, api, curator):
+        services.record_retract(world["shipment"], reason="Misread.", user=curator)
+        before = snapshot()
+        response = api.patch(
+            shipment_url(world), {"quantity": "123456"}, etag_params={"include_retracted": "true"}
+        )
+        assert response.status_code == 409
+        assert "Reopen it as a draft" in response.json()["detail"]
+        assert snapshot() == before
+
+
 class TestCitedTextIsFrozen:
+    def test_the_kind_of_a_cited_source_is_frozen(self, world, api):
+        url = f"/api/v1/diplomacy/sources/{world['article'].pk}/"
+        before = snapshot()
+        response = api.patch(url, {"kind": "dataset"})
+        assert response.status_code == 400
+        assert "its kind is frozen" in response.json()["errors"]["kind"][0]
+        assert snapshot() == before
+
     def test_model_and_service(self, world, curator):
         article = world["article"]
         article.text = "EDITED. " + article.text
