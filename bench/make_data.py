@@ -100,6 +100,9 @@ def already_there(rows: int) -> bool:
     )
 
 
+SHIPMENT_FACTS = ["exporter", "importer", "commodity", "period", "quantity", "unit", "value"]
+
+
 def make_reference_data():
     """Countries, commodities and sources, saved one by one (few rows, full save())."""
     from core.models import Citation, Source
@@ -131,6 +134,8 @@ def make_reference_data():
             id=uuid.uuid5(NAMESPACE, f"citation:{record._meta.label}:{record.pk}"),
             source=reference,
             record=record,
+            locator=str(record.public_id),  # a dataset is cited by locator (its row key)
+            supports=[name for name in type(record).factual_fields if getattr(record, name)],
             review_state="published",
             note=SYNTHETIC,
         ).save()
@@ -259,8 +264,10 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
                         quote="",
                         start=None,
                         end=None,
+                        locator=f"row {i}",  # a dataset is cited by locator
+                        supports=SHIPMENT_FACTS,
                         note="",
-                        search_document="",  # search_fields = (quote, note), both empty
+                        search_document=f"row {i}",  # search_fields = (quote, locator, note)
                         review_state="published",
                         retraction_reason="",
                         version=1,

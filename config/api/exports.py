@@ -16,6 +16,7 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 import csv
 import io
 import itertools
+from dataclasses import dataclass
 
 import psycopg
 from django.db import connections, models
@@ -82,22 +83,39 @@ def export_response(queryset, fmt: str, *, visible_related=None) -> StreamingHtt
     return response
 
 
-def export_expressions(model, visible_related=None) -> list[tuple[str, models.Field, object]]:
-    """(column name, model field, ORM expression) of each export column."""
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column: its name, the model field it writes, its ORM path, and for a relation the
+    condition under which its target may be shown (None: always)."""
+
+    name: str
+    field: models.Field
+    path: str
+    shown: models.Q | None = None
+
+    def expression(self, value=None, output_field=None):
+        """``value`` (default: the column) where the target may be shown, else NULL."""
+        value = value if value is not None else models.F(self.path)
+        if self.shown is None:
+            return value
+        return models.Case(
+            models.When(self.shown, then=value),
+            default=None,
+            output_field=output_field or self.field,
+        )
+
+
+def export_expressions(model, visible_related=None) -> list[ExportColumn]:
+    """The export columns of ``model``, relations limited by ``visible_related``."""
     result = []
     for name, path in export_columns(model):
-        field = _field_at(model, path)
-        expression = models.F(path)
+        shown = None
         relation = model._meta.get_field(name) if name != "id" else None
         if relation is not None and relation.is_relation and visible_related is not None:
             visible = visible_related(relation.related_model)
             if visible is not None:
-                expression = models.Case(
-                    models.When(models.Q(**{f"{name}__in": visible}), then=expression),
-                    default=None,
-                    output_field=field,
-                )
-        result.append((name, field, expression))
+                shown = models.Q(**{f"{name}__in": visible})
+        result.append(ExportColumn(name, _field_at(model, path), path, shown))
     return result
 
 
@@ -120,6 +138,9 @@ def _field_at(model, path: str) -> models.Field:
     for part in path.split("__"):
         field = model._meta.get_field(part)
         model = field.related_model or model
+    if field.is_relation:
+        # A foreign key column (``decision_id``) is written as the key it holds: a UUID.
+        field = field.target_field
     return field
 
 
@@ -131,23 +152,26 @@ def formatted_select(queryset, columns, *, copy: bool):
     """
     formats = SQL_FORMATS.get(connections[queryset.db].vendor, {})
     annotations = {}
-    for index, (_, field, expression) in enumerate(columns):
+    for index, column in enumerate(columns):
+        field = column.field
         template = formats.get(field.get_internal_type())
         if template is None and copy:
             template = "NULLIF(({c})::text,'')"
         if template is None:
-            annotations[f"c{index}"] = expression
+            annotations[f"c{index}"] = column.expression()
             continue
+        # The format repeats the column (SQLite's UUID), so it wraps the bare column, and the
+        # visibility condition wraps the formatted text: its parameters appear once.
         sql = template.format(c="%(expressions)s", places=getattr(field, "decimal_places", 0))
-        annotations[f"c{index}"] = models.Func(
-            expression, template=sql, output_field=models.CharField()
-        )
+        text = models.CharField()
+        formatted = models.Func(models.F(column.path), template=sql, output_field=text)
+        annotations[f"c{index}"] = column.expression(formatted, output_field=text)
     query = queryset.annotate(**annotations).values_list(*annotations).query
     return query.sql_with_params()
 
 
 def stream_csv(queryset, columns):
-    yield ",".join(name for name, _, _ in columns) + "\n"
+    yield ",".join(column.name for column in columns) + "\n"
     # The database the router reads this queryset from: a replica when there are some.
     database = connections[queryset.db]
     if database.vendor == "postgresql":
@@ -179,8 +203,8 @@ def _copy_rows(database, sql, params):
 
 
 def stream_ndjson(queryset, columns):
-    names = [name for name, _, _ in columns]
-    annotations = {f"c{index}": expression for index, (_, _, expression) in enumerate(columns)}
+    names = [column.name for column in columns]
+    annotations = {f"c{index}": column.expression() for index, column in enumerate(columns)}
     rows = (
         queryset.annotate(**annotations).values_list(*annotations).iterator(chunk_size=CHUNK_ROWS)
     )

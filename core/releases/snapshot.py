@@ -190,12 +190,12 @@ def is_uuid_field(field) -> bool:
 def record_table(model) -> Table:
     """A resource's table: the API export's columns, relations shown as public ids."""
     expressions = export_expressions(model, visible_related)
-    names = [name for name, _, _ in expressions]
-    annotations = {f"c{index}": expr for index, (_, _, expr) in enumerate(expressions)}
+    names = [column.name for column in expressions]
+    annotations = {f"c{index}": column.expression() for index, column in enumerate(expressions)}
     order = (public_id_field(model), "pk")
     # A relation's UUID read through an annotation comes back as the database stores it
     # (hex without dashes on SQLite): normalise it as the field itself would.
-    uuids = [is_uuid_field(field) for _, field, _ in expressions]
+    uuids = [is_uuid_field(column.field) for column in expressions]
 
     def rows():
         queryset = released(model).order_by(*order).annotate(**annotations)

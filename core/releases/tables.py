@@ -62,7 +62,8 @@ def resource_key(name: str, fmt: str) -> str:
 def record_schema(model, fmt: str) -> dict:
     own = resource_key(resource_name(model), fmt)
     fields, foreign_keys = [], []
-    for name, field, _ in export_expressions(model):
+    for column in export_expressions(model):
+        name, field = column.name, column.field
         descriptor = field_descriptor(name, field)
         if name == "id":
             descriptor["description"] = f"Public id ({public_id_field(model)})."

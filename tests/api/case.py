@@ -244,6 +244,20 @@ class APIResourceTest:
         records = [json.loads(line) for line in lines]
         assert sorted(r["id"] for r in records) == expected
         assert all(list(r) == columns for r in records)
+        # Both formats write the same values (CSV as text): keys with dashes, decimals fixed.
+        by_id = {row[0]: dict(zip(columns, row, strict=True)) for row in rows[1:]}
+        for record in records:
+            for name, value in record.items():
+                if isinstance(value, list | dict):
+                    continue
+                text = (
+                    ""
+                    if value is None
+                    else str(value).lower()
+                    if isinstance(value, bool)
+                    else str(value)
+                )
+                assert by_id[record["id"]][name] == text, (name, value)
 
     def test_not_modified_on_if_none_match(self, client):
         record = self.make_published()
