@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.api.docs import RedocView, SchemaView, SwaggerView
 from config.api.routers import APIRouter
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
@@ -15,9 +15,9 @@ router.register_app("trade", trade_routes)
 router.register("changes", ChangeViewSet, basename="core-change")
 
 api_v1 = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api-v1:schema"), name="redoc"),
     *router.urls,
 ]
 

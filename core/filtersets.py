@@ -34,6 +34,7 @@ class RecordFilterSet(PublicFilterSet):
 class SourceFilterSet(PublicFilterSet):
     class Meta:
         model = Source
+        text_fields = ("title", "publisher")
         fields = (
             "kind",
             "title",

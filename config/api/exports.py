@@ -15,8 +15,11 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 
 import csv
 import io
+import itertools
+import logging
 
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.http import StreamingHttpResponse
 
@@ -24,6 +27,8 @@ from config.api.filters import public_id_field
 from config.api.renderers import dumps
 
 CHUNK_ROWS = 2000
+
+logger = logging.getLogger(__name__)
 
 # How each database writes a column's value as the export's text. ``%%%%`` reaches the
 # database as a literal ``%`` after Django's and the driver's parameter substitution.
@@ -63,28 +68,56 @@ def export_columns(model) -> list[tuple[str, str]]:
     return columns
 
 
-def export_response(queryset, fmt: str, *, visible_related=None) -> StreamingHttpResponse:
-    """Stream ``queryset`` as ``fmt``.
+def export_response(
+    queryset, fmt: str, *, visible_related=None, fields=None
+) -> StreamingHttpResponse:
+    """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
+
+    The query runs, and its first rows are read, before the response is returned: any
+    error in it is an ordinary error response, never a 200 cut short. See ``primed``.
 
     ``visible_related(model)`` gives the related rows the user may see (a subquery of keys,
     or None when the model has no such rule): a relation column shows only those, and is
     empty for the others, so an export never names a record its reader may not see.
     """
-    columns = export_expressions(queryset.model, visible_related)
+    columns = export_expressions(queryset.model, visible_related, fields)
     if fmt == "csv":
         body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:
         body, content_type = stream_ndjson(queryset, columns), "application/x-ndjson"
-    response = StreamingHttpResponse(body, content_type=content_type)
+    response = StreamingHttpResponse(primed(body), content_type=content_type)
     filename = f"{queryset.model._meta.model_name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def export_expressions(model, visible_related=None) -> list[tuple[str, models.Field, object]]:
-    """(column name, model field, ORM expression) of each export column."""
+def primed(body):
+    """``body`` with its first chunk read now, and any later failure logged and re-raised.
+
+    Reading the first chunk runs the query, so a bad query fails before the status line.
+    After the first byte, an exception must reach the server, which then aborts the
+    connection: the client sees an incomplete transfer, never a file that looks whole.
+    """
+    first = next(body, None)
+    return _logged(itertools.chain([] if first is None else [first], body))
+
+
+def _logged(chunks):
+    try:
+        yield from chunks
+    except Exception:
+        logger.exception("Export failed after its first byte; the response is cut off")
+        raise
+
+
+def export_expressions(
+    model, visible_related=None, fields=None
+) -> list[tuple[str, models.Field, object]]:
+    """(column name, model field, ORM expression) of each export column (of ``fields``)."""
     result = []
     for name, path in export_columns(model):
+        if fields is not None and name not in fields:
+            continue
         field = _field_at(model, path)
         expression = models.F(path)
         relation = model._meta.get_field(name) if name != "id" else None
@@ -134,11 +167,17 @@ def formatted_select(queryset, columns, *, copy: bool):
 
 
 def stream_csv(queryset, columns):
-    yield ",".join(name for name, _, _ in columns) + "\n"
-    if connection.vendor == "postgresql":
-        yield from _copy_rows(*formatted_select(queryset, columns, copy=True))
-    else:
-        yield from _cursor_rows(*formatted_select(queryset, columns, copy=False))
+    """The header line with the first rows, then the rest; the query runs before any yield."""
+    header = ",".join(name for name, _, _ in columns) + "\n"
+    try:
+        select = formatted_select(queryset, columns, copy=connection.vendor == "postgresql")
+    except EmptyResultSet:  # a filter no row can match (sequence__lt=-1): just the header
+        yield header
+        return
+    rows = (_copy_rows if connection.vendor == "postgresql" else _cursor_rows)(*select)
+    first = next(rows, b"")
+    yield header.encode() + (first if isinstance(first, bytes) else first.encode())
+    yield from rows
 
 
 def _cursor_rows(sql, params):

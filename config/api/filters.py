@@ -6,8 +6,10 @@ generates, for each, the filters that suit its type:
 ====================  ==================================================================
 field type            generated parameters (``x`` is the field name)
 ====================  ==================================================================
-text                  ``x``, ``x__n`` (not), ``x__ic`` (contains), ``x__nic``, ``x__ie``
-                      (equals, any case), ``x__isw`` (starts with), ``x__iew`` (ends with)
+free text             ``x``, ``x__n`` (not), ``x__ic`` (contains), ``x__nic``, ``x__ie``
+                      (equals, any case), ``x__isw`` (starts with), ``x__iew`` (ends with);
+                      only the fields named in ``Meta.text_fields``
+code (other text)     ``x``, ``x__n``
 choices               ``x``, ``x__n``
 number, date, time    ``x``, ``x__n``, ``x__gt``, ``x__gte``, ``x__lt``, ``x__lte``
 boolean               ``x``
@@ -114,7 +116,7 @@ def _inner_form_field(model_field: models.Field) -> forms.Field:
     return forms.CharField()
 
 
-def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
+def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, filters.Filter]:
     label = str(getattr(model_field, "verbose_name", name)).capitalize()
     if model_field.is_relation:
         related = model_field.related_model
@@ -140,7 +142,8 @@ def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
     if model_field.choices:
         lookups = CHOICE_LOOKUPS
     elif isinstance(model_field, models.CharField | models.TextField):
-        lookups = TEXT_LOOKUPS
+        # Codes, slugs and hashes are matched whole; only free text has the text lookups.
+        lookups = TEXT_LOOKUPS if text else CHOICE_LOOKUPS
     else:
         lookups = RANGE_LOOKUPS
     result = {}
@@ -182,7 +185,11 @@ def _name(field: str, suffix: str) -> str:
 
 
 class PublicFilterSet(filters.FilterSet):
-    """Base of every resource's FilterSet: ``id`` and the lookups generated from ``Meta.fields``."""
+    """Base of every resource's FilterSet: ``id`` and the lookups generated from ``Meta.fields``.
+
+    ``Meta.text_fields`` names the free-text fields among them (names, titles), which get
+    the text lookups (``__ic``, ``__isw``…); other text fields are codes, matched whole.
+    """
 
     @classmethod
     def get_filters(cls):
@@ -203,7 +210,9 @@ class PublicFilterSet(filters.FilterSet):
             )
             for suffix, exclude, verb in (("", False, "is"), ("n", True, "is not"))
         }
+        text_fields = set(getattr(getattr(cls, "Meta", None), "text_fields", ()))
         for name in cls._meta.fields or ():
-            generated.update(filters_for_field(name, model._meta.get_field(name)))
+            field = model._meta.get_field(name)
+            generated.update(filters_for_field(name, field, text=name in text_fields))
         generated.update(declared)
         return generated

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "axes",
     "core",
     "diplomacy",
     "trade",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses JSON, CSV, NDJSON and the schema (streams too) for clients that accept gzip.
+    "django.middleware.gzip.GZipMiddleware",
+    "config.api.throttling.RateLimitHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.history.HistoryChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: locks out admin logins after repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,9 +141,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # --- The API ----------------------------------------------------------------------------
 
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "1200/minute")
+API_USER_RATE = os.environ.get("API_USER_RATE", "6000/minute")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
     ],
@@ -147,9 +154,15 @@ REST_FRAMEWORK = {
         "config.api.renderers.CSVRenderer",
         "config.api.renderers.NDJSONRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.throttling.AnonRateThrottle",
+        "config.api.throttling.UserRateThrottle",
+    ],
+    # Trusted reverse proxies in front of the app: X-Forwarded-For is read only behind them.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -171,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum values are self-explanatory; listing them again in every description doubled
+    # the schema's filter parameters.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -193,17 +209,53 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema.add_problem_responses",
-        "config.api.schema.add_parameter_examples",
+        "config.api.schema_hooks.add_problem_responses",
+        "config.api.schema_hooks.describe_partial_reads",
+        "config.api.schema_hooks.share_parameters",
     ],
+    "LICENSE": {
+        "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "CONTACT": {"name": "Trade & Diplomacy open data", "url": "https://tradediplomacy.example/"},
+    "SERVERS": [
+        {"url": "https://tradediplomacy.example", "description": "Production"},
+        {"url": "http://127.0.0.1:8000", "description": "Local (make run / make serve)"},
+    ],
+    "EXTENSIONS_INFO": {
+        "x-dataset-license": {
+            "id": "CC-BY-4.0",
+            "url": "https://creativecommons.org/licenses/by/4.0/",
+        },
+        "x-code-license": {"id": "MIT"},
+    },
+    "REDOC_UI_SETTINGS": {
+        # System fonts: the page loads nothing from outside (no Google Fonts, no CDN).
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, sans-serif",
+                "headings": {"fontFamily": "system-ui, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, monospace"},
+            }
+        },
+    },
 }
+# Detail paths of the schema show a real public id of each resource, taken from the seed.
+API_EXAMPLE_FIXTURE = BASE_DIR / "fixtures" / "seed.json"
 
 # Reads are open to any origin; no credentials are ever shared cross-origin.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
-CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Retry-After")
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+)
 
 # Curators' API tokens (django-rest-knox): stored as digests, expiring, revocable.
 REST_KNOX = {
@@ -211,3 +263,29 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
 }
+
+# --- Logging: every 500 is logged with its traceback, to stderr (gunicorn's error log) --------
+# Django's default sends django.request errors to the console only when DEBUG is on.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "config.api": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# --- Admin login throttling (django-axes) ----------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords, the account and the address are each locked out
+# for AXES_COOLOFF_TIME (a 429 page), whatever the password; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.api.throttling.client_ip"
