@@ -50,6 +50,9 @@ RANGE_LOOKUPS = {
 }
 
 
+NEVER = object()  # a value no query parameter equals
+
+
 class MultiValueField(forms.Field):
     """All values of a repeated query parameter, each cleaned by an inner form field."""
 
@@ -72,6 +75,14 @@ class MultiValueFilter(filters.MultipleChoiceFilter):
     def __init__(self, *args, inner: forms.Field, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, inner=inner, **kwargs)
+        # django-filter reads the value "null" as None; here it is the text it looks like.
+        self.null_value = NEVER
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number (``NumberFilter`` would take 0.5 where the schema says integer)."""
+
+    field_class = forms.IntegerField
 
 
 class PublicIdFilter(filters.ModelMultipleChoiceFilter):

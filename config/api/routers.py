@@ -4,11 +4,24 @@ Route names are ``<app_label>-<model_name>-list|detail`` in the ``api-v1`` names
 any record's address can be built from its model (see ``config.api.urls_cache``).
 """
 
-from rest_framework.routers import DefaultRouter
+from django.conf import settings
+from rest_framework import routers
+
+from config.api.errors import ProblemRenderingMixin
 
 
-class APIRouter(DefaultRouter):
+class APIRootView(ProblemRenderingMixin, routers.APIRootView):
+    """Every resource of the API by name, and the dataset's licence (``licence``)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["licence"] = settings.API_DATASET_LICENCE
+        return response
+
+
+class APIRouter(routers.DefaultRouter):
     include_format_suffixes = False
+    APIRootView = APIRootView
 
     def register_app(self, app_label: str, routes):
         for prefix, viewset in routes:

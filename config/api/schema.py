@@ -99,14 +99,17 @@ class AutoSchema(openapi.AutoSchema):
             )
             return params
         orderings = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        if view.searchable:
+            params.append(
+                OpenApiParameter(
+                    "q",
+                    {"type": "string", "maxLength": MAX_Q_CHARS},
+                    description="Full-text search: every word must match (PostgreSQL: "
+                    'web-search syntax, "quoted phrases" and -excluded words). At most '
+                    f"{MAX_Q_WORDS} words and {MAX_Q_CHARS} characters (400 beyond).",
+                )
+            )
         params += [
-            OpenApiParameter(
-                "q",
-                OpenApiTypes.STR,
-                description="Full-text search: every word must match (PostgreSQL: web-search "
-                'syntax, "quoted phrases" and -excluded words). At most '
-                f"{MAX_Q_WORDS} words and {MAX_Q_CHARS} characters (400 beyond).",
-            ),
             OpenApiParameter(
                 "ordering",
                 OpenApiTypes.STR,

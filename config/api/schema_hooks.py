@@ -254,9 +254,9 @@ def _either(schemas, schema: dict) -> dict:
         return schema
     name = ref.rsplit("/", 1)[-1]
     full = schemas.get(name, {})
-    if "properties" not in full:
-        return schema
     fields_name = f"{name}Fields"
+    if fields_name not in schemas and "properties" not in full:
+        return schema
     if fields_name not in schemas:
         # The properties are stated once, in <Name>Fields; <Name> adds what it requires.
         schemas[fields_name] = {

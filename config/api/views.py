@@ -38,16 +38,13 @@ TRUE = ("true", "1")
 # q: more words cost more than they find (SQLite builds one condition per word).
 MAX_Q_WORDS = 20
 MAX_Q_CHARS = 500
+# Parameters whose empty value means "none": every other one must have a value.
+MAY_BE_EMPTY = {"q", "cursor"}
 
 
 def parse_ordering(raw: str) -> list[tuple[str, bool]]:
-    """``ordering=a,-b`` as [(name, descending)]; empty items are skipped."""
-    items = []
-    for item in raw.split(","):
-        item = item.strip()
-        if item:
-            items.append((item.removeprefix("-"), item.startswith("-")))
-    return items
+    """``ordering=a,-b`` as [(name, descending)]; an empty item has the name ``""``."""
+    return [(item.removeprefix("-"), item.startswith("-")) for item in raw.split(",")]
 
 
 class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
@@ -93,6 +90,8 @@ class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
         allowed = self.allowed_parameters()
         errors = {name: ["Unknown parameter."] for name in params if name not in allowed}
         for name, values in params.lists():
+            if name in allowed and name not in MAY_BE_EMPTY and "" in values:
+                errors[name] = ["Give a value, or leave the parameter out."]
             if "\x00" in name or any("\x00" in value for value in values):
                 # No database stores NUL in text; PostgreSQL refuses it in any query.
                 errors[name] = ["NUL characters (%00) are not allowed."]
@@ -213,7 +212,7 @@ class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
         ``id`` means the public id (ISO code, slug or UUID), as everywhere in the API.
         """
         requested = self.request.query_params.get("ordering")
-        items = parse_ordering(requested or "") or parse_ordering(",".join(self.ordering))
+        items = parse_ordering(requested or ",".join(self.ordering))
         fields = [self.model_ordering(("-" if desc else "") + name) for name, desc in items]
         tiebreak = self.model_ordering(self.ordering[-1])
         if tiebreak.lstrip("-") not in {f.lstrip("-") for f in fields}:

@@ -240,6 +240,12 @@ SPECTACULAR_SETTINGS = {
         },
     },
 }
+# The dataset's licence, named by the API root (the API's code is MIT, see pyproject.toml).
+API_DATASET_LICENCE = {
+    "id": "CC-BY-4.0",
+    "name": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
 # Detail paths of the schema show a real public id of each resource, taken from the seed.
 API_EXAMPLE_FIXTURE = BASE_DIR / "fixtures" / "seed.json"
 

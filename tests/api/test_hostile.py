@@ -114,7 +114,12 @@ CASES = [
     # ordering, limit, fields, flags
     ("ordering --id", "GET", SHIPMENTS + "?ordering=--id", {}, {400}),
     ("ordering dash", "GET", SHIPMENTS + "?ordering=-", {}, {400}),
-    ("ordering commas", "GET", SHIPMENTS + "?ordering=,,", {}, {200}),
+    ("ordering commas", "GET", SHIPMENTS + "?ordering=,,", {}, {400}),
+    ("ordering with a space", "GET", SHIPMENTS + "?ordering=+id", {}, {400}),
+    ("empty filter value", "GET", SHIPMENTS + "?period_earliest__gte=", {}, {400}),
+    ("empty fields", "GET", SHIPMENTS + "?fields=", {}, {400}),
+    ("empty cursor", "GET", SHIPMENTS + "?cursor=", {}, {200}),
+    ("empty q", "GET", SHIPMENTS + "?q=", {}, {200}),
     ("ordering twice", "GET", SHIPMENTS + "?ordering=id,-id", {}, {200}),
     ("ordering unknown", "GET", SHIPMENTS + "?ordering=search_document", {}, {400}),
     ("limit huge", "GET", SHIPMENTS + "?limit=99999999999999999999999", {}, {400}),
@@ -128,6 +133,8 @@ CASES = [
     # filters
     ("NUL in a relation filter", "GET", SHIPMENTS + "?exporter=R%00U", {}, {400}),
     ("NUL in a text filter", "GET", OFFICIALS + "?name__ic=a%00b", {}, {400}),
+    ("null in a text filter", "GET", OFFICIALS + "?name__nic=null", {}, {200}),
+    ("null in a choice filter", "GET", SHIPMENTS + "?status=null", {}, {200, 400}),
     ("unknown relation id", "GET", SHIPMENTS + "?exporter=ZZ", {}, {400}),
     ("bad date", "GET", SHIPMENTS + "?period_earliest__gte=2025-13-45", {}, {400}),
     ("year zero date", "GET", SHIPMENTS + "?period_earliest__gte=0000-01-01", {}, {400}),
