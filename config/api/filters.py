@@ -79,6 +79,27 @@ class MultiValueFilter(filters.MultipleChoiceFilter):
         self.null_value = NEVER
 
 
+class TrueFalseField(forms.Field):
+    """``true`` or ``false`` (also ``1``/``0``); anything else is a 400, not "no filter"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        raise forms.ValidationError("true or false.")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = TrueFalseField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # BooleanWidget reads "null" as None
+        super().__init__(*args, **kwargs)
+
+
 class IntegerFilter(filters.NumberFilter):
     """A whole number (``NumberFilter`` would take 0.5 where the schema says integer)."""
 
@@ -149,7 +170,7 @@ def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, f
             )
         return result
     if isinstance(model_field, models.BooleanField):
-        return {name: filters.BooleanFilter(field_name=name, help_text=f"{label}: true or false.")}
+        return {name: BooleanFilter(field_name=name, help_text=f"{label}: true or false.")}
     if model_field.choices:
         lookups = CHOICE_LOOKUPS
     elif isinstance(model_field, models.CharField | models.TextField):

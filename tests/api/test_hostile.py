@@ -135,6 +135,7 @@ CASES = [
     ("NUL in a text filter", "GET", OFFICIALS + "?name__ic=a%00b", {}, {400}),
     ("null in a text filter", "GET", OFFICIALS + "?name__nic=null", {}, {200}),
     ("null in a choice filter", "GET", SHIPMENTS + "?status=null", {}, {200, 400}),
+    ("null as a boolean", "GET", SHIPMENTS + "?is_value_estimated=null", {}, {400}),
     ("unknown relation id", "GET", SHIPMENTS + "?exporter=ZZ", {}, {400}),
     ("bad date", "GET", SHIPMENTS + "?period_earliest__gte=2025-13-45", {}, {400}),
     ("year zero date", "GET", SHIPMENTS + "?period_earliest__gte=0000-01-01", {}, {400}),
