@@ -46,7 +46,9 @@ def tdclient(tmp_path_factory):
         sys.path.remove(str(out.parent))
 
 
-def test_generated_client_reads_lists_pages_details_and_problems(tdclient, seed):
+def test_generated_client_reads_lists_pages_details_and_problems(
+    tdclient, wsgi_in_test_transaction, seed
+):
     from tdclient.api.trade import trade_shipments_list, trade_shipments_retrieve
     from tdclient.models import PaginatedShipmentList, Problem, ShipmentFields
 

@@ -26,7 +26,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, wsgi_in_test_transaction):
     """The seed, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
