@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django_filters import rest_framework as filters
 
-from config.api.filters import IntegerFilter, PublicFilterSet
+from config.api.filters import IntegerFilter, PublicFilterSet, UTCIsoDateTimeFilter
 from core.models import Change, Citation, Source
 
 COMMON = ("review_state", "created", "updated")
@@ -53,7 +53,7 @@ class SourceFilterSet(PublicFilterSet):
 
 
 class ChangeFilterSet(PublicFilterSet):
-    since = filters.IsoDateTimeFilter(
+    since = UTCIsoDateTimeFilter(
         field_name="timestamp",
         lookup_expr="gte",
         help_text="Changes at or after this time (ISO 8601), to sync from a known point.",

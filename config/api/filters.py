@@ -24,9 +24,12 @@ Relation filters look records up among those the requesting user may see
 a record that does not exist get the same 400.
 """
 
+import datetime
+
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -77,6 +80,32 @@ class MultiValueFilter(filters.MultipleChoiceFilter):
         super().__init__(*args, inner=inner, **kwargs)
         # django-filter reads the value "null" as None; here it is the text it looks like.
         self.null_value = NEVER
+
+
+def to_utc(value):
+    """An aware datetime in UTC: PostgreSQL refuses offsets beyond ±15:59 in literals."""
+    if value is None or value.utcoffset() is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise forms.ValidationError("A date and time within years 1 to 9999.") from None
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    def to_python(self, value):
+        return to_utc(super().to_python(value))
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        return to_utc(super().to_python(value))
+
+
+class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 date and time, compared in UTC (any offset a client sends works)."""
+
+    field_class = UTCIsoDateTimeField
 
 
 class TrueFalseField(forms.Field):
@@ -140,7 +169,7 @@ def _inner_form_field(model_field: models.Field) -> forms.Field:
     if isinstance(model_field, models.IntegerField):
         return forms.IntegerField()
     if isinstance(model_field, models.DateTimeField):
-        return forms.DateTimeField()
+        return UTCDateTimeField()
     if isinstance(model_field, models.DateField):
         return forms.DateField(input_formats=["%Y-%m-%d"])
     if isinstance(model_field, models.UUIDField):

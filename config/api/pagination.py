@@ -228,8 +228,10 @@ def _cursor_value(model, path: str, value):
         raise ValueError("null")
     if isinstance(python, str) and "\x00" in python:
         raise ValueError("NUL")
-    if isinstance(python, datetime.datetime) and python.utcoffset() is None:
-        raise ValueError("our cursors carry the UTC offset")
+    if isinstance(python, datetime.datetime):
+        if python.utcoffset() is None:
+            raise ValueError("our cursors carry the UTC offset")
+        python = python.astimezone(datetime.UTC)  # PostgreSQL refuses offsets over 15:59
     if isinstance(python, int) and not isinstance(python, bool):
         low, high = connection.ops.integer_field_range(field.get_internal_type())
         if (low is not None and python < low) or (high is not None and python > high):

@@ -136,6 +136,18 @@ CASES = [
     ("null in a text filter", "GET", OFFICIALS + "?name__nic=null", {}, {200}),
     ("null in a choice filter", "GET", SHIPMENTS + "?status=null", {}, {200, 400}),
     ("null as a boolean", "GET", SHIPMENTS + "?is_value_estimated=null", {}, {400}),
+    ("offset of 18 hours", "GET", STAGES + "?created__lt=0211-07-08T01:32:26-18:48", {}, {200}),
+    ("offset before year 1", "GET", STAGES + "?created__lt=0001-01-01T00:00:00%2B05:00", {}, {400}),
+    ("since with a far offset", "GET", CHANGES + "?since=2020-01-01T00:00:00%2B20:00", {}, {200}),
+    (
+        "cursor with a far offset",
+        "GET",
+        SHIPMENTS
+        + "?ordering=updated&cursor="
+        + cursor({"v": ["2025-01-01T00:00:00+18:30", UUID]}),
+        {},
+        {200},
+    ),
     ("unknown relation id", "GET", SHIPMENTS + "?exporter=ZZ", {}, {400}),
     ("bad date", "GET", SHIPMENTS + "?period_earliest__gte=2025-13-45", {}, {400}),
     ("year zero date", "GET", SHIPMENTS + "?period_earliest__gte=0000-01-01", {}, {400}),
