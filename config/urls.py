@@ -2,12 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path, reverse
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
 
+from config.api.docs import RedocView, SchemaView, SwaggerView
 from config.api.routers import APIRouter
 from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
@@ -30,10 +26,9 @@ router.register("changes", ChangeViewSet, basename="core-change")
 router.register("releases", ReleaseViewSet, basename="core-release")
 
 api_v1 = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # The split view serves Swagger UI's setup as a script file: no inline script (CSP).
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-v1:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api-v1:schema"), name="redoc"),
     re_path(rf"^pairs/{PAIR}/$", PairView.as_view(), name="pair"),
     *router.urls,
 ]

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django_filters import rest_framework as filters
 
-from config.api.filters import PublicFilterSet
+from config.api.filters import IntegerFilter, PublicFilterSet, UTCIsoDateTimeFilter
 from core.models import Change, Citation, Source
 
 COMMON = ("review_state", "created", "updated")
@@ -34,6 +34,7 @@ class RecordFilterSet(PublicFilterSet):
 class SourceFilterSet(PublicFilterSet):
     class Meta:
         model = Source
+        text_fields = ("title", "publisher")
         fields = (
             "kind",
             "title",
@@ -52,12 +53,12 @@ class SourceFilterSet(PublicFilterSet):
 
 
 class ChangeFilterSet(PublicFilterSet):
-    since = filters.IsoDateTimeFilter(
+    since = UTCIsoDateTimeFilter(
         field_name="timestamp",
         lookup_expr="gte",
         help_text="Changes at or after this time (ISO 8601), to sync from a known point.",
     )
-    after = filters.NumberFilter(
+    after = IntegerFilter(
         field_name="id",
         lookup_expr="gt",
         help_text="Changes after this sequence number (the id of the last change you have).",

@@ -17,24 +17,28 @@ from diplomacy.models import (
 class CountryFilterSet(RecordFilterSet):
     class Meta:
         model = Country
+        text_fields = ("name",)
         fields = ("iso2", "iso3", "numeric", "name", *COMMON)
 
 
 class OrganizationFilterSet(RecordFilterSet):
     class Meta:
         model = Organization
+        text_fields = ("name", "name_original")
         fields = ("slug", "name", "name_original", "kind", "country", "parent", *COMMON)
 
 
 class OfficialFilterSet(RecordFilterSet):
     class Meta:
         model = Official
+        text_fields = ("name", "name_original")
         fields = ("slug", "name", "name_original", *COMMON)
 
 
 class PositionFilterSet(RecordFilterSet):
     class Meta:
         model = Position
+        text_fields = ("name",)
         fields = ("slug", "name", "organization", "country", "posted_to", *COMMON)
 
 
@@ -63,6 +67,7 @@ class DecisionStageFilterSet(RecordFilterSet):
 class DesignationFilterSet(RecordFilterSet):
     class Meta:
         model = Designation
+        text_fields = ("list_name",)
         fields = (
             "organization",
             "jurisdiction",
@@ -83,6 +88,7 @@ class DesignationFilterSet(RecordFilterSet):
 class PolicyDecisionFilterSet(RecordFilterSet):
     class Meta:
         model = PolicyDecision
+        text_fields = ("title",)
         fields = (
             "title",
             "decision_type",

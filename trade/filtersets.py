@@ -7,6 +7,7 @@ from trade.models import Commodity, Shipment
 class CommodityFilterSet(RecordFilterSet):
     class Meta:
         model = Commodity
+        text_fields = ("name",)
         fields = (
             "slug",
             "name",

@@ -12,13 +12,16 @@ appear when they apply.
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
+
+from config.api.parsers import PayloadTooLarge
+from config.api.renderers import JSONRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ TITLES = {
     406: ("not-acceptable", "Not acceptable"),
     409: ("conflict", "Conflict"),
     412: ("precondition-failed", "Precondition failed"),
+    413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     428: ("precondition-required", "Precondition required"),
     429: ("throttled", "Too many requests"),
@@ -104,6 +108,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in the API", exc_info=exc)
@@ -133,6 +139,28 @@ def exception_handler(exc, context):
     return Response(
         body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+class ProblemRenderingMixin:
+    """For views: errors are always JSON problem details, whatever format was negotiated."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400 and not isinstance(
+            getattr(request, "accepted_renderer", None), JSONRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class MethodFirstMixin:
+    """For views: a method the endpoint does not have is a 405, before authentication can
+    answer 401 (or permissions 403) for it."""
+
+    def initial(self, request, *args, **kwargs):
+        if not hasattr(self, request.method.lower()):
+            self.http_method_not_allowed(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)
 
 
 def _django_problem(request, status_code: int, detail: str):

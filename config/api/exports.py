@@ -16,9 +16,11 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 import csv
 import io
 import itertools
+import logging
 from dataclasses import dataclass
 
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.http import StreamingHttpResponse
 
@@ -26,6 +28,7 @@ from config.api.filters import public_id_field
 from config.api.renderers import dumps
 
 CHUNK_ROWS = 2000
+logger = logging.getLogger(__name__)
 
 # How each database writes a column's value as the export's text. ``%%%%`` reaches the
 # database as a literal ``%`` after Django's and the driver's parameter substitution.
@@ -65,19 +68,24 @@ def export_columns(model) -> list[tuple[str, str]]:
     return columns
 
 
-def export_response(queryset, fmt: str, *, visible_related=None) -> StreamingHttpResponse:
-    """Stream ``queryset`` as ``fmt``.
+def export_response(
+    queryset, fmt: str, *, visible_related=None, fields=None
+) -> StreamingHttpResponse:
+    """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
+
+    The query runs, and its first rows are read, before the response is returned: any
+    error in it is an ordinary error response, never a 200 cut short. See ``primed``.
 
     ``visible_related(model)`` gives the related rows the user may see (a subquery of keys,
     or None when the model has no such rule): a relation column shows only those, and is
     empty for the others, so an export never names a record its reader may not see.
     """
-    columns = export_expressions(queryset.model, visible_related)
+    columns = export_expressions(queryset.model, visible_related, fields)
     if fmt == "csv":
         body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:
         body, content_type = stream_ndjson(queryset, columns), "application/x-ndjson"
-    response = StreamingHttpResponse(_started(body), content_type=content_type)
+    response = StreamingHttpResponse(primed(body), content_type=content_type)
     filename = f"{queryset.model._meta.model_name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -105,10 +113,13 @@ class ExportColumn:
         )
 
 
-def export_expressions(model, visible_related=None) -> list[ExportColumn]:
-    """The export columns of ``model``, relations limited by ``visible_related``."""
+def export_expressions(model, visible_related=None, fields=None) -> list[ExportColumn]:
+    """The export columns of ``model`` (of ``fields``), relations limited by
+    ``visible_related``."""
     result = []
     for name, path in export_columns(model):
+        if fields is not None and name not in fields:
+            continue
         shown = None
         relation = model._meta.get_field(name) if name != "id" else None
         if relation is not None and relation.is_relation and visible_related is not None:
@@ -119,16 +130,24 @@ def export_expressions(model, visible_related=None) -> list[ExportColumn]:
     return result
 
 
-def _started(chunks):
-    """The stream with its query already run, while the view is still answering.
+def primed(body):
+    """``body`` with its first chunk read now, and any later failure logged and re-raised.
 
-    A generator runs its query only when the server starts sending, after the status line
-    is chosen: with the database down, the client would get a 500 from gunicorn or a 200
-    cut short. Taking the first two chunks here (the CSV header, then the first rows)
-    raises a database error in the view instead, where it becomes a 503 (config.outage).
+    Reading the first chunk runs the query, so a bad query (or a database that is down)
+    fails before the status line, as an ordinary error response. After the first byte, an
+    exception must reach the server, which then aborts the connection: the client sees an
+    incomplete transfer, never a file that looks whole.
     """
-    chunks = iter(chunks)
-    return itertools.chain(list(itertools.islice(chunks, 2)), chunks)
+    first = next(body, None)
+    return _logged(itertools.chain([] if first is None else [first], body))
+
+
+def _logged(chunks):
+    try:
+        yield from chunks
+    except Exception:
+        logger.exception("Export failed after its first byte; the response is cut off")
+        raise
 
 
 def _field_at(model, path: str) -> models.Field:
@@ -171,13 +190,20 @@ def formatted_select(queryset, columns, *, copy: bool):
 
 
 def stream_csv(queryset, columns):
-    yield ",".join(column.name for column in columns) + "\n"
+    """The header line with the first rows, then the rest; the query runs before any yield."""
+    header = ",".join(column.name for column in columns) + "\n"
     # The database the router reads this queryset from: a replica when there are some.
     database = connections[queryset.db]
-    if database.vendor == "postgresql":
-        yield from _copy_rows(database, *formatted_select(queryset, columns, copy=True))
-    else:
-        yield from _cursor_rows(database, *formatted_select(queryset, columns, copy=False))
+    copy = database.vendor == "postgresql"
+    try:
+        select = formatted_select(queryset, columns, copy=copy)
+    except EmptyResultSet:  # a filter no row can match (sequence__lt=-1): just the header
+        yield header
+        return
+    rows = (_copy_rows if copy else _cursor_rows)(database, *select)
+    first = next(rows, b"")
+    yield header.encode() + (first if isinstance(first, bytes) else first.encode())
+    yield from rows
 
 
 def _cursor_rows(database, sql, params):

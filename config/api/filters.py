@@ -6,8 +6,10 @@ generates, for each, the filters that suit its type:
 ====================  ==================================================================
 field type            generated parameters (``x`` is the field name)
 ====================  ==================================================================
-text                  ``x``, ``x__n`` (not), ``x__ic`` (contains), ``x__nic``, ``x__ie``
-                      (equals, any case), ``x__isw`` (starts with), ``x__iew`` (ends with)
+free text             ``x``, ``x__n`` (not), ``x__ic`` (contains), ``x__nic``, ``x__ie``
+                      (equals, any case), ``x__isw`` (starts with), ``x__iew`` (ends with);
+                      only the fields named in ``Meta.text_fields``
+code (other text)     ``x``, ``x__n``
 choices               ``x``, ``x__n``
 number, date, time    ``x``, ``x__n``, ``x__gt``, ``x__gte``, ``x__lt``, ``x__lte``
 boolean               ``x``
@@ -22,9 +24,12 @@ Relation filters look records up among those the requesting user may see
 a record that does not exist get the same 400.
 """
 
+import datetime
+
 from django import forms
 from django.db import models
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -46,6 +51,9 @@ RANGE_LOOKUPS = {
     "lt": ("lt", False, "less than"),
     "lte": ("lte", False, "less than or equal to"),
 }
+
+
+NEVER = object()  # a value no query parameter equals
 
 
 class MultiValueField(forms.Field):
@@ -70,6 +78,61 @@ class MultiValueFilter(filters.MultipleChoiceFilter):
     def __init__(self, *args, inner: forms.Field, **kwargs):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, inner=inner, **kwargs)
+        # django-filter reads the value "null" as None; here it is the text it looks like.
+        self.null_value = NEVER
+
+
+def to_utc(value):
+    """An aware datetime in UTC: PostgreSQL refuses offsets beyond ±15:59 in literals."""
+    if value is None or value.utcoffset() is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        raise forms.ValidationError("A date and time within years 1 to 9999.") from None
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    def to_python(self, value):
+        return to_utc(super().to_python(value))
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        return to_utc(super().to_python(value))
+
+
+class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """ISO 8601 date and time, compared in UTC (any offset a client sends works)."""
+
+    field_class = UTCIsoDateTimeField
+
+
+class TrueFalseField(forms.Field):
+    """``true`` or ``false`` (also ``1``/``0``); anything else is a 400, not "no filter"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0"):
+            return False
+        raise forms.ValidationError("true or false.")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = TrueFalseField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)  # BooleanWidget reads "null" as None
+        super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number (``NumberFilter`` would take 0.5 where the schema says integer)."""
+
+    field_class = forms.IntegerField
 
 
 class PublicIdFilter(filters.ModelMultipleChoiceFilter):
@@ -106,7 +169,7 @@ def _inner_form_field(model_field: models.Field) -> forms.Field:
     if isinstance(model_field, models.IntegerField):
         return forms.IntegerField()
     if isinstance(model_field, models.DateTimeField):
-        return forms.DateTimeField()
+        return UTCDateTimeField()
     if isinstance(model_field, models.DateField):
         return forms.DateField(input_formats=["%Y-%m-%d"])
     if isinstance(model_field, models.UUIDField):
@@ -114,7 +177,7 @@ def _inner_form_field(model_field: models.Field) -> forms.Field:
     return forms.CharField()
 
 
-def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
+def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, filters.Filter]:
     label = str(getattr(model_field, "verbose_name", name)).capitalize()
     if model_field.is_relation:
         related = model_field.related_model
@@ -136,16 +199,18 @@ def filters_for_field(name: str, model_field) -> dict[str, filters.Filter]:
             )
         return result
     if isinstance(model_field, models.BooleanField):
-        return {name: filters.BooleanFilter(field_name=name, help_text=f"{label}: true or false.")}
+        return {name: BooleanFilter(field_name=name, help_text=f"{label}: true or false.")}
     if model_field.choices:
         lookups = CHOICE_LOOKUPS
     elif isinstance(model_field, models.CharField | models.TextField):
-        lookups = TEXT_LOOKUPS
+        # Codes, slugs and hashes are matched whole; only free text has the text lookups.
+        lookups = TEXT_LOOKUPS if text else CHOICE_LOOKUPS
     else:
         lookups = RANGE_LOOKUPS
     result = {}
     for suffix, (lookup, exclude, verb) in lookups.items():
-        help_text = f"{label} {verb}. Repeat for OR."
+        # "A repeated parameter means OR" is said once, in the API's description.
+        help_text = f"{label} {verb}."
         if model_field.choices:
             result[_name(name, suffix)] = filters.MultipleChoiceFilter(
                 field_name=name,
@@ -182,7 +247,11 @@ def _name(field: str, suffix: str) -> str:
 
 
 class PublicFilterSet(filters.FilterSet):
-    """Base of every resource's FilterSet: ``id`` and the lookups generated from ``Meta.fields``."""
+    """Base of every resource's FilterSet: ``id`` and the lookups generated from ``Meta.fields``.
+
+    ``Meta.text_fields`` names the free-text fields among them (names, titles), which get
+    the text lookups (``__ic``, ``__isw``…); other text fields are codes, matched whole.
+    """
 
     @classmethod
     def get_filters(cls):
@@ -203,7 +272,9 @@ class PublicFilterSet(filters.FilterSet):
             )
             for suffix, exclude, verb in (("", False, "is"), ("n", True, "is not"))
         }
+        text_fields = set(getattr(getattr(cls, "Meta", None), "text_fields", ()))
         for name in cls._meta.fields or ():
-            generated.update(filters_for_field(name, model._meta.get_field(name)))
+            field = model._meta.get_field(name)
+            generated.update(filters_for_field(name, field, text=name in text_fields))
         generated.update(declared)
         return generated

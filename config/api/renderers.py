@@ -24,6 +24,7 @@ class JSONRenderer(BaseRenderer):
     media_type = "application/json"
     format = "json"
     charset = None
+    streamed = False
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b"" if data is None else dumps(data)
@@ -42,6 +43,8 @@ class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    #: Streamed by list views, never rendered (see ``config.api.negotiation``).
+    streamed = True
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         raise NotImplementedError("CSV is streamed by the list view, never rendered here.")

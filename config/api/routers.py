@@ -9,11 +9,15 @@ outside the API, such as the evidence pages, and endpoints that take parameters)
 
 from collections.abc import Callable
 
-from rest_framework.routers import APIRootView, DefaultRouter
+from django.conf import settings
+from rest_framework import routers
+
+from config.api.errors import ProblemRenderingMixin
 
 
-class LinkedRootView(APIRootView):
-    """The API root: each resource's list, then the extra links (name → path callable)."""
+class APIRootView(ProblemRenderingMixin, routers.APIRootView):
+    """Every resource of the API by name, the extra links (name → path callable) and the
+    dataset's licence (``licence``)."""
 
     root_links: dict[str, Callable[[], str]] = {}
 
@@ -21,12 +25,13 @@ class LinkedRootView(APIRootView):
         response = super().get(request, *args, **kwargs)
         for key, path in self.root_links.items():
             response.data[key] = request.build_absolute_uri(path())
+        response.data["licence"] = settings.API_DATASET_LICENCE
         return response
 
 
-class APIRouter(DefaultRouter):
+class APIRouter(routers.DefaultRouter):
     include_format_suffixes = False
-    APIRootView = LinkedRootView
+    APIRootView = APIRootView
 
     def __init__(self, *args, root_links: dict[str, Callable[[], str]] | None = None, **kwargs):
         self.root_links = root_links or {}

@@ -8,10 +8,11 @@ from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter
 
-from config.api.errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
 from config.api.exports import export_columns
+from config.api.schema_hooks import example_id
+from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
 
 EXPORT_MEDIA_TYPES = {
     "text/csv": "CSV with a header row, every matching row, unpaginated and streamed.",
@@ -19,6 +20,18 @@ EXPORT_MEDIA_TYPES = {
 }
 
 BOOL_VALUES = {"type": "boolean"}
+
+
+def list_pattern(names) -> str:
+    """A regular expression for a comma-separated list of ``names``."""
+    one = "|".join(sorted(names, key=len, reverse=True))
+    return f"^({one})(,({one}))*$"
+
+
+def ordering_pattern(names) -> str:
+    """A regular expression for ``ordering``: names, each optionally after one -."""
+    one = "-?(" + "|".join(sorted(names, key=len, reverse=True)) + ")"
+    return f"^{one}(,{one})*$"
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -34,6 +47,25 @@ class AutoSchema(openapi.AutoSchema):
         # CSV and NDJSON are streamed by list views and documented separately below.
         return ["application/json" if attribute == "media_type" else "json"]
 
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        if self.method in ("GET", "HEAD"):
+            operation["security"] = []  # public reads need no credentials
+        queryset = getattr(self.view, "queryset", None)
+        example = example_id(queryset.model) if queryset is not None else None
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] == "public_id" and example:
+                parameter["example"] = example  # a real record of this resource
+        return operation
+
+    def get_auth(self):
+        if self.method in ("GET", "HEAD"):
+            return []
+        super().get_auth()  # registers the Token scheme (config.api.authentication)
+        return [{"Token": []}]  # a write needs it; anonymous writes are 401
+
     def get_override_parameters(self):
         if not self._read_action():
             return []
@@ -46,21 +78,19 @@ class AutoSchema(openapi.AutoSchema):
                 OpenApiTypes.STR,
                 description="Comma-separated fields to return; others are left out. "
                 f"Fields: {', '.join(field_names)}.",
-                examples=[OpenApiExample("id and name", value="id,url")],
+                pattern=list_pattern(field_names),
             ),
             OpenApiParameter(
                 "brief",
                 OpenApiTypes.BOOL,
                 description="Return the brief form: "
                 f"{', '.join(serializer_class.Meta.brief_fields)}.",
-                examples=[OpenApiExample("brief", value=True)],
             ),
             OpenApiParameter(
                 "include_retracted",
                 OpenApiTypes.BOOL,
                 description="Also return retracted records, marked by review_state and "
                 "retraction_reason. Default: published records only.",
-                examples=[OpenApiExample("with retractions", value=True)],
             ),
         ]
         if not self._list_action():
@@ -69,20 +99,23 @@ class AutoSchema(openapi.AutoSchema):
             )
             return params
         orderings = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        if view.searchable:
+            params.append(
+                OpenApiParameter(
+                    "q",
+                    {"type": "string", "maxLength": MAX_Q_CHARS},
+                    description="Full-text search: every word must match (PostgreSQL: "
+                    'web-search syntax, "quoted phrases" and -excluded words). At most '
+                    f"{MAX_Q_WORDS} words and {MAX_Q_CHARS} characters (400 beyond).",
+                )
+            )
         params += [
-            OpenApiParameter(
-                "q",
-                OpenApiTypes.STR,
-                description="Full-text search: every word must match (PostgreSQL: web-search "
-                'syntax, "quoted phrases" and -excluded words).',
-                examples=[OpenApiExample("a name", value="Zhirnov")],
-            ),
             OpenApiParameter(
                 "ordering",
                 OpenApiTypes.STR,
                 description="Sort by these fields, comma-separated; - for descending. "
                 f"Allowed: {', '.join(orderings)}. The public id always breaks ties.",
-                examples=[OpenApiExample("newest changes first", value="-updated")],
+                pattern=ordering_pattern(view.ordering_fields),
             ),
             OpenApiParameter(
                 "format",
@@ -90,7 +123,6 @@ class AutoSchema(openapi.AutoSchema):
                 enum=["json", "csv", "ndjson"],
                 description="json (default, paginated), or csv / ndjson: every matching row, "
                 "unpaginated, streamed.",
-                examples=[OpenApiExample("CSV", value="csv")],
             ),
         ]
         if view.facet_fields:
@@ -103,7 +135,6 @@ class AutoSchema(openapi.AutoSchema):
                     enum=list(view.facet_fields),
                     description="Count the matching rows by this field (repeatable); the "
                     "counts come in `facets`, at most 100 values each, largest first.",
-                    examples=[OpenApiExample("one facet", value=[view.facet_fields[0]])],
                 )
             )
         return params
@@ -114,9 +145,12 @@ class AutoSchema(openapi.AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if self._list_action() and status_code == "200":
             columns = ", ".join(name for name, _ in export_columns(self.view.queryset.model))
+            response["description"] = (
+                f"A page of JSON; or with format=csv|ndjson every row, columns: {columns}."
+            )
             for media_type, text in EXPORT_MEDIA_TYPES.items():
                 response["content"][media_type] = {
-                    "schema": {"type": "string", "description": f"{text} Columns: {columns}."}
+                    "schema": {"type": "string", "description": text}
                 }
         return response
 
@@ -155,6 +189,15 @@ BRIEF_SCHEMA = {
 }
 
 
+REFERENCE_SCHEMA = {
+    "description": "A related record, by public id or as an object with its id.",
+    "oneOf": [
+        {"type": "string", "description": "Public id."},
+        {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+    ],
+}
+
+
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     """Reads as a ``Brief`` object; a write takes the public id or ``{"id": …}``."""
 
@@ -168,175 +211,12 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         auto_schema.registry.register_on_missing(component)
         if direction == "response":
             return {**component.ref, "nullable": True}
-        return {
-            "oneOf": [
-                {"type": "string", "description": "Public id."},
-                {
-                    "type": "object",
-                    "required": ["id"],
-                    "properties": {"id": {"type": "string"}},
-                },
-            ]
-        }
-
-
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem details: the shape of every error.",
-    "required": ["type", "title", "status", "detail", "instance"],
-    "properties": {
-        "type": {"type": "string", "format": "uri", "description": "The kind of problem."},
-        "title": {"type": "string"},
-        "status": {"type": "integer", "description": "The HTTP status code."},
-        "detail": {"type": "string", "description": "What went wrong, for a person."},
-        "instance": {"type": "string", "description": "The request's path and query."},
-        "errors": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            "description": "Messages per field or query parameter.",
-        },
-        "allowed": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "The query parameters this endpoint accepts.",
-        },
-    },
-}
-
-DETAILS = {
-    400: "Some query parameters are unknown or have bad values.",
-    401: "Authentication credentials were not provided.",
-    403: "You do not have permission to perform this action.",
-    404: "Not found.",
-    405: 'Method "PATCH" not allowed.',
-    406: "Could not satisfy the request Accept header.",
-    415: 'Unsupported media type "text/plain" in request.',
-    412: "The record has changed since you read it: fetch it again, then retry.",
-    428: "Send If-Match with the ETag of the record you read, so no edit is lost.",
-    429: "Request was throttled. Expected available in 12 seconds.",
-    500: "The server failed to answer; the error was logged.",
-}
-
-
-def _problem_example(status: int) -> dict:
-    slug, title = TITLES[status]
-    example = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": DETAILS[status],
-        "instance": "/api/v1/trade/shipments/?colour=red",
-    }
-    if status == 400:
-        example["errors"] = {"colour": ["Unknown parameter."]}
-        example["allowed"] = ["commodity", "exporter", "importer", "q"]
-    return example
-
-
-def _codes(method: str, path: str) -> list[int]:
-    detail = "{" in path
-    if method == "get":
-        return [400, *([404] if detail else []), 405, 406, 429, 500]
-    codes = [400, 401, 403, 405, 406, 415, 429, 500]
-    if detail:
-        codes += [404, 412, 428]
-    return sorted(codes)
-
-
-def add_problem_responses(result, generator, request, public):
-    """Postprocessing hook: document the problem-details errors of every operation."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
-            if method not in ("get", "post", "put", "patch", "delete"):
-                continue
-            responses = operation.setdefault("responses", {})
-            for status in _codes(method, path):
-                if status not in DETAILS:
-                    continue
-                responses.setdefault(
-                    str(status),
-                    {
-                        "description": TITLES[status][1],
-                        "content": {
-                            PROBLEM_CONTENT_TYPE: {
-                                "schema": {"$ref": "#/components/schemas/Problem"},
-                                "example": _problem_example(status),
-                            }
-                        },
-                    },
-                )
-            if "429" in responses:
-                responses["429"].setdefault(
-                    "headers",
-                    {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
-                )
-    return result
-
-
-# Example values for filter parameters, taken from the seed dataset so they work as given.
-EXAMPLES_BY_NAME = {
-    "country": "RU",
-    "countries": "RU",
-    "exporter": "RU",
-    "importer": "AF",
-    "jurisdiction": "RU",
-    "posted_to": "AF",
-    "speaker_country": "AF",
-    "about_countries": "AF",
-    "commodity": "wheat",
-    "parent": "petroleum-products",
-    "organization": "taliban",
-    "subject_organization": "taliban",
-    "about_organizations": "taliban",
-    "authority": "russia-ministry-of-justice",
-    "briefed_by": "russia-foreign-ministry",
-    "proposed_by": "russia-foreign-ministry",
-    "decision_maker_organization": "russia-foreign-ministry",
-    "speaker_organization": "russia-foreign-ministry",
-    "speaker": "dmitry-zhirnov",
-    "decision_maker": "vladimir-putin",
-    "source": "d1029b1c-a139-54e0-b414-5de70a7cb453",
-    "iso2": "RU",
-    "iso3": "RUS",
-    "hs_code": "1001",
-    "currency": "USD",
-    "language": "en",
-    "name": "Zhirnov",
-}
-EXAMPLES_BY_TYPE = {
-    "date": "2025-01-01",
-    "date-time": "2025-01-01T00:00:00Z",
-    "uuid": "d1029b1c-a139-54e0-b414-5de70a7cb453",
-    "decimal": "100",
-    "integer": 1,
-    "number": 100,
-    "boolean": True,
-}
-
-
-def _example_for(parameter: dict):
-    schema = parameter.get("schema", {})
-    item = schema.get("items", schema) if schema.get("type") == "array" else schema
-    base = parameter["name"].split("__")[0]
-    if "enum" in item:
-        value = item["enum"][0]
-    elif base in EXAMPLES_BY_NAME and item.get("type") == "string" and "format" not in item:
-        value = EXAMPLES_BY_NAME[base]
-    else:
-        value = EXAMPLES_BY_TYPE.get(item.get("format")) or EXAMPLES_BY_TYPE.get(item.get("type"))
-        if value is None:
-            value = EXAMPLES_BY_NAME.get(base, "wheat")
-    return [value] if schema.get("type") == "array" else value
-
-
-def add_parameter_examples(result, generator, request, public):
-    """Postprocessing hook: every query parameter without an example gets a working one."""
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            if not isinstance(operation, dict):
-                continue
-            for parameter in operation.get("parameters", []):
-                if "example" not in parameter and "examples" not in parameter:
-                    parameter["example"] = _example_for(parameter)
-    return result
+        # One component for every relation a write sets, instead of a copy in each.
+        reference = ResolvedComponent(
+            name="PublicIdReference",
+            type=ResolvedComponent.SCHEMA,
+            object="PublicIdReference",
+            schema=REFERENCE_SCHEMA,
+        )
+        auto_schema.registry.register_on_missing(reference)
+        return reference.ref

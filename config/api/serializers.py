@@ -11,6 +11,7 @@ The records' base serializer (citations, review state, dates) is ``core.api.seri
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
 
 from config.api.filters import public_id_field
@@ -83,7 +84,15 @@ class BriefRelatedField(serializers.RelatedField):
 
 
 class PrefetchedManyRelatedField(serializers.ManyRelatedField):
-    """Reads the visibility-filtered list the view prefetched, when there is one."""
+    """Reads the visibility-filtered list the view prefetched, when there is one.
+
+    A write must send a JSON list (DRF's own field would take ``{}`` as an empty list).
+    """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
     def get_attribute(self, instance):
         name = prefetched_name(self.source)
@@ -106,7 +115,7 @@ def requested_fields(serializer_class, params) -> set[str] | None:
     """The fields a request asks for (``fields=``, ``brief=``), or None for all."""
     fields = params.get("fields")
     if fields:
-        return {name.strip() for name in fields.split(",") if name.strip()}
+        return set(fields.split(","))  # " id" or "" is an unknown field: a 400
     if params.get("brief") in ("true", "1"):
         return set(serializer_class.Meta.brief_fields)
     return None
@@ -135,3 +144,60 @@ def api_errors(exc: DjangoValidationError, serializer) -> dict:
             api_name = "id"
         result.setdefault(api_name, []).extend(messages)
     return result
+
+
+# --- JSON types as the schema states them ---------------------------------------------------
+# DRF coerces (0 → "0", "true" → True, 1 → Decimal): a request the schema calls invalid would
+# be accepted. A model serializer maps its fields to these instead (``STRICT_FIELD_MAPPING``).
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """Decimals travel as strings (COERCE_DECIMAL_TO_STRING), so a write sends a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+STRICT_FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.CharField: StrictCharField,
+    models.TextField: StrictCharField,
+    models.SlugField: StrictSlugField,
+    models.BooleanField: StrictBooleanField,
+    models.IntegerField: StrictIntegerField,
+    models.PositiveIntegerField: StrictIntegerField,
+    models.PositiveSmallIntegerField: StrictIntegerField,
+    models.SmallIntegerField: StrictIntegerField,
+    models.BigIntegerField: StrictIntegerField,
+    models.DecimalField: StrictDecimalField,
+}

@@ -23,11 +23,10 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from config.api import exports, lean, response_cache
-from config.api.errors import InvalidParameters
+from config.api.errors import InvalidParameters, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.pagination import KeysetPagination
-from config.api.renderers import JSONRenderer
 from config.api.serializers import requested_fields
 
 LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
@@ -37,9 +36,19 @@ FORMATS = ("json", "csv", "ndjson")
 EXPORT_FORMATS = ("csv", "ndjson")
 MAX_FACET_BUCKETS = 100
 TRUE = ("true", "1")
+# q: more words cost more than they find (SQLite builds one condition per word).
+MAX_Q_WORDS = 20
+MAX_Q_CHARS = 500
+# Parameters whose empty value means "none": every other one must have a value.
+MAY_BE_EMPTY = {"q", "cursor"}
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+def parse_ordering(raw: str) -> list[tuple[str, bool]]:
+    """``ordering=a,-b`` as [(name, descending)]; an empty item has the name ``""``."""
+    return [(item.removeprefix("-"), item.startswith("-")) for item in raw.split(",")]
+
+
+class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
     Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by; ``id`` is
@@ -59,6 +68,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     prefetch: dict[str, tuple] = {}
     last_modified_field = "updated"
     searchable = True
+    streams_exports = True  # lists stream CSV/NDJSON (see config.api.negotiation)
 
     # --- parameters ---------------------------------------------------------------
 
@@ -80,6 +90,14 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         params = request.query_params
         allowed = self.allowed_parameters()
         errors = {name: ["Unknown parameter."] for name in params if name not in allowed}
+        for name, values in params.lists():
+            if name in allowed and name not in MAY_BE_EMPTY and "" in values:
+                errors[name] = ["Give a value, or leave the parameter out."]
+            if "\x00" in name or any("\x00" in value for value in values):
+                # No database stores NUL in text; PostgreSQL refuses it in any query.
+                errors[name] = ["NUL characters (%00) are not allowed."]
+        if errors:
+            raise InvalidParameters(errors, sorted(allowed))
         fmt = params.get("format")
         if fmt is not None and fmt not in FORMATS:
             errors["format"] = [f"One of {', '.join(FORMATS)}."]
@@ -96,9 +114,9 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 errors["fields"] = [f"Unknown fields {unknown}. Known: {sorted(known)}."]
         if "ordering" in params and self.action == "list":
             bad = [
-                item
-                for item in params["ordering"].split(",")
-                if item.lstrip("-") not in self.ordering_fields
+                name
+                for name, _ in parse_ordering(params["ordering"])
+                if name not in self.ordering_fields
             ]
             if bad:
                 errors["ordering"] = [
@@ -108,11 +126,19 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         unknown_facets = sorted(set(params.getlist("facet")) - set(self.facet_fields))
         if unknown_facets and self.action == "list":
             errors["facet"] = [f"No facet {unknown_facets}. Allowed: {list(self.facet_fields)}."]
+        q = params.get("q")
+        if q and self.searchable and (len(q) > MAX_Q_CHARS or len(q.split()) > MAX_Q_WORDS):
+            errors["q"] = [f"At most {MAX_Q_WORDS} words and {MAX_Q_CHARS} characters."]
         if errors:
             allowed_names = sorted(allowed)
             raise InvalidParameters(errors, allowed_names)
 
     def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405, before authentication can say 401.
+        if not hasattr(self, request.method.lower()):
+            self.http_method_not_allowed(request, *args, **kwargs)
+        if "\x00" in str(kwargs.get(self.lookup_field, "")):
+            raise Http404
         # Before content negotiation, so a bad ?format= is a 400 and not DRF's 404.
         self.check_parameters(request)
         super().initial(request, *args, **kwargs)
@@ -187,8 +213,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         ``id`` means the public id (ISO code, slug or UUID), as everywhere in the API.
         """
         requested = self.request.query_params.get("ordering")
-        items = requested.split(",") if requested else self.ordering
-        fields = [self.model_ordering(item.strip()) for item in items if item.strip()]
+        items = parse_ordering(requested or ",".join(self.ordering))
+        fields = [self.model_ordering(("-" if desc else "") + name) for name, desc in items]
         tiebreak = self.model_ordering(self.ordering[-1])
         if tiebreak.lstrip("-") not in {f.lstrip("-") for f in fields}:
             fields.append(tiebreak)
@@ -223,7 +249,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def list(self, request, *args, **kwargs):
-        fmt = request.query_params.get("format")
+        # ?format=csv, or Accept: text/csv alone: either way the negotiated renderer.
+        fmt = request.accepted_renderer.format
         if fmt in EXPORT_FORMATS:
             queryset = self.filter_queryset(self.get_queryset())
             return self.export(queryset.order_by(*self.get_ordering()), fmt)
@@ -354,17 +381,22 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # --- exports --------------------------------------------------------------------
 
     def export(self, queryset, fmt: str) -> StreamingHttpResponse:
-        return exports.export_response(queryset, fmt, visible_related=self.visible_related)
+        fields = requested_fields(self.get_serializer_class(), self.request.query_params)
+        if fields is not None:
+            columns = [name for name, _ in exports.export_columns(queryset.model)]
+            missing = sorted(fields - set(columns))
+            if missing:
+                raise InvalidParameters(
+                    {"fields": [f"Not columns of {fmt}: {missing}. Columns: {columns}."]},
+                    sorted(self.allowed_parameters()),
+                )
+        return exports.export_response(
+            queryset, fmt, visible_related=self.visible_related, fields=fields
+        )
 
     # --- responses ------------------------------------------------------------------
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400 and not isinstance(
-            getattr(request, "accepted_renderer", None), JSONRenderer
-        ):
-            # Errors are always JSON problem details, whatever format was asked for.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             if request.user.is_authenticated:

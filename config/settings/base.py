@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "simple_history",
+    "axes",
     "core",
     "diplomacy",
     "trade",
@@ -55,6 +56,9 @@ MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses JSON, CSV, NDJSON and the schema (streams too) for clients that accept gzip.
+    "django.middleware.gzip.GZipMiddleware",
+    "config.api.throttling.RateLimitHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "config.middleware.ReadYourWritesMiddleware",
     "core.history.HistoryChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: locks out admin logins after repeated failures.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,21 +171,27 @@ LOGGING = {
     "formatters": {
         "cache_outage": {
             "format": "%(asctime)s Redis unreachable, serving without cache: %(message)s"
-        }
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
         "cache_outage": {
             "class": "logging.StreamHandler",
             "filters": ["once_a_minute"],
             "formatter": "cache_outage",
-        }
+        },
+        # Every 500 is logged with its traceback, to stderr (gunicorn's error log): Django's
+        # default sends django.request errors to the console only when DEBUG is on.
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "config.api": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "config.cache_outage": {
             "handlers": ["cache_outage"],
             "level": "WARNING",
             "propagate": False,
-        }
+        },
     },
 }
 
@@ -237,10 +249,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 # --- The API ----------------------------------------------------------------------------
 
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "1200/minute")
+API_USER_RATE = os.environ.get("API_USER_RATE", "6000/minute")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "config.api.authentication.TokenAuthentication",
         # The admin's session, for GET/HEAD/OPTIONS only: "View in API" shows a curator drafts.
         "config.api.auth.SessionReadAuthentication",
     ],
@@ -253,9 +266,13 @@ REST_FRAMEWORK = {
         "config.api.renderers.CSVRenderer",
         "config.api.renderers.NDJSONRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.throttling.AnonRateThrottle",
+        "config.api.throttling.UserRateThrottle",
+    ],
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     # A database outage is a 503 with Retry-After; everything else as config.api.errors.
     "EXCEPTION_HANDLER": "config.outage.exception_handler",
@@ -282,6 +299,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum values are self-explanatory; listing them again in every description doubled
+    # the schema's filter parameters.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -304,10 +324,40 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.schema.add_problem_responses",
-        "config.api.schema.add_parameter_examples",
+        "config.api.schema_hooks.add_problem_responses",
+        "config.api.schema_hooks.describe_partial_reads",
+        "config.api.schema_hooks.share_parameters",
+        "config.api.schema_hooks.describe_resources_once",
+        "config.api.schema_hooks.describe_properties_once",
     ],
+    "LICENSE": {
+        "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "CONTACT": {"name": "Trade & Diplomacy open data", "url": "https://tradediplomacy.example/"},
+    "SERVERS": [
+        {"url": "https://tradediplomacy.example", "description": "Production"},
+        {"url": "http://127.0.0.1:8000", "description": "Local (make run / make serve)"},
+    ],
+    "EXTENSIONS_INFO": {
+        "x-dataset-license": {
+            "id": "CC-BY-4.0",
+            "url": "https://creativecommons.org/licenses/by/4.0/",
+        },
+        "x-code-license": {"id": "MIT"},
+    },
+    # No REDOC_UI_SETTINGS: with settings, Redoc's page starts itself with an inline script,
+    # which the Content-Security-Policy refuses. config/templates/drf_spectacular/redoc.html
+    # drops the Google Fonts link instead: Redoc then uses the browser's fonts.
 }
+# The dataset's licence, named by the API root (the API's code is MIT, see pyproject.toml).
+API_DATASET_LICENCE = {
+    "id": "CC-BY-4.0",
+    "name": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+# Detail paths of the schema show a real public id of each resource, taken from the seed.
+API_EXAMPLE_FIXTURE = BASE_DIR / "fixtures" / "seed.json"
 
 # Content-Security-Policy (django-csp) on every response. Scripts only from our own origin:
 # the admin, Swagger UI (the split view: its setup script is a file too) and Redoc run no
@@ -335,7 +385,14 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
-CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Retry-After")
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+)
 
 # Curators' API tokens (django-rest-knox): stored as digests, expiring, revocable.
 REST_KNOX = {
@@ -343,3 +400,16 @@ REST_KNOX = {
     "AUTO_REFRESH": False,
     "AUTH_HEADER_PREFIX": "Token",
 }
+
+# --- Admin login throttling (django-axes) ----------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords, the account and the address are each locked out
+# for AXES_COOLOFF_TIME (a 429 page), whatever the password; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.api.throttling.client_ip"

@@ -26,7 +26,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
-from config.api.errors import InvalidParameters
+from config.api.errors import InvalidParameters, MethodFirstMixin
 from config.api.renderers import JSONRenderer, ProblemJSONRenderer
 from config.api.schema import AutoSchema
 from config.api.urls_cache import absolute
@@ -134,7 +134,7 @@ VERSION_PARAMETER = OpenApiParameter(
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[VERSION_PARAMETER]))
-class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+class ReleaseViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
     """Versioned, checksummed releases of the whole dataset, newest first.
 
     Each release is immutable: a Frictionless Data Package (`datapackage.json`) with a

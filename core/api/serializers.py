@@ -18,8 +18,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.serializers import (
+    STRICT_FIELD_MAPPING,
     BriefRelatedField,
     PrefetchedListSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictSlugField,
     api_errors,
     is_to_many,
     requested_fields,
@@ -81,13 +86,13 @@ class FuzzyDateField(serializers.Field):
         }
 
     def to_internal_value(self, data):
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or "value" not in data:
             raise serializers.ValidationError('Send an object: {"value": "2025-03", "note": ""}.')
         result = {}
         for key, name in (("value", self.date_name), ("note", f"{self.date_name}_note")):
             if key in data:
                 value = data[key]
-                if value is not None and not isinstance(value, str):
+                if not isinstance(value, str):  # as the schema says: a string, never null
                     raise serializers.ValidationError({key: ["A string."]})
                 result[name] = value or ""
         return result
@@ -109,8 +114,8 @@ class CitationSerializer(serializers.Serializer):
 
     id = serializers.UUIDField(required=False, help_text="Set on existing citations.")
     source = SourceField()
-    quote = serializers.CharField(allow_blank=True, required=False)
-    start = serializers.IntegerField(
+    quote = StrictCharField(allow_blank=True, required=False)
+    start = StrictIntegerField(
         required=False,
         allow_null=True,
         min_value=0,
@@ -118,29 +123,35 @@ class CitationSerializer(serializers.Serializer):
         help_text="Computed from the quote if left out.",
     )
     end = serializers.IntegerField(read_only=True, allow_null=True)
-    locator = serializers.CharField(
+    locator = StrictCharField(
         allow_blank=True,
         required=False,
         max_length=300,
         help_text="For a dataset or reference source: row key, code, table or URL fragment.",
     )
     supports = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         required=False,
         help_text="The record's factual fields this evidence supports.",
     )
-    inferred = serializers.BooleanField(
+    inferred = StrictBooleanField(
         required=False,
         help_text="The supported values are chosen from the evidence, not stated in it "
         "(the note says why).",
     )
-    note = serializers.CharField(allow_blank=True, required=False, max_length=500)
+    note = StrictCharField(allow_blank=True, required=False, max_length=500)
     review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
-    retraction_reason = serializers.CharField(
+    retraction_reason = StrictCharField(
         required=False,
         allow_blank=True,
         help_text="Send with an existing citation's id to retract it, with this reason.",
     )
+
+    def validate(self, attrs):
+        # A PATCH is partial for the record, not for each citation it sends.
+        if "source" not in attrs:
+            raise serializers.ValidationError({"source": ["This field is required."]})
+        return super().validate(attrs)
 
     class Meta:
         list_serializer_class = PrefetchedListSerializer
@@ -156,6 +167,8 @@ class PublicSerializer(serializers.ModelSerializer):
     ``Meta.brief_fields`` are kept by ``?brief=true``. Fields named in
     ``Meta.fuzzy_dates`` become date objects; relations become brief objects.
     """
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     serializer_related_field = BriefRelatedField
     serializer_choice_field = serializers.ChoiceField
@@ -211,6 +224,19 @@ class PublicSerializer(serializers.ModelSerializer):
         if field_name in getattr(self.Meta, "fuzzy_dates", ()):
             return FuzzyDateField, {"name": field_name}
         return super().build_field(field_name, info, model_class, nested_depth)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.choices and model_field.blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True  # a derived choice may be empty: say so in the schema
+        return field_class, kwargs
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        blank_choice = kwargs.get("allow_blank") and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True  # DRF drops it from read-only fields
+        return kwargs
 
     def build_relational_field(self, field_name, relation_info):
         _field_class, kwargs = super().build_relational_field(field_name, relation_info)
@@ -332,7 +358,7 @@ class NamedSerializer(PublicSerializer):
     """For named records: ``id`` is the slug, chosen by the curator who creates the record."""
 
     public_id_source = "slug"
-    id = serializers.SlugField(source="slug", max_length=100, help_text="Public id (slug).")
+    id = StrictSlugField(source="slug", max_length=100, help_text="Public id (slug).")
 
     class Meta(PublicSerializer.Meta):
         brief_fields = ("id", "url", "name")

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from config.api.serializers import BriefRelatedField
+from config.api.serializers import BriefRelatedField, StrictIntegerField
 from core.api.serializers import NamedSerializer, PublicSerializer
 from diplomacy.models import (
     Country,
@@ -120,7 +120,7 @@ class DecisionStageSerializer(PublicSerializer):
 
     id = serializers.UUIDField(read_only=True)
     # Explicit bounds: the model field's range depends on the database, the schema may not.
-    sequence = serializers.IntegerField(min_value=1, max_value=32767)
+    sequence = StrictIntegerField(min_value=1, max_value=32767)
     common_fields = ("id",)
     trailing_fields = ("citations", "review_state")
 

@@ -99,6 +99,7 @@ def test_docs_are_served_without_a_cdn(client):
 
 def test_api_root_lists_every_resource(client):
     body = client.get("/api/v1/").json()
+    assert body.pop("licence")["id"] == "CC-BY-4.0"
     assert set(body) == {
         "diplomacy/countries",
         "diplomacy/organizations",

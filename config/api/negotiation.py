@@ -1,0 +1,20 @@
+"""Content negotiation: CSV and NDJSON only where a list streams them.
+
+Only list views of the base viewset stream exports. Anywhere else (a record, the API root,
+the docs), ``Accept: text/csv`` alone must not pick a renderer that cannot render: the
+streamed media types are dropped, and a request that accepts nothing else gets a 406.
+"""
+
+from rest_framework.negotiation import DefaultContentNegotiation
+
+
+def streams_exports(request) -> bool:
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "streams_exports", False)) and getattr(view, "action", None) == "list"
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if not streams_exports(request):
+            renderers = [r for r in renderers if not getattr(r, "streamed", False)]
+        return super().select_renderer(request, renderers, format_suffix)

@@ -1,0 +1,308 @@
+"""Postprocessing hooks of the OpenAPI schema: shared components, security, examples, shapes.
+
+* Every error response is a ``$ref`` to one shared response per status (``components/
+  responses``), and every parameter used by more than one operation is a ``$ref`` to
+  ``components/parameters``: the schema states each thing once.
+* Reads declare ``security: []`` (no credentials); writes the ``Token`` scheme.
+* Query parameters carry no ``example`` (Swagger UI would send it); detail paths take a
+  real public id of their resource from the dataset fixture ``API_EXAMPLE_FIXTURE``
+  (``example_id``, used by ``config.api.schema.AutoSchema``).
+* A record read may be trimmed by ``fields`` or ``brief``: read responses are ``anyOf`` the
+  full shape and ``<Name>Fields`` (the same properties, none required); a list response may
+  carry ``facets``.
+"""
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+
+from config.api.errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
+from config.api.filters import public_id_field
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details: the shape of every error.",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string", "format": "uri", "description": "The kind of problem."},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, for a person."},
+        "instance": {"type": "string", "description": "The request's path and query."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field or query parameter.",
+        },
+        "allowed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The query parameters this endpoint accepts.",
+        },
+    },
+}
+
+DETAILS = {
+    400: "Some query parameters are unknown or have bad values.",
+    401: "Authentication credentials were not provided.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    405: 'Method "PATCH" not allowed.',
+    406: "Could not satisfy the request Accept header.",
+    415: 'Unsupported media type "text/plain" in request.',
+    412: "The record has changed since you read it: fetch it again, then retry.",
+    428: "Send If-Match with the ETag of the record you read, so no edit is lost.",
+    429: "Request was throttled. Expected available in 12 seconds.",
+    500: "The server failed to answer; the error was logged.",
+}
+
+
+DETAILS = {
+    400: "Some query parameters are unknown or have bad values.",
+    401: "Authentication credentials were not provided.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    405: 'Method "PATCH" not allowed.',
+    406: "Could not satisfy the request Accept header.",
+    413: "The request body is too large (at most 2.5 MB).",
+    415: 'Unsupported media type "text/plain" in request.',
+    412: "The record has changed since you read it: fetch it again, then retry.",
+    428: "Send If-Match with the ETag of the record you read, so no edit is lost.",
+    429: "Request was throttled. Expected available in 12 seconds.",
+    500: "The server failed to answer; the error was logged.",
+}
+
+FACETS_SCHEMA = {
+    "type": "object",
+    "description": "With facet=: per field, the matching rows counted by value.",
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["value", "label", "count"],
+            "properties": {
+                "value": {"type": "string", "nullable": True},
+                "label": {"type": "string"},
+                "count": {"type": "integer"},
+            },
+        },
+    },
+}
+
+
+def _problem_example(status: int) -> dict:
+    slug, title = TITLES[status]
+    example = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": DETAILS[status],
+        "instance": "/api/v1/trade/shipments/?colour=red",
+    }
+    if status == 400:
+        example["errors"] = {"colour": ["Unknown parameter."]}
+        example["allowed"] = ["commodity", "exporter", "importer", "q"]
+    return example
+
+
+def _codes(method: str, path: str) -> list[int]:
+    """The error statuses an operation declares one by one; ``default`` covers the rest
+    (406, 413, 415, 429 with Retry-After, 500), all shared in ``components/responses``."""
+    detail = "{" in path
+    if method == "get":
+        return [400, *([404] if detail else [])]
+    codes = [400, 401, 403]
+    if detail:
+        codes += [404, 412, 428]
+    return sorted(codes)
+
+
+def _operations(result):
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield path, method, operation
+
+
+def add_problem_responses(result, generator, request, public):
+    """Document the problem-details errors of every operation, each status once."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    shared = components.setdefault("responses", {})
+    for status in DETAILS:
+        slug, title = TITLES[status]
+        name = "".join(part.capitalize() for part in slug.split("-"))
+        response = {
+            "description": title,
+            "content": {
+                PROBLEM_CONTENT_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": _problem_example(status),
+                }
+            },
+        }
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}
+            }
+        shared[name] = response
+    shared["Error"] = {
+        "description": "Any other error, as problem details: 406 (Accept), 413 (body over "
+        "2.5 MB), 415 (not JSON), 429 (throttled; Retry-After says when to retry), 500.",
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for path, method, operation in _operations(result):
+        responses = operation.setdefault("responses", {})
+        for status in _codes(method, path):
+            name = "".join(part.capitalize() for part in TITLES[status][0].split("-"))
+            responses.setdefault(str(status), {"$ref": f"#/components/responses/{name}"})
+        responses.setdefault("default", {"$ref": "#/components/responses/Error"})
+    return result
+
+
+def share_parameters(result, generator, request, public):
+    """Parameters used by several operations become components, referenced by ``$ref``."""
+    uses: dict[str, list] = {}
+    for _, _, operation in _operations(result):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query":
+                parameter.pop("example", None)  # Swagger UI would send it
+                parameter.pop("examples", None)
+                # OpenAPI's defaults for query parameters: stating them 700 times costs 30 KB.
+                if parameter.get("style") == "form":
+                    del parameter["style"]
+                if parameter.get("explode") is True:
+                    del parameter["explode"]
+            key = json.dumps(parameter, sort_keys=True)
+            uses.setdefault(key, []).append(parameter)
+    names: dict[str, str] = {}
+    shared = result.setdefault("components", {}).setdefault("parameters", {})
+    for key, parameters in sorted(uses.items()):
+        if len(parameters) < 2:
+            continue
+        parameter = parameters[0]
+        name = parameter["name"].replace("-", "_")
+        if name in shared:
+            name = f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:6]}"
+        shared[name] = dict(parameter)
+        names[key] = name
+    for _, _, operation in _operations(result):
+        operation["parameters"] = [
+            {"$ref": f"#/components/parameters/{names[key]}"}
+            if (key := json.dumps(parameter, sort_keys=True)) in names
+            else parameter
+            for parameter in operation.get("parameters", [])
+        ]
+        if not operation["parameters"]:
+            del operation["parameters"]
+    result["components"]["parameters"] = dict(sorted(shared.items()))
+    return result
+
+
+@functools.cache
+def _fixture_ids() -> dict[str, str]:
+    """The first published record's public id per model label, from the example fixture."""
+    path = getattr(settings, "API_EXAMPLE_FIXTURE", None)
+    if not path or not Path(path).exists():
+        return {}
+    ids: dict[str, str] = {}
+    for row in json.loads(Path(path).read_text()):
+        if row.get("fields", {}).get("review_state", "published") != "published":
+            continue
+        ids.setdefault(row["model"], row)
+    return ids
+
+
+def example_id(model) -> str | None:
+    row = _fixture_ids().get(model._meta.label_lower)
+    if row is None:
+        # Rows numbered by the database (the change feed) start at 1 once data is loaded.
+        auto = model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")
+        return "1" if auto else None
+    field = public_id_field(model)
+    return str(row["pk"] if field == "pk" else row["fields"].get(field))
+
+
+def describe_partial_reads(result, generator, request, public):
+    """Reads trimmed by ``fields``/``brief`` are ``<Name>Fields``; lists may carry facets."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for _, method, operation in _operations(result):
+        if method != "get" or not _trims(operation):
+            continue
+        content = operation.get("responses", {}).get("200", {}).get("content", {})
+        media = content.get("application/json")
+        if not media:
+            continue
+        schema = media["schema"]
+        ref = schema.get("$ref", "")
+        target = schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
+        if target and "results" in target.get("properties", {}):
+            target["properties"]["facets"] = FACETS_SCHEMA
+            items = target["properties"]["results"]["items"]
+            target["properties"]["results"]["items"] = _either(schemas, items)
+        elif ref:
+            media["schema"] = _either(schemas, schema)
+    return result
+
+
+def _trims(operation) -> bool:
+    """Does the operation take ``fields=`` (so its answer may be a subset)?"""
+    for parameter in operation.get("parameters", []):
+        name = parameter.get("name") or parameter.get("$ref", "").rsplit("/", 1)[-1]
+        if name.split(".")[0] == "fields":
+            return True
+    return False
+
+
+def _either(schemas, schema: dict) -> dict:
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    name = ref.rsplit("/", 1)[-1]
+    full = schemas.get(name, {})
+    fields_name = f"{name}Fields"
+    if fields_name not in schemas and "properties" not in full:
+        return schema
+    if fields_name not in schemas:
+        # The properties are stated once, in <Name>Fields; <Name> adds what it requires.
+        schemas[fields_name] = {
+            "type": "object",
+            "description": f"{name} trimmed by fields= or brief=: any of its properties.",
+            "properties": full.pop("properties"),
+        }
+        full["allOf"] = [{"$ref": f"#/components/schemas/{fields_name}"}]
+    return {"anyOf": [schema, {"$ref": f"#/components/schemas/{fields_name}"}]}
+
+
+def describe_resources_once(result, generator, request, public):
+    """Postprocessing hook: a resource's description stands on its reads (list, detail).
+
+    drf-spectacular copies a viewset's docstring onto every operation (create, update,
+    publish…); the writes keep their operation ids and summaries instead, which keeps the
+    schema readable and small (it is committed, and capped).
+    """
+    for _path, method, operation in _operations(result):
+        if method != "get":
+            operation.pop("description", None)
+    return result
+
+
+def describe_properties_once(result, generator, request, public):
+    """Postprocessing hook: a property is described on its record's schema only.
+
+    ``ShipmentRequest``, ``PatchedShipmentRequest`` and ``ShipmentFields`` repeat the
+    properties of ``Shipment``; their copies drop the description that ``Shipment`` gives.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        base = name.removeprefix("Patched").removesuffix("Request").removesuffix("Fields")
+        if base == name or base not in schemas:
+            continue
+        described = schemas[base].get("properties", {})
+        for prop, spec in schema.get("properties", {}).items():
+            if "description" in spec and described.get(prop, {}).get("description"):
+                spec.pop("description")
+    return result

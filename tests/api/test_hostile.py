@@ -1,0 +1,299 @@
+"""Hostile input, table-driven: every case is a problem-details 4xx or a complete answer.
+
+Each row is (name, method, path, options, expected statuses). The request is made as a
+client would send it, over the seed dataset, with exceptions turned into responses as the
+server does; no row may answer 500, and a streamed 200 must be read to its end.
+Run on SQLite and on PostgreSQL (DATABASE_URL).
+"""
+
+import base64
+import json
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from knox.models import AuthToken
+
+from config.api.parsers import DEFAULT_MAX_BODY_BYTES
+from config.api.views import MAX_Q_WORDS
+
+pytestmark = pytest.mark.django_db
+
+SHIPMENTS = "/api/v1/trade/shipments/"
+COMMODITIES = "/api/v1/trade/commodities/"
+OFFICIALS = "/api/v1/diplomacy/officials/"
+CHANGES = "/api/v1/changes/"
+STAGES = "/api/v1/diplomacy/decision-stages/"
+UUID = "d1029b1c-a139-54e0-b414-5de70a7cb453"
+
+
+def cursor(value) -> str:
+    raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def nested(depth: int) -> str:
+    return '{"name":' + "[" * depth + "]" * depth + "}"
+
+
+# name, method, path, options (accept, body, auth, headers), expected statuses
+CASES = [
+    # Content negotiation without ?format=
+    ("accept csv on a list", "GET", SHIPMENTS, {"accept": "text/csv"}, {200}),
+    ("accept ndjson on a list", "GET", SHIPMENTS, {"accept": "application/x-ndjson"}, {200}),
+    ("accept csv on a detail", "GET", COMMODITIES + "wheat/", {"accept": "text/csv"}, {406}),
+    (
+        "accept ndjson on a detail",
+        "GET",
+        COMMODITIES + "wheat/",
+        {"accept": "application/x-ndjson"},
+        {406},
+    ),
+    ("accept csv on the root", "GET", "/api/v1/", {"accept": "text/csv"}, {406}),
+    ("accept ndjson on the root", "GET", "/api/v1/", {"accept": "application/x-ndjson"}, {406}),
+    ("accept xml", "GET", SHIPMENTS, {"accept": "application/xml"}, {406}),
+    ("accept csv on the changes", "GET", CHANGES, {"accept": "text/csv"}, {200}),
+    ("format csv on a detail", "GET", COMMODITIES + "wheat/?format=csv", {}, {400}),
+    ("format xml", "GET", SHIPMENTS + "?format=xml", {}, {400}),
+    # q
+    ("q on the change feed", "GET", CHANGES + "?q=anything", {}, {400}),
+    ("q with NUL", "GET", SHIPMENTS + "?q=wh%00eat", {}, {400}),
+    ("q of 1500 words", "GET", SHIPMENTS + "?q=" + "+".join(["w"] * 1500), {}, {400}),
+    (
+        "q one word too many",
+        "GET",
+        SHIPMENTS + "?q=" + "+".join(["w"] * (MAX_Q_WORDS + 1)),
+        {},
+        {400},
+    ),
+    ("q at the word limit", "GET", SHIPMENTS + "?q=" + "+".join(["w"] * MAX_Q_WORDS), {}, {200}),
+    ("q of 5000 characters", "GET", SHIPMENTS + "?q=" + "w" * 5000, {}, {400}),
+    ("q unbalanced quote", "GET", SHIPMENTS + '?q="wheat', {}, {200}),
+    ("q operators only", "GET", SHIPMENTS + "?q=-+or+%22%22", {}, {200}),
+    # cursors
+    ("cursor [null]", "GET", SHIPMENTS + "?cursor=" + cursor({"v": [None]}), {}, {400}),
+    (
+        "cursor ints ordered by updated",
+        "GET",
+        SHIPMENTS + "?ordering=updated&cursor=" + cursor({"v": [1, 2]}),
+        {},
+        {400},
+    ),
+    ("cursor string on changes", "GET", CHANGES + "?cursor=" + cursor({"v": ["abc"]}), {}, {400}),
+    (
+        "cursor huge int on changes",
+        "GET",
+        CHANGES + "?cursor=" + cursor({"v": [10**30]}),
+        {},
+        {400},
+    ),
+    ("cursor float on changes", "GET", CHANGES + "?cursor=" + cursor({"v": [1.5]}), {}, {200, 400}),
+    ("cursor bool on changes", "GET", CHANGES + "?cursor=" + cursor({"v": [True]}), {}, {400}),
+    ("cursor nested list", "GET", SHIPMENTS + "?cursor=" + cursor({"v": [[1]]}), {}, {400}),
+    ("cursor object", "GET", SHIPMENTS + "?cursor=" + cursor({"v": {"a": 1}}), {}, {400}),
+    ("cursor not json", "GET", SHIPMENTS + "?cursor=" + cursor(b"\xff\xfe"), {}, {400}),
+    ("cursor not base64", "GET", SHIPMENTS + "?cursor=%%%", {}, {400}),
+    ("cursor a json list", "GET", SHIPMENTS + "?cursor=" + cursor([1]), {}, {400}),
+    ("cursor too long", "GET", SHIPMENTS + "?cursor=" + cursor({"v": [UUID, UUID]}), {}, {400}),
+    (
+        "cursor naive date",
+        "GET",
+        SHIPMENTS + "?ordering=updated&cursor=" + cursor({"v": ["2025-01-01T00:00:00", UUID]}),
+        {},
+        {400},
+    ),
+    (
+        "cursor year zero",
+        "GET",
+        SHIPMENTS + "?ordering=updated&cursor=" + cursor({"v": ["0000-01-01T00:00:00Z", UUID]}),
+        {},
+        {400},
+    ),
+    ("cursor NUL slug", "GET", COMMODITIES + "?cursor=" + cursor({"v": ["a\x00b"]}), {}, {400}),
+    ("cursor valid uuid", "GET", SHIPMENTS + "?cursor=" + cursor({"v": [UUID]}), {}, {200}),
+    # ordering, limit, fields, flags
+    ("ordering --id", "GET", SHIPMENTS + "?ordering=--id", {}, {400}),
+    ("ordering dash", "GET", SHIPMENTS + "?ordering=-", {}, {400}),
+    ("ordering commas", "GET", SHIPMENTS + "?ordering=,,", {}, {400}),
+    ("ordering with a space", "GET", SHIPMENTS + "?ordering=+id", {}, {400}),
+    ("empty filter value", "GET", SHIPMENTS + "?period_earliest__gte=", {}, {400}),
+    ("empty fields", "GET", SHIPMENTS + "?fields=", {}, {400}),
+    ("empty cursor", "GET", SHIPMENTS + "?cursor=", {}, {200}),
+    ("empty q", "GET", SHIPMENTS + "?q=", {}, {200}),
+    ("ordering twice", "GET", SHIPMENTS + "?ordering=id,-id", {}, {200}),
+    ("ordering unknown", "GET", SHIPMENTS + "?ordering=search_document", {}, {400}),
+    ("limit huge", "GET", SHIPMENTS + "?limit=99999999999999999999999", {}, {400}),
+    ("limit words", "GET", SHIPMENTS + "?limit=ten", {}, {400}),
+    ("fields unknown", "GET", SHIPMENTS + "?fields=colour", {}, {400}),
+    ("fields not a column", "GET", SHIPMENTS + "?format=csv&fields=citations", {}, {400}),
+    ("brief maybe", "GET", SHIPMENTS + "?brief=maybe", {}, {400}),
+    ("facet unknown", "GET", SHIPMENTS + "?facet=colour", {}, {400}),
+    ("unknown parameter", "GET", SHIPMENTS + "?colour=red", {}, {400}),
+    ("NUL in a parameter name", "GET", SHIPMENTS + "?col%00our=red", {}, {400}),
+    # filters
+    ("NUL in a relation filter", "GET", SHIPMENTS + "?exporter=R%00U", {}, {400}),
+    ("NUL in a text filter", "GET", OFFICIALS + "?name__ic=a%00b", {}, {400}),
+    ("null in a text filter", "GET", OFFICIALS + "?name__nic=null", {}, {200}),
+    ("null in a choice filter", "GET", SHIPMENTS + "?status=null", {}, {200, 400}),
+    ("null as a boolean", "GET", SHIPMENTS + "?is_value_estimated=null", {}, {400}),
+    ("offset of 18 hours", "GET", STAGES + "?created__lt=0211-07-08T01:32:26-18:48", {}, {200}),
+    ("offset before year 1", "GET", STAGES + "?created__lt=0001-01-01T00:00:00%2B05:00", {}, {400}),
+    ("since with a far offset", "GET", CHANGES + "?since=2020-01-01T00:00:00%2B20:00", {}, {200}),
+    (
+        "cursor with a far offset",
+        "GET",
+        SHIPMENTS
+        + "?ordering=updated&cursor="
+        + cursor({"v": ["2025-01-01T00:00:00+18:30", UUID]}),
+        {},
+        {200},
+    ),
+    ("unknown relation id", "GET", SHIPMENTS + "?exporter=ZZ", {}, {400}),
+    ("bad date", "GET", SHIPMENTS + "?period_earliest__gte=2025-13-45", {}, {400}),
+    ("year zero date", "GET", SHIPMENTS + "?period_earliest__gte=0000-01-01", {}, {400}),
+    ("huge integer", "GET", STAGES + "?sequence=99999999999999999999999", {}, {200, 400}),
+    ("negative positive integer", "GET", STAGES + "?sequence__lt=-1", {}, {200, 400}),
+    ("bad uuid id", "GET", SHIPMENTS + "?id=not-a-uuid", {}, {400}),
+    # exports validate before their first byte
+    ("csv with an empty filter", "GET", STAGES + "?format=csv&sequence__lt=-1", {}, {200, 400}),
+    (
+        "ndjson with an empty filter",
+        "GET",
+        STAGES + "?format=ndjson&sequence__lt=-1",
+        {},
+        {200, 400},
+    ),
+    ("csv of changes by uuid", "GET", CHANGES + f"?format=csv&id={UUID}", {}, {400}),
+    ("csv with a forged cursor", "GET", SHIPMENTS + "?format=csv&cursor=xyz", {}, {200, 400}),
+    ("csv with fields", "GET", SHIPMENTS + "?format=csv&fields=id,exporter", {}, {200}),
+    # paths
+    ("NUL in a path id", "GET", COMMODITIES + "wh%00eat/", {}, {404}),
+    ("NUL in a uuid path", "GET", SHIPMENTS + "%00/", {}, {404}),
+    ("not a uuid", "GET", SHIPMENTS + "wheat/", {}, {404}),
+    ("a long path id", "GET", COMMODITIES + "w" * 3000 + "/", {}, {404}),
+    ("not a change id", "GET", CHANGES + "abc/", {}, {404}),
+    ("a huge change id", "GET", CHANGES + "9" * 40 + "/", {}, {404}),
+    ("unknown resource", "GET", "/api/v1/nothing/", {}, {404}),
+    # methods a read-only endpoint does not have
+    ("POST on the changes", "POST", CHANGES, {}, {405}),
+    ("DELETE a change", "DELETE", CHANGES + "1/", {}, {405}),
+    ("PUT on a list", "PUT", SHIPMENTS, {}, {405}),
+    ("PATCH on a list", "PATCH", COMMODITIES, {"auth": True}, {405}),
+    ("POST on a detail", "POST", COMMODITIES + "wheat/", {}, {405}),
+    ("POST on the root", "POST", "/api/v1/", {}, {405}),
+    ("OPTIONS on the docs", "OPTIONS", "/api/v1/docs/", {}, {200, 405}),
+    ("OPTIONS on redoc", "OPTIONS", "/api/v1/redoc/", {}, {200, 405}),
+    ("OPTIONS on the schema", "OPTIONS", "/api/v1/schema/", {}, {200, 405}),
+    ("POST on the schema", "POST", "/api/v1/schema/", {}, {405}),
+    # bodies
+    (
+        "NUL in a JSON string",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"name":"a\\u0000b"}'},
+        {400},
+    ),
+    ("lone surrogate", "POST", OFFICIALS, {"auth": True, "body": '{"name":"\\ud800"}'}, {400}),
+    ("nesting bomb", "POST", OFFICIALS, {"auth": True, "body": nested(100_000)}, {400}),
+    ("nesting of 40", "POST", OFFICIALS, {"auth": True, "body": nested(40)}, {400}),
+    ("not JSON", "POST", OFFICIALS, {"auth": True, "body": "{name"}, {400}),
+    ("NaN", "POST", OFFICIALS, {"auth": True, "body": '{"name": NaN}'}, {400}),
+    ("a JSON list", "POST", OFFICIALS, {"auth": True, "body": "[1, 2]"}, {400}),
+    ("a JSON string", "POST", OFFICIALS, {"auth": True, "body": '"x"'}, {400}),
+    ("name as a number", "POST", OFFICIALS, {"auth": True, "body": '{"name": 0}'}, {400}),
+    (
+        "body over 2.5 MB",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"name":"' + "x" * DEFAULT_MAX_BODY_BYTES + '"}'},
+        {413},
+    ),
+    (
+        "period 0000",
+        "POST",
+        SHIPMENTS,
+        {
+            "auth": True,
+            "body": '{"exporter":"RU","importer":"AF","commodity":"wheat","period":"0000"}',
+        },
+        {400},
+    ),
+    (
+        "period 9999-99",
+        "POST",
+        SHIPMENTS,
+        {
+            "auth": True,
+            "body": '{"exporter":"RU","importer":"AF","commodity":"wheat","period":"9999-99"}',
+        },
+        {400},
+    ),
+    (
+        "text/plain body",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": "x", "type": "text/plain"},
+        {415},
+    ),
+    (
+        "PATCH without If-Match",
+        "PATCH",
+        COMMODITIES + "wheat/",
+        {"auth": True, "body": "{}"},
+        {428},
+    ),
+    (
+        "PATCH with a garbage If-Match",
+        "PATCH",
+        COMMODITIES + "wheat/",
+        {"auth": True, "body": "{}", "headers": {"HTTP_IF_MATCH": "\x01garbage"}},
+        {412},
+    ),
+    ("bad token", "GET", SHIPMENTS, {"headers": {"HTTP_AUTHORIZATION": "Token \x00"}}, {401}),
+    ("bearer token", "GET", SHIPMENTS, {"headers": {"HTTP_AUTHORIZATION": "Bearer x"}}, {200}),
+]
+
+
+def request(client, token, method, path, options):
+    headers = dict(options.get("headers", {}))
+    if "accept" in options:
+        headers["HTTP_ACCEPT"] = options["accept"]
+    if options.get("auth"):
+        headers["HTTP_AUTHORIZATION"] = f"Token {token}"
+    body = options.get("body", "").encode()
+    content_type = options.get("type", "application/json")
+    return client.generic(method, path, body, content_type, **headers)
+
+
+def failure(response, expected) -> str | None:
+    """Why ``response`` is not a right answer, or None."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.status_code not in expected:
+        return f"{response.status_code}: {content[:300]!r}"
+    if response.status_code >= 400:
+        if response["Content-Type"] != "application/problem+json":
+            return f"not a problem: {response['Content-Type']}"
+        if json.loads(content)["status"] != response.status_code:
+            return "the problem's status differs"
+    elif response.streaming and content and not content.endswith(b"\n"):
+        return "a stream cut short"
+    return None
+
+
+def test_hostile_input_gets_a_problem_or_a_complete_answer(seed):
+    """One seed load for the whole table (loading it per case would take minutes)."""
+    user = User.objects.create_user("hostile-curator", is_staff=True)
+    user.groups.add(Group.objects.get(name="curators"))
+    token = AuthToken.objects.create(user)[1]
+    client = Client(raise_request_exception=False)
+    failures = {}
+    for name, method, path, options, expected in CASES:
+        reason = failure(request(client, token, method, path, options), expected)
+        if reason:
+            failures[name] = reason
+    assert failures == {}
+
+
+def test_the_table_covers_many_cases():
+    assert len(CASES) >= 80
+    assert len({case[0] for case in CASES}) == len(CASES)
