@@ -42,7 +42,11 @@ SQL_FORMATS = {
     },
     "postgresql": {
         "UUIDField": "({c})::text",
-        "DateTimeField": "to_json({c})#>>'{{}}'",
+        # ISO 8601 in UTC as Python writes it: microseconds in full, left out when zero
+        # (to_json would drop their trailing zeros, unlike NDJSON and SQLite).
+        "DateTimeField": "to_char({c} AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS')"
+        "||CASE WHEN to_char({c},'US')='000000' THEN '' ELSE to_char({c},'.US') END"
+        "||'+00:00'",
         "DecimalField": "({c})::text",
         "BooleanField": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
         "DateField": "({c})::text",
