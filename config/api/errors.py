@@ -157,9 +157,12 @@ class MethodFirstMixin:
     """For views: a method the endpoint does not have is a 405, before authentication can
     answer 401 (or permissions 403) for it."""
 
-    def initial(self, request, *args, **kwargs):
+    def check_method(self, request, *args, **kwargs):
         if not hasattr(self, request.method.lower()):
             self.http_method_not_allowed(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        self.check_method(request, *args, **kwargs)
         super().initial(request, *args, **kwargs)
 
 

@@ -23,7 +23,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from config.api import exports, lean, response_cache
-from config.api.errors import InvalidParameters, ProblemRenderingMixin
+from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.pagination import KeysetPagination
@@ -48,7 +48,7 @@ def parse_ordering(raw: str) -> list[tuple[str, bool]]:
     return [(item.removeprefix("-"), item.startswith("-")) for item in raw.split(",")]
 
 
-class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
     Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by; ``id`` is
@@ -134,9 +134,8 @@ class PublicReadOnlyViewSet(ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
             raise InvalidParameters(errors, allowed_names)
 
     def initial(self, request, *args, **kwargs):
-        # A method the endpoint does not have is a 405, before authentication can say 401.
-        if not hasattr(self, request.method.lower()):
-            self.http_method_not_allowed(request, *args, **kwargs)
+        # A method the endpoint does not have is a 405, before parameters or authentication.
+        self.check_method(request, *args, **kwargs)
         if "\x00" in str(kwargs.get(self.lookup_field, "")):
             raise Http404
         # Before content negotiation, so a bad ?format= is a 400 and not DRF's 404.
