@@ -1,6 +1,8 @@
 """Every resource through the generic API test case, with records that fill every relation."""
 
+import csv
 import datetime
+import io
 
 from core.models import Source
 from diplomacy.models import (
@@ -367,3 +369,18 @@ class TestShipmentAPI(APIResourceTest):
         assert cells["currency"] == "USD" and cells["transport_mode"] == "rail"
         assert cells["created"].startswith(detail["created"][:19])
         assert cells["created"].endswith("+00:00")
+
+    def test_csv_quotes_text_as_rfc_4180(self, client):
+        # Written by the database on both vendors: commas, quotes, CR and LF are enclosed.
+        note = 'Rail, then road: "as agreed"\nsecond line\rthird, end'
+        shipment = self.make()
+        shipment.note = note
+        shipment.save()
+        f.published(f.cite(shipment))
+        f.published(shipment)
+        response = client.get(self.url, {"format": "csv", "fields": "id,note,currency"})
+        text = b"".join(response.streaming_content).decode()
+        quoted = '"' + note.replace('"', '""') + '"'
+        # Columns in the model's order, whatever the order of fields=.
+        assert text == f"id,currency,note\n{shipment.pk},USD,{quoted}\n"
+        assert list(csv.reader(io.StringIO(text)))[1] == [str(shipment.pk), "USD", note]
