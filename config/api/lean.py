@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from config.api.filters import public_id_field
 from config.api.serializers import BriefRelatedField
@@ -65,14 +66,75 @@ class LeanPlan:
         return data
 
 
+def value_renderer(serializer_field) -> Callable:
+    """``serializer_field``'s representation of a column's value (None stays None), with
+    no call for the values the field would write unchanged."""
+    to_representation = serializer_field.to_representation
+    unchanged = _written_as_is(serializer_field)
+
+    def render(value):
+        if value is None or type(value) in unchanged:
+            return value
+        return to_representation(value)
+
+    return render
+
+
 def _plain(name: str, serializer_field, column: str) -> Renderer:
+    render_value = value_renderer(serializer_field)
+
+    def render(row, context):
+        return render_value(row[column])
+
+    return Renderer(name, (column,), render)
+
+
+#: DRF fields whose ``to_representation`` returns a value of these exact types unchanged.
+_AS_IS = (
+    (serializers.CharField, (str,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.BooleanField, (bool,)),
+)
+
+
+def _written_as_is(serializer_field) -> tuple[type, ...]:
+    """The value types ``serializer_field`` writes unchanged: they skip the call per value."""
+    method = type(serializer_field).to_representation
+    for field_class, types in _AS_IS:
+        if method is field_class.to_representation:
+            return types
+    if method is serializers.ChoiceField.to_representation and all(
+        key == value for key, value in serializer_field.choice_strings_to_values.items()
+    ):
+        return (str,)  # text choices: each stored value is its own representation
+    return ()
+
+
+def _datetime(name: str, serializer_field, column: str) -> Renderer:
+    """DRF's ISO 8601 datetime, without looking the time zone up again for every value.
+
+    ``context["timezone"]`` is the zone DRF's field would use (looked up once per page);
+    anything but an aware datetime goes through the field itself.
+    """
     to_representation = serializer_field.to_representation
 
     def render(row, context):
         value = row[column]
-        return None if value is None else to_representation(value)
+        zone = context.get("timezone")
+        if value is None or zone is None or value.tzinfo is None:
+            return None if value is None else to_representation(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     return Renderer(name, (column,), render)
+
+
+def _is_plain_iso_datetime(serializer_field) -> bool:
+    return (
+        type(serializer_field) is serializers.DateTimeField
+        and getattr(serializer_field, "format", api_settings.DATETIME_FORMAT) == ISO_8601
+        and not hasattr(serializer_field, "timezone")
+    )
 
 
 def _grouped(name: str, serializer_field, columns: tuple[str, ...]) -> Renderer:
@@ -165,6 +227,8 @@ def _renderer(name, serializer_field, model, collections, addresses) -> Renderer
     if not model_field.concrete or model_field.is_relation:
         return None
     column = "pk" if model_field.primary_key else model_field.attname
+    if _is_plain_iso_datetime(serializer_field):
+        return _datetime(name, serializer_field, column)
     return _plain(name, serializer_field, column)
 
 

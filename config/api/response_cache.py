@@ -5,17 +5,22 @@ change public data, see ``config.api.cache``), the user's visibility class (cura
 drafts-visible answers are never shared with public ones), the host and the normalized URL.
 A write moves the version on, so stale entries are never read again and simply expire.
 
-A hit reads one cache entry and renders it: it touches no database table for anonymous
-users (authentication and throttling read no table for them either). It lives in the
+Entries are the final bytes with their ETag: a miss renders the JSON once (as the JSON
+renderer would) and a hit sends it as it is, with no rendering and no hashing. A hit reads
+one cache entry: it touches no database table for anonymous users (authentication and
+throttling read no table for them either). It lives in the
 default cache: Redis when ``REDIS_URL`` is set (shared by every worker), else per process.
 """
 
 import hashlib
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 from rest_framework.response import Response
 
 from config.api.cache import dataset_version
+from config.api.renderers import JSONRenderer, dumps
 
 TTL = 300
 #: Headers that belong to the cached answer (the rest are set per request).
@@ -40,22 +45,33 @@ def key_for(view) -> str | None:
     return f"resp:{dataset_version()}:{view.visibility_class()}:{digest}"
 
 
-def lookup(key: str | None) -> Response | None:
+def lookup(key: str | None) -> HttpResponse | None:
     if key is None:
         return None
     entry = cache.get(key)
     if entry is None:
         return None
-    response = Response(entry["data"])
-    for name, value in entry["headers"].items():
-        response[name] = value
+    response = _json_response(entry["body"], entry["headers"])
     response["X-Cache"] = "hit"
     return response
 
 
-def remember(key: str | None, response) -> None:
+def remember(key: str | None, response):
+    """``response`` as the cache keeps it (rendered, with its ETag), stored under ``key``."""
     if key is None or response.status_code != 200 or not isinstance(response, Response):
-        return
+        return response
     headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-    cache.set(key, {"data": response.data, "headers": headers}, TTL)
-    response["X-Cache"] = "miss"
+    final = _json_response(dumps(response.data), headers)
+    if "ETag" not in final:
+        set_response_etag(final)  # what ConditionalGetMiddleware would send
+        headers["ETag"] = final["ETag"]
+    cache.set(key, {"body": final.content, "headers": headers}, TTL)
+    final["X-Cache"] = "miss"
+    return final
+
+
+def _json_response(body: bytes, headers: dict) -> HttpResponse:
+    response = HttpResponse(body, content_type=JSONRenderer.media_type)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
+from config.api import lean
 from config.api.cache import dataset_version
 from config.api.filters import public_id_field
 from config.api.lean import RowView
@@ -98,17 +99,20 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             .filter(content_type=content_type, object_id__in=keys)
             .values(*CITATION_COLUMNS)
         )
-        fields = citation_fields()
         visible_sources = Source.objects.states_visible_as_related(user)
+        # A page cites few sources, many times: each brief is built once per page.
+        briefs = {}
         result = {}
         for row in rows:
             item = {}
-            for name, serializer_field in fields.items():
-                if name == "source":
-                    item[name] = self.source_brief(row, visible_sources)
-                    continue
-                value = row[serializer_field.source]
-                item[name] = None if value is None else serializer_field.to_representation(value)
+            for name, column, render in citation_renderers():
+                if render is None:  # the source
+                    key = row["source_id"]
+                    if key not in briefs:
+                        briefs[key] = self.source_brief(row, visible_sources)
+                    item[name] = briefs[key]
+                else:
+                    item[name] = render(row[column])
             result.setdefault(row["object_id"], []).append(item)
         return result
 
@@ -149,8 +153,13 @@ CITATION_COLUMNS = (
 
 
 @functools.cache
-def citation_fields() -> dict:
-    return dict(serializers.CitationSerializer().fields)
+def citation_renderers() -> tuple:
+    """(name, column, render) per field of ``CitationSerializer``; the source's render is
+    None (its brief object needs several columns, see ``source_brief``)."""
+    return tuple(
+        (name, field.source, None if name == "source" else lean.value_renderer(field))
+        for name, field in serializers.CitationSerializer().fields.items()
+    )
 
 
 def lean_id_column(model) -> str:
