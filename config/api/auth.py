@@ -9,7 +9,7 @@ authenticates a write, so no write depends on CSRF protection.
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 
 
 class SessionReadAuthentication(SessionAuthentication):
@@ -35,3 +35,16 @@ class SessionReadScheme(OpenApiAuthenticationExtension):
             "name": settings.SESSION_COOKIE_NAME,
             "description": "A curator's admin session, for reading only (drafts included).",
         }
+
+
+class ReadOpenWriteByModelPermissions(DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone reads (visibility decides what they see); a write needs the model permission.
+
+    DRF's class asks the view for its queryset on every request just to learn the model,
+    though a read needs no permission: that built a queryset, prefetches and all, per read.
+    """
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().has_permission(request, view)

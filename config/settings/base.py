@@ -257,9 +257,7 @@ REST_FRAMEWORK = {
         # The admin's session, for GET/HEAD/OPTIONS only: "View in API" shows a curator drafts.
         "config.api.auth.SessionReadAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
-    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.auth.ReadOpenWriteByModelPermissions"],
     "DEFAULT_RENDERER_CLASSES": [
         "config.api.renderers.JSONRenderer",
         "config.api.renderers.ProblemJSONRenderer",
