@@ -126,6 +126,9 @@ class Shipment(FuzzyDatesMixin, CitableModel):
 
     fuzzy_dates = ("period",)
     search_fields = ("note", "period_note")
+    # q also finds a shipment by its commodity's and countries' names, codes and aliases:
+    # matched at query time, so a rename is found at once (core.search.search_across).
+    search_related = ("commodity", "exporter", "importer")
 
     exporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
     importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="imports")

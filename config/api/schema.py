@@ -100,12 +100,20 @@ class AutoSchema(openapi.AutoSchema):
             return params
         orderings = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
         if view.searchable:
+            related = getattr(view.queryset.model, "search_related", ())
+            across = (
+                f" Each word may also match the {' or '.join(related)} (by what finds it in "
+                "its own list: names, codes); the syntax then holds on every database."
+                if related
+                else ""
+            )
             params.append(
                 OpenApiParameter(
                     "q",
                     {"type": "string", "maxLength": MAX_Q_CHARS},
                     description="Full-text search: every word must match (PostgreSQL: "
-                    'web-search syntax, "quoted phrases" and -excluded words). At most '
+                    'web-search syntax, "quoted phrases" and -excluded words).'
+                    f"{across} At most "
                     f"{MAX_Q_WORDS} words and {MAX_Q_CHARS} characters (400 beyond).",
                 )
             )

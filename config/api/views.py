@@ -9,7 +9,7 @@ It knows no domain. What it asks of a model's default manager (queryset):
 ``visible_to(user, include_retracted)`` (what the user may read),
 ``visible_as_related(user)`` (related records the user may see inside another),
 ``visibility_class(user)`` (a cache key: users of one class see the same rows) and, where
-``searchable``, ``search(q)``.
+``searchable``, ``search(q, user)`` (the matches ``user`` may know of).
 """
 
 import functools
@@ -203,7 +203,7 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
             queryset = filterset.qs
         q = params.get("q")
         if q and self.searchable:
-            queryset = queryset.search(q)
+            queryset = queryset.search(q, user=self.request.user)
         return queryset
 
     def get_ordering(self) -> list[str]:
