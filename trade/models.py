@@ -157,6 +157,12 @@ class Shipment(FuzzyDatesMixin, CitableModel):
             models.Index(fields=["exporter", "id"]),
             models.Index(fields=["importer", "id"]),
             models.Index(fields=["commodity", "id"]),
+            # The sortable columns (ordering=period, quantity, value), ending in the tiebreak.
+            # For the descending orders PostgreSQL has one more index each, NULLs last, which
+            # the migration adds (core.indexes: SQLite cannot declare one).
+            models.Index(fields=["period_earliest", "id"]),
+            models.Index(fields=["quantity", "id"]),
+            models.Index(fields=["value", "id"]),
         ]
         constraints = [
             *PublicModel.Meta.constraints,

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from config.api.exports import export_columns
+from config.api.pagination import nullable
 from config.api.schema_hooks import example_id
 from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
 
@@ -99,6 +100,8 @@ class AutoSchema(openapi.AutoSchema):
             )
             return params
         orderings = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        model = view.queryset.model
+        empty_last = any(nullable(model, view.model_ordering(n)) for n in view.ordering_fields)
         if view.searchable:
             related = getattr(view.queryset.model, "search_related", ())
             across = (
@@ -122,7 +125,8 @@ class AutoSchema(openapi.AutoSchema):
                 "ordering",
                 OpenApiTypes.STR,
                 description="Sort by these fields, comma-separated; - for descending. "
-                f"Allowed: {', '.join(orderings)}. The public id always breaks ties.",
+                f"Allowed: {', '.join(orderings)}. The public id always breaks ties."
+                + (" Empty values come last either way." if empty_last else ""),
                 pattern=ordering_pattern(view.ordering_fields),
             ),
             OpenApiParameter(

@@ -148,3 +148,86 @@ def test_renames_and_new_names_are_found_at_once(client, flows):
     assert found(client, "Rossiyskaya") == {flows["wheat RU-AF"], flows["flour RU-KZ"]}
     assert found(client, '"Russian Federation"') == set()
     assert found(client, "durum Rossiyskaya") == {flows["wheat RU-AF"]}
+
+
+# --- ordering by period, quantity and value ------------------------------------------------
+
+#: (period, quantity, value) of each shipment: empty values and ties in every column.
+ROWS = [
+    ("", None, None),
+    ("2025", "5", "100.00"),
+    ("2025-01-01", "5", None),
+    ("2024-06", None, "100.00"),
+    ("", "1.5", "7.25"),
+    ("2025-03-02", "5", None),
+    ("2024-06-30", None, "100.00"),
+    ("2024", "0", "0.00"),
+    ("", "1.5", None),
+]
+
+
+@pytest.fixture
+def numbered():
+    """Shipments with the ROWS' values, by id."""
+    wheat = f.published(f.commodity())
+    ru, af = f.published(f.country("RU")), f.published(f.country("AF"))
+    made = {}
+    for period, quantity, value in ROWS:
+        shipment = f.published(
+            f.shipment(
+                commodity=wheat,
+                exporter=ru,
+                importer=af,
+                period=period,
+                quantity=quantity,
+                unit="t" if quantity is not None else "",
+                value=value,
+                currency="USD" if value is not None else "",
+            )
+        )
+        shipment.refresh_from_db()  # decimals as the database holds them
+        made[str(shipment.pk)] = shipment
+    return made
+
+
+def expected_order(shipments: dict, column: str, descending: bool) -> list[str]:
+    """Empty values last in both directions; ties broken by id in the same direction."""
+    known = [(getattr(s, column), key) for key, s in shipments.items()]
+    present = sorted((pair for pair in known if pair[0] is not None), reverse=descending)
+    empty = sorted((pair for pair in known if pair[0] is None), reverse=descending)
+    return [key for _, key in present + empty]
+
+
+def walk(client, url: str, link: str) -> tuple[list[list[str]], str]:
+    """Pages from ``url`` following ``link`` (next or previous) to the end, and the address
+    of the last page."""
+    pages = []
+    while url:
+        body = client.get(url, HTTP_HOST="testserver").json()
+        pages.append([row["id"] for row in body["results"]])
+        url, last = body[link], url
+    return pages, last
+
+
+@pytest.mark.parametrize(
+    ("ordering", "column"),
+    [("period", "period_earliest"), ("quantity", "quantity"), ("value", "value")],
+)
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+def test_pages_forwards_and_backwards_in_full_order(client, numbered, ordering, column, descending):
+    """At several page sizes, both ways: no row skipped or repeated, empty values last."""
+    param = ("-" if descending else "") + ordering
+    expected = expected_order(numbered, column, descending)
+    whole = get(client, ordering=param, limit=100).json()["results"]
+    assert [row["id"] for row in whole] == expected
+    for limit in (1, 2, 4):
+        forward, last = walk(client, f"{SHIPMENTS}?ordering={param}&limit={limit}", "next")
+        assert [key for page in forward for key in page] == expected
+        assert [len(page) for page in forward[:-1]] == [limit] * (len(forward) - 1)
+        # From the last page back to the first, through the previous links.
+        backward, _ = walk(client, last, "previous")
+        assert [key for page in reversed(backward) for key in page] == expected
+        assert backward == list(reversed(forward))
+    exported = get(client, ordering=param, format="ndjson")
+    lines = b"".join(exported.streaming_content).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == expected
