@@ -126,6 +126,9 @@ class Shipment(FuzzyDatesMixin, CitableModel):
 
     fuzzy_dates = ("period",)
     search_fields = ("note", "period_note")
+    # q also finds a shipment by its commodity's and countries' names, codes and aliases:
+    # matched at query time, so a rename is found at once (core.search.search_across).
+    search_related = ("commodity", "exporter", "importer")
 
     exporter = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="exports")
     importer = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="imports")
@@ -154,6 +157,12 @@ class Shipment(FuzzyDatesMixin, CitableModel):
             models.Index(fields=["exporter", "id"]),
             models.Index(fields=["importer", "id"]),
             models.Index(fields=["commodity", "id"]),
+            # The sortable columns (ordering=period, quantity, value), ending in the tiebreak.
+            # For the descending orders PostgreSQL has one more index each, NULLs last, which
+            # the migration adds (core.indexes: SQLite cannot declare one).
+            models.Index(fields=["period_earliest", "id"]),
+            models.Index(fields=["quantity", "id"]),
+            models.Index(fields=["value", "id"]),
         ]
         constraints = [
             *PublicModel.Meta.constraints,

@@ -5,6 +5,11 @@ after it (``WHERE (a, b) > (x, y)`` written out for mixed directions), read thro
 ordering's index. No OFFSET is ever used. The ordering always ends in a unique key, so
 the order is total and no row is skipped or repeated.
 
+Empty values (NULL) of a nullable ordering field come last in both directions, on every
+database (PostgreSQL puts them last ascending but first descending, SQLite the reverse), and
+a cursor may hold one: ``ordered()`` says NULLS LAST explicitly and ``after()`` compares
+with NULL as the order places it.
+
 The total count is cached per query and dataset version (see ``config.api.cache``), so a
 COUNT over a large table runs once per data change, not on every request.
 """
@@ -19,7 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import DecimalField, F, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -44,7 +49,7 @@ class KeysetPagination(BasePagination):
         self.limit = self.get_limit(request)
         cursor = self.decode_cursor(request, view)
         backwards = bool(cursor and cursor["back"])
-        queryset = queryset.order_by(*self.ordering)
+        queryset = queryset.order_by(*ordered(queryset.model, self.ordering))
         self.base_queryset = queryset
         if cursor:
             queryset = queryset.filter(self.after(cursor["values"], backwards))
@@ -110,14 +115,27 @@ class KeysetPagination(BasePagination):
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     def after(self, values, backwards: bool) -> Q:
-        """Rows strictly after ``values`` in the ordering (before, when going back)."""
+        """Rows strictly after ``values`` in the ordering (before, when going back).
+
+        NULLs come last, so going back they come first: after a NULL come only NULLs (with
+        a later tiebreak) going forward, and every value going back.
+        """
         condition = Q()
         equal = Q()
         for field, value in zip(self.ordering, values, strict=True):
             name = field.lstrip("-")
             descending = field.startswith("-") != backwards
-            condition |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
-            equal &= Q(**{name: value})
+            if value is None:
+                beyond = Q(**{f"{name}__isnull": False}) if backwards else None
+                same = Q(**{f"{name}__isnull": True})
+            else:
+                beyond = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+                if not backwards and nullable(self.base_queryset.model, name):
+                    beyond |= Q(**{f"{name}__isnull": True})
+                same = Q(**{name: value})
+            if beyond is not None:
+                condition |= equal & beyond
+            equal &= same
         return condition
 
     def page_link(self, row, back: bool) -> str:
@@ -214,18 +232,40 @@ class KeysetPagination(BasePagination):
         ]
 
 
+def ordered(model, ordering) -> list:
+    """``order_by()`` arguments for ``ordering`` (names, ``-`` for descending): a nullable
+    field sorts its NULLs last in either direction, the same on every database."""
+    result = []
+    for item in ordering:
+        name = item.lstrip("-")
+        if nullable(model, name):
+            column = F(name)
+            item = (
+                column.desc(nulls_last=True)
+                if item.startswith("-")
+                else column.asc(nulls_last=True)
+            )
+        result.append(item)
+    return result
+
+
 def _cursor_value(model, path: str, value):
     """A cursor's value, checked as the ordering field's type: forged cursors are a 400.
 
-    Ordering fields are non-null; a value that the field cannot hold, or that the database
-    cannot compare (an integer out of its range, NUL in text), raises ``ValueError``.
+    Only a nullable field's value may be null. A value that the field cannot hold, or that
+    the database cannot compare (an integer out of its range, NUL in text, a decimal with
+    more digits than the column), raises ``ValueError``.
     """
+    field = model._meta.pk if path == "pk" else _field_at(model, path)
+    if value is None and field.null:
+        return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ValueError("a cursor holds text and numbers only")
-    field = model._meta.pk if path == "pk" else _field_at(model, path)
     python = field.to_python(value)
     if python is None:
         raise ValueError("null")
+    if isinstance(field, DecimalField):
+        field.run_validators(python)  # max_digits: PostgreSQL refuses a wider numeric
     if isinstance(python, str) and "\x00" in python:
         raise ValueError("NUL")
     if isinstance(python, datetime.datetime):
@@ -237,6 +277,11 @@ def _cursor_value(model, path: str, value):
         if (low is not None and python < low) or (high is not None and python > high):
             raise ValueError("out of range")
     return python
+
+
+def nullable(model, path: str) -> bool:
+    """Does the ordering field at ``path`` hold NULLs (which sort last)?"""
+    return path != "pk" and _field_at(model, path).null
 
 
 def _field_at(model, path: str):

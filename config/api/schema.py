@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from config.api.exports import export_columns
+from config.api.pagination import nullable
 from config.api.schema_hooks import example_id
 from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
 
@@ -99,13 +100,23 @@ class AutoSchema(openapi.AutoSchema):
             )
             return params
         orderings = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        model = view.queryset.model
+        empty_last = any(nullable(model, view.model_ordering(n)) for n in view.ordering_fields)
         if view.searchable:
+            related = getattr(view.queryset.model, "search_related", ())
+            across = (
+                f" Each word may also match the {' or '.join(related)} (by what finds it in "
+                "its own list: names, codes); the syntax then holds on every database."
+                if related
+                else ""
+            )
             params.append(
                 OpenApiParameter(
                     "q",
                     {"type": "string", "maxLength": MAX_Q_CHARS},
                     description="Full-text search: every word must match (PostgreSQL: "
-                    'web-search syntax, "quoted phrases" and -excluded words). At most '
+                    'web-search syntax, "quoted phrases" and -excluded words).'
+                    f"{across} At most "
                     f"{MAX_Q_WORDS} words and {MAX_Q_CHARS} characters (400 beyond).",
                 )
             )
@@ -114,7 +125,8 @@ class AutoSchema(openapi.AutoSchema):
                 "ordering",
                 OpenApiTypes.STR,
                 description="Sort by these fields, comma-separated; - for descending. "
-                f"Allowed: {', '.join(orderings)}. The public id always breaks ties.",
+                f"Allowed: {', '.join(orderings)}. The public id always breaks ties."
+                + (" Empty values come last either way." if empty_last else ""),
                 pattern=ordering_pattern(view.ordering_fields),
             ),
             OpenApiParameter(

@@ -9,7 +9,7 @@ It knows no domain. What it asks of a model's default manager (queryset):
 ``visible_to(user, include_retracted)`` (what the user may read),
 ``visible_as_related(user)`` (related records the user may see inside another),
 ``visibility_class(user)`` (a cache key: users of one class see the same rows) and, where
-``searchable``, ``search(q)``.
+``searchable``, ``search(q, user)`` (the matches ``user`` may know of).
 """
 
 import functools
@@ -28,7 +28,7 @@ from config.api import exports, lean, response_cache
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
-from config.api.pagination import KeysetPagination
+from config.api.pagination import KeysetPagination, ordered
 from config.api.serializers import requested_fields
 
 LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
@@ -53,8 +53,9 @@ def parse_ordering(raw: str) -> list[tuple[str, bool]]:
 class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
-    Optional: ``ordering_fields`` (indexed, non-null fields a client may sort by; ``id`` is
-    the public id), ``facet_fields``, ``searchable`` (``q``), and ``select`` / ``prefetch``:
+    Optional: ``ordering_fields`` (indexed fields a client may sort by; ``id`` is the public
+    id; empty values sort last), ``ordering_columns`` (an ordering name → the column it sorts
+    by, where they differ), ``facet_fields``, ``searchable`` (``q``), and ``select`` / ``prefetch``:
     for each serializer field, the ``select_related`` paths or prefetch lookups it needs,
     applied only when the field is asked for, so ``?fields=`` also trims the queries.
     """
@@ -65,6 +66,7 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
     pagination_class = KeysetPagination
     ordering: tuple[str, ...] = ("pk",)
     ordering_fields: tuple[str, ...] = ()
+    ordering_columns: dict[str, str] = {}
     facet_fields: tuple[str, ...] = ()
     select: dict[str, tuple[str, ...]] = {}
     prefetch: dict[str, tuple] = {}
@@ -205,27 +207,30 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
             queryset = filterset.qs
         q = params.get("q")
         if q and self.searchable:
-            queryset = queryset.search(q)
+            queryset = queryset.search(q, user=self.request.user)
         return queryset
 
     def get_ordering(self) -> list[str]:
         """The requested ordering, ended by the default's unique key so that it is total.
 
-        ``id`` means the public id (ISO code, slug or UUID), as everywhere in the API.
+        ``id`` means the public id (ISO code, slug or UUID), as everywhere in the API. The
+        tiebreak runs in the direction of the key before it, so that one index (key, id)
+        serves both directions.
         """
         requested = self.request.query_params.get("ordering")
         items = parse_ordering(requested or ",".join(self.ordering))
         fields = [self.model_ordering(("-" if desc else "") + name) for name, desc in items]
-        tiebreak = self.model_ordering(self.ordering[-1])
-        if tiebreak.lstrip("-") not in {f.lstrip("-") for f in fields}:
-            fields.append(tiebreak)
+        tiebreak = self.model_ordering(self.ordering[-1]).lstrip("-")
+        if tiebreak not in {f.lstrip("-") for f in fields}:
+            fields.append(("-" if fields[-1].startswith("-") else "") + tiebreak)
         return fields
 
     def model_ordering(self, item: str) -> str:
-        if item.lstrip("-") != "id":
-            return item
-        field = public_id_field(self.queryset.model)
-        return item.replace("id", "id" if field == "pk" else field)
+        sign, name = ("-" if item.startswith("-") else ""), item.lstrip("-")
+        if name == "id":
+            field = public_id_field(self.queryset.model)
+            return sign + ("id" if field == "pk" else field)
+        return sign + self.ordering_columns.get(name, name)
 
     def get_object(self):
         queryset = self.get_queryset()
@@ -252,7 +257,9 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
         fmt = request.accepted_renderer.format
         if fmt in EXPORT_FORMATS:
             queryset = self.filter_queryset(self.get_queryset())
-            return self.export(queryset.order_by(*self.get_ordering()), fmt)
+            return self.export(
+                queryset.order_by(*ordered(queryset.model, self.get_ordering())), fmt
+            )
         return self.cached(self.build_list)
 
     def build_list(self):

@@ -47,9 +47,16 @@ class PublicQuerySet(models.QuerySet):
         """Responses and counts may be shared only among users of one class."""
         return visibility_class(user, self.model)
 
-    def search(self, query: str):
-        """The ``q`` filter: full-text search of ``search_document``."""
-        return search(self, query)
+    def search(self, query: str, user=None):
+        """The ``q`` filter: full-text search of ``search_document`` and, for the relations
+        the model names in ``search_related``, of the related records ``user`` may see."""
+        related = {
+            name: self.model._meta.get_field(name)
+            .related_model._default_manager.visible_as_related(user)
+            .order_by()
+            for name in self.model.search_related
+        }
+        return search(self, query, related)
 
 
 class PublicManager(models.Manager.from_queryset(PublicQuerySet)):
@@ -102,6 +109,9 @@ class PublicModel(models.Model):
 
     #: Own fields whose text the ``q`` filter searches (lists are joined).
     search_fields: tuple[str, ...] = ()
+    #: Foreign keys whose records' documents ``q`` also searches, at query time and within
+    #: what the reader may see (``core.search.search_across``).
+    search_related: tuple[str, ...] = ()
     #: The field that holds the public id (read by the API and the loader).
     public_id_field = "pk"
 

@@ -111,6 +111,58 @@ CASES = [
     ),
     ("cursor NUL slug", "GET", COMMODITIES + "?cursor=" + cursor({"v": ["a\x00b"]}), {}, {400}),
     ("cursor valid uuid", "GET", SHIPMENTS + "?cursor=" + cursor({"v": [UUID]}), {}, {200}),
+    # cursors of the nullable orderings (period, quantity, value): NULL only where it may be
+    *[
+        (f"cursor {name} {what}", "GET", f"{SHIPMENTS}?ordering={name}&cursor={cursor(c)}", {}, s)
+        for name in ("period", "-period", "quantity", "-quantity", "value", "-value")
+        for what, c, s in (
+            ("null", {"v": [None, UUID]}, {200}),
+            ("null going back", {"v": [None, UUID], "b": 1}, {200}),
+            ("null tiebreak", {"v": [None, None]}, {400}),
+            ("one value", {"v": [None]}, {400}),
+            ("bool", {"v": [True, UUID]}, {400}),
+            ("words", {"v": ["wheat", UUID]}, {400}),
+            ("list", {"v": [[1], UUID]}, {400}),
+        )
+    ],
+    *[
+        (f"cursor value {what}", "GET", f"{SHIPMENTS}?ordering=-value&cursor={cursor(c)}", {}, s)
+        for what, c, s in (
+            ("NaN", {"v": ["NaN", UUID]}, {400}),
+            ("Infinity", {"v": ["-Infinity", UUID]}, {400}),
+            ("huge exponent", {"v": ["1e999999", UUID]}, {400}),
+            ("huge float", {"v": [1e308, UUID]}, {400}),
+            ("too many decimals", {"v": ["1.001", UUID]}, {400}),
+            ("a number", {"v": [12.5, UUID]}, {200}),
+            ("a string", {"v": ["100.00", UUID]}, {200}),
+        )
+    ],
+    *[
+        (f"cursor period {what}", "GET", f"{SHIPMENTS}?ordering=period&cursor={cursor(c)}", {}, s)
+        for what, c, s in (
+            ("a year", {"v": ["2025", UUID]}, {400}),
+            ("not a day", {"v": ["2025-02-30", UUID]}, {400}),
+            ("year zero", {"v": ["0000-01-01", UUID]}, {400}),
+            ("a datetime", {"v": ["2025-01-01T00:00:00Z", UUID]}, {200, 400}),
+            ("a day", {"v": ["2025-01-01", UUID]}, {200}),
+        )
+    ],
+    (
+        "cursor quantity huge int",
+        "GET",
+        SHIPMENTS + "?ordering=quantity&cursor=" + cursor({"v": [10**30, UUID]}),
+        {},
+        {400},
+    ),
+    ("ordering by two nullable fields", "GET", SHIPMENTS + "?ordering=-value,period", {}, {200}),
+    (
+        "cursor of two nullable fields",
+        "GET",
+        SHIPMENTS + "?ordering=-value,period&cursor=" + cursor({"v": [None, None, UUID]}),
+        {},
+        {200},
+    ),
+    ("ordering by the period column", "GET", SHIPMENTS + "?ordering=period_earliest", {}, {400}),
     # ordering, limit, fields, flags
     ("ordering --id", "GET", SHIPMENTS + "?ordering=--id", {}, {400}),
     ("ordering dash", "GET", SHIPMENTS + "?ordering=-", {}, {400}),

@@ -30,7 +30,9 @@ class ShipmentViewSet(RecordViewSet):
     serializer_class = serializers.ShipmentSerializer
     filterset_class = filtersets.ShipmentFilterSet
     ordering = ("id",)
-    ordering_fields = ("id", "updated")
+    ordering_fields = ("id", "updated", "period", "quantity", "value")
+    # A period sorts by its earliest day: "2025" sorts with 2025-01-01, an unknown one last.
+    ordering_columns = {"period": "period_earliest"}
     facet_fields = ("commodity", "exporter", "importer", "status", "kind", "transport_mode")
     select = {
         "exporter": ("exporter",),
