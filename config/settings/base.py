@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses JSON, CSV, NDJSON and the schema (streams too) for clients that accept gzip.
     "django.middleware.gzip.GZipMiddleware",
+    # Under /api/, errors Django answers itself (a failed If-Match, a bad Host) as problems.
+    "config.api.errors.ProblemDetailsMiddleware",
     "config.api.throttling.RateLimitHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
