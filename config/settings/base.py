@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema_hooks.share_parameters",
         "config.api.schema_hooks.describe_resources_once",
         "config.api.schema_hooks.describe_properties_once",
+        "config.api.schema_hooks.refuse_unknown_properties",
     ],
     "LICENSE": {
         "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",
