@@ -189,7 +189,7 @@ class NoParametersMixin:
     def initial(self, request, *args, **kwargs):
         params = request.query_params
         errors = {name: ["Unknown parameter."] for name in params if name != "format"}
-        if params.get("format", "json") != "json":
+        if any(value != "json" for value in params.getlist("format")):
             errors["format"] = ["json."]
         if errors:
             raise InvalidParameters(errors, ["format"])

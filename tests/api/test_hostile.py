@@ -278,6 +278,14 @@ CASES = [
     ("format csv on the root", "GET", "/api/v1/?format=csv", {}, {400}),
     ("unknown parameter on the root", "GET", "/api/v1/?colour=red", {}, {400}),
     ("format json on a pair", "GET", PAIR + "?format=json", {}, {200}),
+    ("format json then csv on a pair", "GET", PAIR + "?format=csv&format=json", {}, {400}),
+    # an option given twice is refused: the last value would silently win
+    ("format twice", "GET", SHIPMENTS + "?format=csv&format=json", {}, {400}),
+    ("fields twice", "GET", SHIPMENTS + "?fields=id&fields=url", {}, {400}),
+    ("limit twice", "GET", SHIPMENTS + "?limit=1&limit=2", {}, {400}),
+    ("ordering twice as parameters", "GET", SHIPMENTS + "?ordering=id&ordering=-id", {}, {400}),
+    ("a filter twice means OR", "GET", SHIPMENTS + "?commodity=wheat&commodity=flour", {}, {200}),
+    ("facet twice", "GET", SHIPMENTS + "?facet=commodity&facet=exporter", {}, {200}),
     # bodies name only the representation's fields
     (
         "unknown field",
