@@ -41,6 +41,7 @@ urlpatterns = [
     path("evidence/", include("core.urls")),
 ]
 
+handler400 = "config.api.errors.bad_request"
 handler404 = "config.api.errors.not_found"
 # A database outage outside DRF (admin, middleware) is a 503 problem; the rest a 500 one.
 handler500 = "config.outage.server_error"

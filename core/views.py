@@ -44,6 +44,8 @@ def record_detail(request, resource, public_id):
     model = evidence.resource_models().get(resource)
     if model is None:
         raise Http404(f"No resource {resource}.")
+    if "\x00" in public_id:  # no id holds NUL, and PostgreSQL refuses it in any query
+        raise Http404("No such record.")
     if model is Source:
         # A source's API address, under /evidence/: its page lives at /evidence/sources/.
         return redirect(evidence.evidence_path(Source, public_id), permanent=True)

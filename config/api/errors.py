@@ -12,7 +12,13 @@ appear when they apply.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -96,6 +102,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return result
 
 
+def _suspicious_detail(exc: SuspiciousOperation) -> str:
+    if isinstance(exc, TooManyFieldsSent):
+        return f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} parameters in a request."
+    return "The request is malformed."
+
+
 def exception_handler(exc, context):
     """DRF exception handler: every exception becomes a problem-details response."""
     request = context.get("request")
@@ -110,6 +122,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Raised while Django parses the request (too many parameters, say): the client's.
+        exc = exceptions.ParseError(_suspicious_detail(exc))
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in the API", exc_info=exc)
@@ -166,6 +181,28 @@ class MethodFirstMixin:
         super().initial(request, *args, **kwargs)
 
 
+class NoParametersMixin:
+    """For views that take no query parameter (``format=json`` aside): any other is a 400
+    that names it, as on every list, before content negotiation would answer an unknown
+    ``format`` with a 404 as if the resource were missing."""
+
+    def initial(self, request, *args, **kwargs):
+        params = request.query_params
+        errors = {name: ["Unknown parameter."] for name in params if name != "format"}
+        if any(value != "json" for value in params.getlist("format")):
+            errors["format"] = ["json."]
+        if errors:
+            raise InvalidParameters(errors, ["format"])
+        super().initial(request, *args, **kwargs)
+
+
+BARE_ERROR_DETAILS = {
+    400: "The request is malformed.",
+    403: "Permission denied.",
+    412: "A precondition (If-Match or If-Unmodified-Since) failed: the resource has changed.",
+}
+
+
 def _django_problem(request, status_code: int, detail: str):
     response = JsonResponse(
         problem(status_code, detail, instance=request.get_full_path()), status=status_code
@@ -181,8 +218,48 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    """handler400 (a bad Host, say): problem details under /api/, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _django_problem(request, 400, BARE_ERROR_DETAILS[400])
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     """handler500: problem details under /api/, Django's page elsewhere."""
     if request.path.startswith("/api/"):
         return _django_problem(request, 500, "The server failed to answer; the error was logged.")
     return defaults.server_error(request)
+
+
+class ProblemDetailsMiddleware:
+    """Under /api/, an error Django answers itself is a problem too, not a bare page.
+
+    Django's conditional GET (ConditionalGetMiddleware, ``get_conditional_response``) answers
+    a failed ``If-Match`` or ``If-Unmodified-Since`` with a bodiless 412, and its handlers
+    answer a bad Host or a CSRF failure with an HTML page. Each is rewritten into the one
+    error shape, keeping the status and the headers that describe the resource (not its
+    caching: an error is not to be kept for a year with the file it refused).
+    """
+
+    KEPT = ("ETag", "Last-Modified", "Allow", "Vary", "WWW-Authenticate", "Retry-After")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith("/api/")
+            or response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+            or getattr(response, "streaming", False)
+        ):
+            return response
+        status_code = response.status_code
+        detail = BARE_ERROR_DETAILS.get(status_code, TITLES.get(status_code, ("", "Error"))[1])
+        problem_response = _django_problem(request, status_code, detail)
+        for name in self.KEPT:
+            if name in response:
+                problem_response[name] = response[name]
+        return problem_response

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from django.conf import settings
 from rest_framework import routers
 
-from config.api.errors import ProblemRenderingMixin
+from config.api.errors import NoParametersMixin, ProblemRenderingMixin
 
 
-class APIRootView(ProblemRenderingMixin, routers.APIRootView):
+class APIRootView(NoParametersMixin, ProblemRenderingMixin, routers.APIRootView):
     """Every resource of the API by name, the extra links (name → path callable) and the
     dataset's licence (``licence``)."""
 

@@ -306,3 +306,15 @@ def describe_properties_once(result, generator, request, public):
             if "description" in spec and described.get(prop, {}).get("description"):
                 spec.pop("description")
     return result
+
+
+def refuse_unknown_properties(result, generator, request, public):
+    """Postprocessing hook: a request body names only the fields of its representation.
+
+    Writes refuse an unknown field with a 400 (``config.api.serializers.KnownFieldsOnly``);
+    the request schemas say so, and so does a generated client.
+    """
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and schema.get("properties"):
+            schema["additionalProperties"] = False
+    return result

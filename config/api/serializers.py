@@ -146,6 +146,24 @@ def api_errors(exc: DjangoValidationError, serializer) -> dict:
     return result
 
 
+class KnownFieldsOnly:
+    """A write naming a field the representation does not have is a 400 that names it.
+
+    DRF drops unknown keys in silence, so a misspelt field (``"aliasses"``) would answer
+    201 and save nothing. The read-only fields of the representation are known: a client
+    may send back what it read (they are ignored, as documented).
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in data if key not in self.fields)
+            if unknown:
+                writable = sorted(name for name, f in self.fields.items() if not f.read_only)
+                message = f"Unknown field. Fields you may write: {', '.join(writable)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
 # --- JSON types as the schema states them ---------------------------------------------------
 # DRF coerces (0 → "0", "true" → True, 1 → Decimal): a request the schema calls invalid would
 # be accepted. A model serializer maps its fields to these instead (``STRICT_FIELD_MAPPING``).

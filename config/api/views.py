@@ -43,6 +43,8 @@ MAX_Q_WORDS = 20
 MAX_Q_CHARS = 500
 # Parameters whose empty value means "none": every other one must have a value.
 MAY_BE_EMPTY = {"q", "cursor"}
+# Options that take one value: repeated, the last would silently win (filters mean OR).
+SINGLE_VALUED = (LIST_PARAMS | DETAIL_PARAMS | VISIBILITY_PARAMS | {"q"}) - {"facet"}
 
 
 def parse_ordering(raw: str) -> list[tuple[str, bool]]:
@@ -97,6 +99,8 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
         for name, values in params.lists():
             if name in allowed and name not in MAY_BE_EMPTY and "" in values:
                 errors[name] = ["Give a value, or leave the parameter out."]
+            if name in allowed and name in SINGLE_VALUED and len(values) > 1:
+                errors[name] = ["Give it once."]
             if "\x00" in name or any("\x00" in value for value in values):
                 # No database stores NUL in text; PostgreSQL refuses it in any query.
                 errors[name] = ["NUL characters (%00) are not allowed."]

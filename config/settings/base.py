@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses JSON, CSV, NDJSON and the schema (streams too) for clients that accept gzip.
     "django.middleware.gzip.GZipMiddleware",
+    # Under /api/, errors Django answers itself (a failed If-Match, a bad Host) as problems.
+    "config.api.errors.ProblemDetailsMiddleware",
     "config.api.throttling.RateLimitHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -327,6 +329,7 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema_hooks.share_parameters",
         "config.api.schema_hooks.describe_resources_once",
         "config.api.schema_hooks.describe_properties_once",
+        "config.api.schema_hooks.refuse_unknown_properties",
     ],
     "LICENSE": {
         "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",

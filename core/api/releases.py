@@ -26,14 +26,16 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
-from config.api.errors import InvalidParameters, MethodFirstMixin
+from config.api.errors import MethodFirstMixin, NoParametersMixin
 from config.api.renderers import JSONRenderer, ProblemJSONRenderer
 from config.api.schema import AutoSchema
 from config.api.urls_cache import absolute
 from core.models import Release
+from core.releases.files import DEFAULT_MEDIA_TYPE, MEDIA_TYPES
 from core.releases.publish import release_storage
 
 FILE_CACHE = "public, max-age=31536000, immutable"
+FILE_MEDIA_TYPES = (*MEDIA_TYPES.values(), DEFAULT_MEDIA_TYPE)
 
 
 class ReleaseFileSerializer(serializers.Serializer):
@@ -134,7 +136,7 @@ VERSION_PARAMETER = OpenApiParameter(
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[VERSION_PARAMETER]))
-class ReleaseViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
+class ReleaseViewSet(NoParametersMixin, MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
     """Versioned, checksummed releases of the whole dataset, newest first.
 
     Each release is immutable: a Frictionless Data Package (`datapackage.json`) with a
@@ -151,16 +153,6 @@ class ReleaseViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
     renderer_classes = [JSONRenderer, ProblemJSONRenderer]
     schema = ReleaseSchema()
-
-    def initial(self, request, *args, **kwargs):
-        unknown = {
-            name: ["Unknown parameter."] for name in request.query_params if name != "format"
-        }
-        if request.query_params.get("format", "json") != "json":
-            unknown["format"] = ["json."]
-        if unknown:
-            raise InvalidParameters(unknown, ["format"])
-        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -206,11 +198,16 @@ class ReleaseViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
             ),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The file as published (gzip-encoded if the client accepts "
-                "it). ETag: its sha256; cached for a year, since releases never change.",
-            ),
+            # The file's own media type, as listed in the release (media_type).
+            **{
+                (200, media_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description="The file as published, with the media type the release "
+                    "lists (gzip-encoded if the client accepts it). ETag: its sha256; cached "
+                    "for a year, since releases never change.",
+                )
+                for media_type in FILE_MEDIA_TYPES
+            },
             302: OpenApiResponse(description="Redirect to the file in remote storage."),
             304: OpenApiResponse(description="Not modified (If-None-Match)."),
         },
@@ -231,6 +228,8 @@ class ReleaseViewSet(MethodFirstMixin, viewsets.ReadOnlyModelViewSet):
         response = get_conditional_response(
             request, etag=etag, last_modified=int(release.created.timestamp())
         )
+        if response is not None and response.status_code != 304:
+            return response  # 412: a problem (ProblemDetailsMiddleware), never cached a year
         if response is None:
             response = FileResponse(
                 storage.open(stored, "rb"), content_type=entry["media_type"], filename=name

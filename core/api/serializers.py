@@ -20,6 +20,7 @@ from rest_framework import serializers
 from config.api.serializers import (
     STRICT_FIELD_MAPPING,
     BriefRelatedField,
+    KnownFieldsOnly,
     PrefetchedListSerializer,
     StrictBooleanField,
     StrictCharField,
@@ -88,6 +89,10 @@ class FuzzyDateField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, dict) or "value" not in data:
             raise serializers.ValidationError('Send an object: {"value": "2025-03", "note": ""}.')
+        # What it reads as may be sent back (the bounds are derived, and ignored); no more.
+        unknown = sorted(set(data) - {"value", "precision", "earliest", "latest", "note"})
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         result = {}
         for key, name in (("value", self.date_name), ("note", f"{self.date_name}_note")):
             if key in data:
@@ -105,7 +110,7 @@ class SourceField(BriefRelatedField):
         return Source.objects.all()
 
 
-class CitationSerializer(serializers.Serializer):
+class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
     """Evidence: the source, the quote and its span ``[start, end)`` (or a dataset locator),
     and the record's fields it supports.
 
@@ -161,7 +166,7 @@ class CitationSerializer(serializers.Serializer):
 EDITABLE_EVIDENCE = ("quote", "locator", "supports", "inferred", "note")
 
 
-class PublicSerializer(serializers.ModelSerializer):
+class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Base of every resource's serializer. Subclasses list ``Meta.fields``.
 
     ``Meta.brief_fields`` are kept by ``?brief=true``. Fields named in

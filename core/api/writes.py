@@ -19,6 +19,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
 from config.api.errors import PreconditionFailed, PreconditionRequired
+from config.api.serializers import KnownFieldsOnly, StrictBooleanField, StrictCharField
 from config.api.urls_cache import absolute, detail_path
 from core import services
 
@@ -38,12 +39,12 @@ class ReviewPermission(DjangoModelPermissions):
     }
 
 
-class RetractSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="Why the record is retracted; kept with it.")
+class RetractSerializer(KnownFieldsOnly, serializers.Serializer):
+    reason = StrictCharField(help_text="Why the record is retracted; kept with it.")
 
 
-class PublishSerializer(serializers.Serializer):
-    with_references = serializers.BooleanField(
+class PublishSerializer(KnownFieldsOnly, serializers.Serializer):
+    with_references = StrictBooleanField(
         required=False,
         default=False,
         help_text="Also publish the drafts this record stands on, through the same checks.",

@@ -38,6 +38,7 @@ MEDIA_TYPES = {
     "json": "application/json",
     "md": "text/markdown",
 }
+DEFAULT_MEDIA_TYPE = "application/octet-stream"
 
 
 @dataclass
@@ -53,7 +54,7 @@ class FileEntry:
 
     @property
     def media_type(self) -> str:
-        return MEDIA_TYPES.get(self.format, "application/octet-stream")
+        return MEDIA_TYPES.get(self.format, DEFAULT_MEDIA_TYPE)
 
     def as_dict(self) -> dict:
         return {

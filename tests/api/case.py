@@ -355,7 +355,8 @@ NUMBERS_TEXT = "The figures: 1,250 tonnes worth 350,000, reported in a quote for
 def writable(body: dict) -> dict:
     """A GET body as a write: read-only keys dropped; ``id`` kept where it is writable."""
     data = {key: value for key, value in body.items() if key not in READ_ONLY}
-    data["citations"] = []
+    if "citations" in data:  # a source has none: the field would be refused as unknown
+        data["citations"] = []
     if "-" in str(data.get("id", "")) and len(str(data["id"])) == 36:
         data.pop("id")  # a UUID is the server's to give
     return data

@@ -24,7 +24,12 @@ COMMODITIES = "/api/v1/trade/commodities/"
 OFFICIALS = "/api/v1/diplomacy/officials/"
 CHANGES = "/api/v1/changes/"
 STAGES = "/api/v1/diplomacy/decision-stages/"
+RELEASES = "/api/v1/releases/"
+PAIR = "/api/v1/pairs/RU-AF/"
 UUID = "d1029b1c-a139-54e0-b414-5de70a7cb453"
+PROBLEM = "application/problem+json"
+IF_MATCH_OTHER = {"HTTP_IF_MATCH": '"another-version"'}
+LONG_AGO = {"HTTP_IF_UNMODIFIED_SINCE": "Sat, 01 Jan 2000 00:00:00 GMT"}
 
 
 def cursor(value) -> str:
@@ -302,6 +307,80 @@ CASES = [
         {412},
     ),
     ("bad token", "GET", SHIPMENTS, {"headers": {"HTTP_AUTHORIZATION": "Token \x00"}}, {401}),
+    # parsing and preconditions Django answers before the API does
+    ("1,001 parameters", "GET", SHIPMENTS + "?" + "&".join(["x"] * 1001), {}, {400}),
+    ("1,001 parameters on the root", "GET", "/api/v1/?" + "&".join(["x"] * 1001), {}, {400}),
+    ("1,001 parameters on releases", "GET", RELEASES + "?" + "&".join(["x"] * 1001), {}, {400}),
+    ("a host not allowed", "GET", SHIPMENTS, {"headers": {"HTTP_HOST": "evil.example"}}, {400}),
+    ("If-Match on a read", "GET", COMMODITIES + "wheat/", {"headers": IF_MATCH_OTHER}, {412}),
+    ("If-Match on a list", "GET", SHIPMENTS, {"headers": IF_MATCH_OTHER}, {412}),
+    ("If-Unmodified-Since 2000", "GET", COMMODITIES + "wheat/", {"headers": LONG_AGO}, {412}),
+    ("If-Match on a pair", "GET", PAIR, {"headers": IF_MATCH_OTHER}, {412}),
+    # problem+json is the type of errors; an answer is never labelled a problem
+    ("accept problem+json on a list", "GET", SHIPMENTS, {"accept": PROBLEM}, {200}),
+    ("accept problem+json on a detail", "GET", COMMODITIES + "wheat/", {"accept": PROBLEM}, {200}),
+    ("accept problem+json on the root", "GET", "/api/v1/", {"accept": PROBLEM}, {200}),
+    ("accept problem+json on a pair", "GET", PAIR, {"accept": PROBLEM}, {200}),
+    ("accept problem+json on releases", "GET", RELEASES, {"accept": PROBLEM}, {200}),
+    ("accept problem+json on changes", "GET", CHANGES, {"accept": PROBLEM}, {200}),
+    ("accept problem+json, a 404", "GET", COMMODITIES + "nothing/", {"accept": PROBLEM}, {404}),
+    # views without parameters refuse them, format=csv included (not DRF's 404)
+    ("unknown parameter on a pair", "GET", PAIR + "?colour=red", {}, {400}),
+    ("format csv on a pair", "GET", PAIR + "?format=csv", {}, {400}),
+    ("format csv on the root", "GET", "/api/v1/?format=csv", {}, {400}),
+    ("unknown parameter on the root", "GET", "/api/v1/?colour=red", {}, {400}),
+    ("format json on a pair", "GET", PAIR + "?format=json", {}, {200}),
+    ("format json then csv on a pair", "GET", PAIR + "?format=csv&format=json", {}, {400}),
+    # an option given twice is refused: the last value would silently win
+    ("format twice", "GET", SHIPMENTS + "?format=csv&format=json", {}, {400}),
+    ("fields twice", "GET", SHIPMENTS + "?fields=id&fields=url", {}, {400}),
+    ("limit twice", "GET", SHIPMENTS + "?limit=1&limit=2", {}, {400}),
+    ("ordering twice as parameters", "GET", SHIPMENTS + "?ordering=id&ordering=-id", {}, {400}),
+    ("a filter twice means OR", "GET", SHIPMENTS + "?commodity=wheat&commodity=flour", {}, {200}),
+    ("facet twice", "GET", SHIPMENTS + "?facet=commodity&facet=exporter", {}, {200}),
+    # bodies name only the representation's fields
+    (
+        "unknown field",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"id":"typo","name":"Typo","aliasses":["T"]}'},
+        {400},
+    ),
+    (
+        "unknown field in a citation",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"id":"typo","name":"T","citations":[{"source":"x","y":1}]}'},
+        {400},
+    ),
+    (
+        "unknown field in a date",
+        "POST",
+        "/api/v1/diplomacy/statements/",
+        {"auth": True, "body": '{"date":{"value":"2025","colour":1}}'},
+        {400},
+    ),
+    (
+        "publish with_references yes",
+        "POST",
+        OFFICIALS + "zamir-kabulov/publish/",
+        {"auth": True, "body": '{"with_references":"yes"}'},
+        {400},
+    ),
+    (
+        "retract with a number",
+        "POST",
+        OFFICIALS + "zamir-kabulov/retract/",
+        {"auth": True, "body": '{"reason":123}'},
+        {400},
+    ),
+    (
+        "retract with an unknown field",
+        "POST",
+        OFFICIALS + "zamir-kabulov/retract/",
+        {"auth": True, "body": '{"reason":"r","colour":"red"}'},
+        {400},
+    ),
     ("bearer token", "GET", SHIPMENTS, {"headers": {"HTTP_AUTHORIZATION": "Bearer x"}}, {200}),
 ]
 
@@ -327,6 +406,8 @@ def failure(response, expected) -> str | None:
             return f"not a problem: {response['Content-Type']}"
         if json.loads(content)["status"] != response.status_code:
             return "the problem's status differs"
+    elif response.get("Content-Type", "").startswith("application/problem+json"):
+        return "an answer labelled a problem"
     elif response.streaming and content and not content.endswith(b"\n"):
         return "a stream cut short"
     return None

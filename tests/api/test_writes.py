@@ -216,6 +216,47 @@ def test_review_state_cannot_be_written_directly(api):
     assert record.review_state == ReviewState.DRAFT
 
 
+def test_an_unknown_field_is_a_400_that_names_it_and_nothing_is_saved(api):
+    """DRF would drop a misspelt field and answer 201; here the write is refused."""
+    payload = {"id": "typo-official", "name": "Typo", "aliasses": ["T."]}
+    response = api.post(OFFICIALS, payload)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["aliasses"]
+    assert not Official.objects.filter(slug="typo-official").exists()
+
+    record = f.official()
+    url = f"{OFFICIALS}{record.slug}/"
+    before = api.get(url)
+    for body in ({"nmae": "Renamed"}, {"citations": [{"source": "x", "colour": "red"}]}):
+        response = api.patch(url, body, HTTP_IF_MATCH=before["ETag"])
+        assert response.status_code == 400, body
+    record.refresh_from_db()
+    assert (record.name, record.version) == (before.json()["name"], before.json()["version"])
+
+
+def test_what_a_record_reads_as_can_be_written_back(api):
+    """Read-only fields of the representation are known (ignored), so a GET's body round-trips."""
+    record = f.official()
+    url = f"{OFFICIALS}{record.slug}/"
+    read = api.get(url)
+    response = api.put(url, read.json(), HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.json()
+
+
+def test_review_actions_refuse_loose_bodies_and_change_nothing(api):
+    record = f.published(f.official())
+    url = f"{OFFICIALS}{record.slug}/"
+    for action, body in (
+        ("retract", {"reason": 123}),
+        ("retract", {"reason": "Duplicate.", "colour": "red"}),
+        ("publish", {"with_references": "yes"}),
+    ):
+        response = api.post(f"{url}{action}/", body)
+        assert response.status_code == 400, (action, body)
+    record.refresh_from_db()
+    assert record.review_state == ReviewState.PUBLISHED
+
+
 def test_publishing_needs_a_citation(api):
     bare = f.official()
     refused = api.post(f"{OFFICIALS}{bare.slug}/publish/")

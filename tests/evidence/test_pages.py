@@ -148,6 +148,9 @@ def test_unknown_resources_and_ids_are_not_found(client):
     assert client.get("/evidence/trade/nothing/x/").status_code == 404
     assert client.get("/evidence/trade/shipments/not-a-uuid/").status_code == 404
     assert client.get("/evidence/diplomacy/countries/ZZ/").status_code == 404
+    # NUL in an id: PostgreSQL refuses it in a query (a 500 before), so no query is made
+    assert client.get("/evidence/diplomacy/countries/R%00U/").status_code == 404
+    assert client.get("/evidence/diplomacy/officials/a%00b/").status_code == 404
 
 
 def test_record_page_reads_a_fixed_number_of_queries(client):

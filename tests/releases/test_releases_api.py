@@ -100,6 +100,32 @@ def test_unknown_release_file_or_parameter_is_a_problem(client, two_releases):
         ), url
 
 
+def test_a_failed_precondition_on_a_file_is_an_uncached_problem(client, two_releases):
+    """A stale If-Match or If-Unmodified-Since is a 412 problem, never a bare response
+    marked to be kept a year by every cache."""
+    url = "/api/v1/releases/1.0.0/files/countries.csv/"
+    for headers in (
+        {"HTTP_IF_MATCH": '"not-the-checksum"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Sat, 01 Jan 2000 00:00:00 GMT"},
+    ):
+        response = client.get(url, **headers)
+        assert (response.status_code, response["Content-Type"]) == (
+            412,
+            "application/problem+json",
+        ), headers
+        assert response.json()["status"] == 412
+        assert "Cache-Control" not in response
+
+
+def test_release_parameters_are_refused_on_every_view(client, two_releases):
+    for url in ("/api/v1/releases/1.0.0/?format=csv", "/api/v1/releases/latest/?x=1"):
+        response = client.get(url)
+        assert (response.status_code, response["Content-Type"]) == (
+            400,
+            "application/problem+json",
+        ), url
+
+
 def test_latest_without_any_release_is_a_404(client, db):
     response = client.get("/api/v1/releases/latest/")
     assert response.status_code == 404

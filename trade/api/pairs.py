@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import MethodFirstMixin
+from config.api.errors import MethodFirstMixin, NoParametersMixin
 from config.api.urls_cache import absolute, detail_path
 from core.evidence import evidence_path
 from core.models import Source
@@ -91,7 +91,7 @@ def _evidence(request, quote) -> dict:
     }
 
 
-class PairView(MethodFirstMixin, APIView):
+class PairView(NoParametersMixin, MethodFirstMixin, APIView):
     """The timeline of a pair of countries, by ISO alpha-2 codes (`RU-AF`), in either order."""
 
     permission_classes = [AllowAny]  # reading only; visibility is the records' own rule
