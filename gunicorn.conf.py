@@ -18,3 +18,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+# gunicorn's own limit (4094 bytes) answers a longer request line with an HTML 414 that
+# Django never sees; at its maximum, Django's checks answer such URLs with a problem.
+limit_request_line = 8190

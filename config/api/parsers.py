@@ -2,8 +2,8 @@
 
 A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) is a 413 before it is read
 whole. A document nested deeper than ``MAX_DEPTH``, or holding a NUL character or a lone
-surrogate (which neither PostgreSQL nor UTF-8 can store), is a 400, never a 500 further
-down.
+surrogate (which neither PostgreSQL nor UTF-8 can store), or an object with a key given
+twice, is a 400, never a 500 (or a silently dropped value) further down.
 """
 
 import json
@@ -57,7 +57,9 @@ class JSONParser(DRFJSONParser):
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            document = json.loads(raw.decode(encoding), parse_constant=_no_constant)
+            document = json.loads(
+                raw.decode(encoding), parse_constant=_no_constant, object_pairs_hook=_unique_keys
+            )
         except RecursionError:
             raise exceptions.ParseError(f"JSON nested deeper than {MAX_DEPTH} levels.") from None
         except ValueError as exc:
@@ -68,3 +70,13 @@ class JSONParser(DRFJSONParser):
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON.")
+
+
+def _unique_keys(pairs) -> dict:
+    # A key given twice would silently keep its last value: refuse it instead.
+    document = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} is given twice")
+        document[key] = value
+    return document

@@ -75,3 +75,21 @@ def _json_response(body: bytes, headers: dict) -> HttpResponse:
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+class CacheHeadersMixin:
+    """``Cache-Control`` and ``Vary`` of a view's successful reads.
+
+    Browsers and CDNs may keep a public answer a minute, then revalidate (304 on the ETag);
+    a signed-in reader's answer (drafts included) is private.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            if request.user.is_authenticated:
+                response["Cache-Control"] = "private, no-cache"
+            else:
+                response["Cache-Control"] = "public, max-age=60, s-maxage=60"
+            response["Vary"] = "Accept, Authorization, Origin"
+        return response

@@ -13,9 +13,10 @@ from django.conf import settings
 from rest_framework import routers
 
 from config.api.errors import NoParametersMixin, ProblemRenderingMixin
+from config.api.response_cache import CacheHeadersMixin
 
 
-class APIRootView(NoParametersMixin, ProblemRenderingMixin, routers.APIRootView):
+class APIRootView(CacheHeadersMixin, NoParametersMixin, ProblemRenderingMixin, routers.APIRootView):
     """Every resource of the API by name, the extra links (name → path callable) and the
     dataset's licence (``licence``)."""
 

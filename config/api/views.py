@@ -29,6 +29,7 @@ from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRender
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.pagination import KeysetPagination, ordered
+from config.api.response_cache import CacheHeadersMixin
 from config.api.serializers import requested_fields
 
 LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
@@ -52,7 +53,9 @@ def parse_ordering(raw: str) -> list[tuple[str, bool]]:
     return [(item.removeprefix("-"), item.startswith("-")) for item in raw.split(",")]
 
 
-class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(
+    CacheHeadersMixin, MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
+):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
     Optional: ``ordering_fields`` (indexed fields a client may sort by; ``id`` is the public
@@ -406,19 +409,6 @@ class PublicReadOnlyViewSet(MethodFirstMixin, ProblemRenderingMixin, viewsets.Re
         return exports.export_response(
             queryset, fmt, visible_related=self.visible_related, fields=fields
         )
-
-    # --- responses ------------------------------------------------------------------
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200:
-            if request.user.is_authenticated:
-                response["Cache-Control"] = "private, no-cache"
-            else:
-                # Browsers and CDNs may keep a public answer a minute, then revalidate (304).
-                response["Cache-Control"] = "public, max-age=60, s-maxage=60"
-            response["Vary"] = "Accept, Authorization, Origin"
-        return response
 
 
 @functools.lru_cache(maxsize=1024)

@@ -130,3 +130,24 @@ def test_unhandled_view_errors_roll_back_and_answer_500():
     response = Broken.as_view()(RequestFactory().get("/api/v1/broken/"))
     assert response.status_code == 500
     assert response.data["status"] == 500
+
+
+def test_format_wins_over_accept(client, seed):
+    # Generated clients send Accept: application/json on every call, ?format=csv included.
+    response = client.get(
+        "/api/v1/trade/shipments/", {"format": "csv"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"".join(response.streaming_content).startswith(b"id,")
+    response = client.get("/api/v1/trade/shipments/", {"format": "json"}, HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/pairs/RU-AF/"])
+def test_every_public_read_may_be_cached_a_minute(client, seed, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60, s-maxage=60"
+    assert "Accept" in response["Vary"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304

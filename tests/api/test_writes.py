@@ -234,6 +234,18 @@ def test_an_unknown_field_is_a_400_that_names_it_and_nothing_is_saved(api):
     assert (record.name, record.version) == (before.json()["name"], before.json()["version"])
 
 
+def test_a_key_given_twice_is_a_400_and_nothing_is_saved(api):
+    # json.loads would keep the last "name" silently.
+    body = '{"id": "twice-official", "name": "First", "name": "Second"}'
+    response = api.post(OFFICIALS, body)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "'name' is given twice" in response.json()["detail"]
+    assert not Official.objects.filter(slug="twice-official").exists()
+    response = api.post(OFFICIALS, '{"id": "twice-official", "name": "First"}')
+    assert response.status_code == 201, response.content
+
+
 def test_what_a_record_reads_as_can_be_written_back(api):
     """Read-only fields of the representation are known (ignored), so a GET's body round-trips."""
     record = f.official()

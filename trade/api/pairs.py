@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.errors import MethodFirstMixin, NoParametersMixin
+from config.api.response_cache import CacheHeadersMixin
 from config.api.urls_cache import absolute, detail_path
 from core.evidence import evidence_path
 from core.models import Source
@@ -91,7 +92,7 @@ def _evidence(request, quote) -> dict:
     }
 
 
-class PairView(NoParametersMixin, MethodFirstMixin, APIView):
+class PairView(CacheHeadersMixin, NoParametersMixin, MethodFirstMixin, APIView):
     """The timeline of a pair of countries, by ISO alpha-2 codes (`RU-AF`), in either order."""
 
     permission_classes = [AllowAny]  # reading only; visibility is the records' own rule
