@@ -52,21 +52,7 @@ DETAILS = {
     404: "Not found.",
     405: 'Method "PATCH" not allowed.',
     406: "Could not satisfy the request Accept header.",
-    415: 'Unsupported media type "text/plain" in request.',
-    412: "The record has changed since you read it: fetch it again, then retry.",
-    428: "Send If-Match with the ETag of the record you read, so no edit is lost.",
-    429: "Request was throttled. Expected available in 12 seconds.",
-    500: "The server failed to answer; the error was logged.",
-}
-
-
-DETAILS = {
-    400: "Some query parameters are unknown or have bad values.",
-    401: "Authentication credentials were not provided.",
-    403: "You do not have permission to perform this action.",
-    404: "Not found.",
-    405: 'Method "PATCH" not allowed.',
-    406: "Could not satisfy the request Accept header.",
+    409: "Commodity wheat cannot be deleted: published records stand on it: a shipment.",
     413: "The request body is too large (at most 2.5 MB).",
     415: 'Unsupported media type "text/plain" in request.',
     412: "The record has changed since you read it: fetch it again, then retry.",
@@ -109,14 +95,20 @@ def _problem_example(status: int) -> dict:
 
 
 def _codes(method: str, path: str) -> list[int]:
-    """The error statuses an operation declares one by one; ``default`` covers the rest
-    (406, 413, 415, 429 with Retry-After, 500), all shared in ``components/responses``."""
+    """The error statuses an operation can answer, declared one by one; ``default`` covers
+    the rest (406, 413, 415, 429 with Retry-After, 500), all shared in ``components/responses``.
+
+    Any unknown query parameter is a 400, so every operation declares it. A write may be
+    refused as a 409 (it would delete or orphan published evidence). PUT, PATCH and DELETE
+    require If-Match (428 without it); a review action (POST on a record) takes it if sent,
+    so a stale one is a 412, but never asks for it.
+    """
     detail = "{" in path
     if method == "get":
         return [400, *([404] if detail else [])]
-    codes = [400, 401, 403]
+    codes = [400, 401, 403, 409]
     if detail:
-        codes += [404, 412, 428]
+        codes += [404, 412] + ([] if method == "post" else [428])
     return sorted(codes)
 
 
@@ -156,6 +148,20 @@ def add_problem_responses(result, generator, request, public):
     }
     for path, method, operation in _operations(result):
         responses = operation.setdefault("responses", {})
+        for status, response in responses.items():
+            # An error a view declares by its description alone is still a problem document.
+            if status.isdigit() and int(status) >= 400 and "content" not in response:
+                example = {
+                    **_problem_example(int(status)),
+                    "detail": response["description"],
+                    "instance": path,
+                }
+                response["content"] = {
+                    PROBLEM_CONTENT_TYPE: {
+                        "schema": {"$ref": "#/components/schemas/Problem"},
+                        "example": example,
+                    }
+                }
         for status in _codes(method, path):
             name = "".join(part.capitalize() for part in TITLES[status][0].split("-"))
             responses.setdefault(str(status), {"$ref": f"#/components/responses/{name}"})
