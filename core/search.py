@@ -16,7 +16,8 @@ import shlex
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.migrations.operations.base import Operation
+
+from core.indexes import PostgreSQLIndex
 
 TSVECTOR = "to_tsvector('simple'::regconfig, {column})"
 
@@ -177,37 +178,18 @@ def _matching_keys(candidates: models.QuerySet, terms: list[Term]) -> dict:
     return result
 
 
-class SearchIndex(Operation):
+class SearchIndex(PostgreSQLIndex):
     """Migration operation: a GIN index for ``q`` on PostgreSQL; nothing on other databases."""
 
-    reversible = True
-    reduces_to_sql = True
+    def index_name(self, model) -> str:
+        return f"{model._meta.db_table}_search_gin"
 
-    def __init__(self, model_name: str):
-        self.model_name = model_name
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def _names(self, app_label, schema_editor, from_state):
-        model = from_state.apps.get_model(app_label, self.model_name)
-        table = model._meta.db_table
-        return table, schema_editor.quote_name(f"{table}_search_gin")
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        table, index = self._names(app_label, schema_editor, to_state)
-        column = TSVECTOR.format(column=schema_editor.quote_name("search_document"))
-        schema_editor.execute(
-            f"CREATE INDEX {index} ON {schema_editor.quote_name(table)} USING gin ({column})"
+    def create_sql(self, model, quote) -> str:
+        column = TSVECTOR.format(column=quote("search_document"))
+        return (
+            f"CREATE INDEX {quote(self.index_name(model))} ON {quote(model._meta.db_table)} "
+            f"USING gin ({column})"
         )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        _, index = self._names(app_label, schema_editor, from_state)
-        schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
 
     def describe(self):
         return f"Full-text search index on {self.model_name} (PostgreSQL only)"
