@@ -278,13 +278,14 @@ class PublicReadOnlyViewSet(
             data = self.get_serializer(page, many=True).data
             stamps = [getattr(row, self.last_modified_field) for row in page]
         else:
-            queryset = self.filter_queryset(self.visible_queryset())
-            page = self.paginate_queryset(self.lean_values(queryset, plan))
+            page = self.paginate_queryset(self.filter_queryset(self.lean_queryset(plan)))
             data = self.lean_render(plan, page)
             stamps = [row[self.last_modified_field] for row in page]
         response = self.get_paginated_response(data)
         facets = request.query_params.getlist("facet")
         if facets:
+            if plan is not None:
+                queryset = self.filter_queryset(self.visible_queryset())
             response.data["facets"] = {name: self.facet(queryset, name) for name in facets}
         if stamps:
             response["Last-Modified"] = http_date(max(stamps).timestamp())
@@ -296,7 +297,12 @@ class PublicReadOnlyViewSet(
     lean = True
 
     def lean_collections(self) -> dict:
-        """Per collection field, a function of the page's keys → ``{key: [items]}``."""
+        """Per collection field read in the page query, its ``lean.JSONRows`` expression."""
+        return {}
+
+    def lean_collection_renderers(self) -> dict:
+        """Per collection field, ``render(items, context)``: the field's value from the
+        items its JSON holds (called once per row, on this request)."""
         return {}
 
     def lean_plan(self):
@@ -306,7 +312,7 @@ class PublicReadOnlyViewSet(
         return lean.plan_for(
             self.get_serializer_class(),
             frozenset(wanted) if wanted is not None else None,
-            frozenset(self.lean_collections()),
+            frozenset(self.lean_collection_renderers()),
         )
 
     def visible_queryset(self):
@@ -317,10 +323,37 @@ class PublicReadOnlyViewSet(
         """Columns the view itself reads from each row (beyond what the fields render)."""
         return ()
 
+    def lean_key(self) -> tuple:
+        """What, besides the reader's class, the lean queryset depends on (see below)."""
+        return ()
+
+    def lean_queryset(self, plan):
+        """The visible rows as ``plan``'s values, made once per class of reader and cloned.
+
+        Making it (visibility, columns, the collections' subqueries) costs the ORM more
+        than a page's SQL costs the database; it depends on no data, only on who reads.
+        """
+        key = (
+            type(self),
+            plan,
+            self.visibility_class(),
+            self.include_retracted,
+            tuple(self.get_ordering()),
+            self.lean_key(),
+        )
+        queryset = _lean_querysets.get(key)
+        if queryset is None:
+            if len(_lean_querysets) >= MAX_LEAN_QUERYSETS:
+                _lean_querysets.clear()
+            queryset = _lean_querysets[key] = self.lean_values(self.visible_queryset(), plan)
+        return queryset.all()  # a clone: the kept one is never evaluated
+
     def lean_values(self, queryset, plan):
         ordering = {item.lstrip("-") for item in self.get_ordering()}
         columns = {*plan.columns, *ordering, self.last_modified_field, *self.lean_extra_columns()}
-        return queryset.values(*sorted(columns))
+        expressions = self.lean_collections() if plan.collections else {}
+        annotations = {lean.collection_column(name): expressions[name] for name in plan.collections}
+        return queryset.annotate(**annotations).values(*sorted(columns), *annotations)
 
     def lean_render(self, plan, rows) -> "list[dict]":
         user = self.request.user
@@ -331,10 +364,8 @@ class PublicReadOnlyViewSet(
             # The zone DRF's datetime fields write in, looked up once per page.
             "timezone": timezone.get_current_timezone() if settings.USE_TZ else None,
         }
-        keys = [row["pk"] for row in rows]
-        hooks = self.lean_collections()
-        collected = {name: hooks[name](keys) for name in plan.collections}
-        return [plan.render(row, context, collected) for row in rows]
+        renderers = self.lean_collection_renderers() if plan.collections else {}
+        return [plan.render(row, context, renderers) for row in rows]
 
     def retrieve(self, request, *args, **kwargs):
         return self.cached(self.build_detail)
@@ -347,7 +378,7 @@ class PublicReadOnlyViewSet(
             stamp = getattr(instance, self.last_modified_field)
             etag = self.etag_for(instance)
         else:
-            queryset = self.lean_values(self.visible_queryset(), plan)
+            queryset = self.lean_queryset(plan)
             field = public_id_field(queryset.model)
             try:
                 row = queryset.get(**{field: self.kwargs["public_id"]})
@@ -409,6 +440,11 @@ class PublicReadOnlyViewSet(
         return exports.export_response(
             queryset, fmt, visible_related=self.visible_related, fields=fields
         )
+
+
+# Lean querysets by view, plan and reader class (see PublicReadOnlyViewSet.lean_queryset).
+_lean_querysets = {}
+MAX_LEAN_QUERYSETS = 512
 
 
 @functools.lru_cache(maxsize=1024)

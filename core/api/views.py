@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import OuterRef, Prefetch
 
 from config.api import lean
 from config.api.cache import dataset_version
@@ -85,65 +86,52 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         # The ETag's columns, whatever fields were asked for.
         return (lean_id_column(self.queryset.model), "version")
 
+    def lean_key(self) -> tuple:
+        # The citations' subquery names the model's content type.
+        return (ContentType.objects.get_for_model(self.queryset.model).pk,)
+
     def lean_collections(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
             return {}
-        return {"citations": self.citations_of}
-
-    def citations_of(self, keys) -> dict:
-        """The visible citations of the records ``keys``, as ``CitationSerializer`` writes them."""
-        user = self.request.user
         content_type = ContentType.objects.get_for_model(self.queryset.model)
-        rows = (
-            Citation.objects.visible_to(user, self.include_retracted)
-            .filter(content_type=content_type, object_id__in=keys)
-            .values(*CITATION_COLUMNS)
+        visible = Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
+            content_type=content_type, object_id=OuterRef("pk")
         )
-        visible_sources = Source.objects.states_visible_as_related(user)
+        return {"citations": lean.JSONRows(visible, citation_members())}
+
+    def lean_collection_renderers(self) -> dict:
+        if not issubclass(self.queryset.model, CitableModel):
+            return {}
+        visible_sources = Source.objects.states_visible_as_related(self.request.user)
         # A page cites few sources, many times: each brief is built once per page.
         briefs = {}
-        result = {}
-        for row in rows:
-            item = {}
-            for name, column, render in citation_renderers():
-                if render is None:  # the source
-                    key = row["source_id"]
-                    if key not in briefs:
-                        briefs[key] = self.source_brief(row, visible_sources)
-                    item[name] = briefs[key]
-                else:
-                    item[name] = render(row[column])
-            result.setdefault(row["object_id"], []).append(item)
-        return result
 
-    def source_brief(self, row, visible_states) -> dict | None:
-        if row["source__review_state"] not in visible_states:
+        def render(items, context):
+            if len(items) > 1:
+                items.sort(key=citation_order())
+            for item in items:
+                source = item["source"]  # the columns of SOURCE_COLUMNS
+                if source[0] not in briefs:
+                    briefs[source[0]] = self.source_brief(source, visible_sources)
+                item["source"] = briefs[source[0]]
+            return items
+
+        return {"citations": render}
+
+    def source_brief(self, columns, visible_states) -> dict | None:
+        source_id, title, kind, content_hash, review_state = columns
+        if review_state not in visible_states:
             return None
-        source = Source(
-            id=row["source_id"],
-            title=row["source__title"],
-            kind=row["source__kind"],
-            content_hash=row["source__content_hash"],
-        )
+        source = Source(id=source_id, title=title, kind=kind, content_hash=content_hash)
         return {
-            "id": str(source.pk),
+            "id": source_id,
             "name": source.brief_name,
-            "url": absolute(self.request, detail_path(Source, source.pk)),
+            "url": absolute(self.request, detail_path(Source, source_id)),
         }
 
 
-CITATION_COLUMNS = (
-    "id",
-    "object_id",
-    "quote",
-    "start",
-    "end",
-    "locator",
-    "supports",
-    "inferred",
-    "note",
-    "review_state",
-    "retraction_reason",
+#: What a citation's brief source object is made of (see ``source_brief``).
+SOURCE_COLUMNS = (
     "source_id",
     "source__title",
     "source__kind",
@@ -153,13 +141,26 @@ CITATION_COLUMNS = (
 
 
 @functools.cache
-def citation_renderers() -> tuple:
-    """(name, column, render) per field of ``CitationSerializer``; the source's render is
-    None (its brief object needs several columns, see ``source_brief``)."""
-    return tuple(
-        (name, field.source, None if name == "source" else lean.value_renderer(field))
+def citation_members() -> dict:
+    """``CitationSerializer``'s fields, in order, as columns of the JSON the page query
+    writes (``lean.JSONRows``); the source is an array of ``SOURCE_COLUMNS``."""
+    return {
+        name: SOURCE_COLUMNS if name == "source" else field.source
         for name, field in serializers.CitationSerializer().fields.items()
-    )
+    }
+
+
+def citation_order():
+    """A sort key that puts a record's citations in the order the database gives them
+    (``Citation.Meta.ordering``: start, then id; an empty start where the database sorts
+    NULL: last on PostgreSQL, first on SQLite)."""
+    nulls_last = connection.features.nulls_order_largest
+
+    def key(item):
+        start = item["start"]
+        return ((start is None) == nulls_last, start or 0, item["id"])
+
+    return key
 
 
 def lean_id_column(model) -> str:
