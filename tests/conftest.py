@@ -3,10 +3,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.test import Client
 
 from core.loading import load_dataset
+from tests.caches import clear_caches
 
 SEED = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 
@@ -75,4 +75,4 @@ def outsider_client(outsider):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: cached pages and counts never leak across tests."""
-    cache.clear()
+    clear_caches()

@@ -9,12 +9,13 @@ Entries are the final bytes with their ETag: a miss renders the JSON once (as th
 renderer would) and a hit sends it as it is, with no rendering and no hashing. A hit reads
 one cache entry: it touches no database table for anonymous users (authentication and
 throttling read no table for them either). It lives in the
-default cache: Redis when ``REDIS_URL`` is set (shared by every worker), else per process.
+``responses`` cache: Redis when ``REDIS_URL`` is set (shared by every worker), else per
+process, apart from the counts and the dataset version so that pages never push them out.
 """
 
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
 from rest_framework.response import Response
@@ -48,7 +49,7 @@ def key_for(view) -> str | None:
 def lookup(key: str | None) -> HttpResponse | None:
     if key is None:
         return None
-    entry = cache.get(key)
+    entry = caches["responses"].get(key)
     if entry is None:
         return None
     response = _json_response(entry["body"], entry["headers"])
@@ -65,7 +66,7 @@ def remember(key: str | None, response):
     if "ETag" not in final:
         set_response_etag(final)  # what ConditionalGetMiddleware would send
         headers["ETag"] = final["ETag"]
-    cache.set(key, {"body": final.content, "headers": headers}, TTL)
+    caches["responses"].set(key, {"body": final.content, "headers": headers}, TTL)
     final["X-Cache"] = "miss"
     return final
 

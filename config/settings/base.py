@@ -145,9 +145,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The shared cache: throttle counters, counts, the dataset version that keys them, and the
 # read-your-writes pins. Without REDIS_URL each worker keeps its own in memory and works alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {
+
+
+def _cache(name: str, max_entries: int) -> dict:
+    if REDIS_URL:
+        return {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
@@ -159,9 +161,18 @@ CACHES = {
                 "SOCKET_TIMEOUT": 0.25,
             },
         }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": name,  # one store per alias
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
+CACHES = {
+    "default": _cache("default", 1000),
+    # Rendered responses (config.api.response_cache) apart from the small, hot entries
+    # above: in memory, a stream of distinct pages would otherwise push out the counts.
+    "responses": _cache("responses", 300),
 }
 # django-redis logs each swallowed error; config.logging_filters keeps it to one a minute.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True

@@ -1,11 +1,11 @@
 """HTTP behaviour shared by every endpoint: errors, throttling, CORS, docs."""
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from rest_framework.views import APIView
 
 from config.api import errors
+from tests.caches import clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +64,11 @@ def test_server_error_is_a_problem():
 
 
 def test_anonymous_clients_are_throttled(client):
-    cache.clear()
+    clear_caches()
     with override_settings(API_ANON_RATE="3/minute"):
         statuses = [client.get("/api/v1/trade/commodities/").status_code for _ in range(4)]
         response = client.get("/api/v1/trade/commodities/")
-    cache.clear()
+    clear_caches()
     assert statuses == [200, 200, 200, 429]
     assert_problem(response, 429)
     assert int(response["Retry-After"]) > 0

@@ -63,3 +63,17 @@ def test_details_are_cached_with_their_etag(client):
     hit = client.get(url)
     assert (hit["X-Cache"], hit["ETag"]) == ("hit", first["ETag"])
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_stream_of_distinct_pages_does_not_push_the_counts_out(client):
+    # Without Redis each worker keeps pages in memory, a few hundred at most: a crawl of
+    # distinct pages must not evict the counts (a COUNT over the whole table each time).
+    cited_commodity("Barley")
+    client.get(URL)
+    for n in range(1, 401):  # more pages (of another list) than memory keeps
+        assert client.get(f"/api/v1/diplomacy/countries/?limit={n}")["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"{URL}?fields=name")
+    assert page["X-Cache"] == "miss"
+    assert page.json()["count"] == 1
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]

@@ -5,10 +5,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import override_settings
 
 from config.api.throttling import client_ip
+from tests.caches import clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_docs_load_nothing_from_outside(client, path):
 
 @override_settings(API_ANON_RATE="3/minute")
 def test_anonymous_limit_ignores_a_forged_forwarded_for(client):
-    cache.clear()
+    clear_caches()
     statuses = []
     for number in range(4):
         response = client.get("/api/v1/", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}")
@@ -62,7 +62,7 @@ def test_anonymous_limit_ignores_a_forged_forwarded_for(client):
 
 
 def test_every_response_carries_rate_limit_headers(client, seed):
-    cache.clear()
+    clear_caches()
     response = client.get("/api/v1/trade/commodities/")
     assert response["RateLimit-Policy"] == '"anon";q=1200;w=60'
     assert response["RateLimit"] == '"anon";r=1199;t=60'

@@ -15,11 +15,12 @@ from config.settings.base import database
 COUNTRIES = "/api/v1/diplomacy/countries/"
 # Nothing listens on port 1: connecting is refused at once, as when the server is down.
 CLOSED_PORT_REDIS = {
-    "default": {
+    alias: {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25},
     }
+    for alias in ("default", "responses")
 }
 
 

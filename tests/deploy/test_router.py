@@ -9,7 +9,6 @@ import time
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from knox.models import AuthToken
@@ -17,6 +16,7 @@ from knox.models import AuthToken
 from config.db_routers import PrimaryReplicaRouter
 from diplomacy.models import Official
 from tests import factories as f
+from tests.caches import clear_caches
 
 OFFICIALS = "/api/v1/diplomacy/officials/"
 
@@ -26,9 +26,9 @@ router = PrimaryReplicaRouter()
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 def test_without_replicas_everything_is_the_primary():

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
 from core.loading import load_dataset
 from core.models import Release
 from core.releases import publish_release
+from tests.caches import clear_caches
 from tests.conftest import SEED
 
 DATASET_APPS = ("core", "diplomacy", "trade")
@@ -57,7 +57,7 @@ def seed_release(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[
                 raise _RollBack
         except _RollBack:
             pass
-        cache.clear()
+        clear_caches()
     return {"files": row.files, "checksum": row.checksum}, location / "1.0.0"
 
 
@@ -106,4 +106,4 @@ def wipe_dataset() -> None:
     the test's transaction is rolled back)."""
     for model in dataset_tables():
         model._base_manager.all()._raw_delete(model._base_manager.db)
-    cache.clear()
+    clear_caches()

@@ -8,12 +8,12 @@ import json
 import shutil
 
 import pytest
-from django.core.cache import cache
 
 from config.urls import router
 from core.api.views import RecordReadOnlyViewSet
 from core.loading import DatasetError, load_dataset
 from core.releases import publish_release
+from tests.caches import clear_caches
 
 from .conftest import db_state, rewrite, wipe_dataset
 
@@ -37,7 +37,7 @@ def body(response) -> bytes:
 
 def api_snapshot(client) -> dict:
     """Every list (all pages, with and without retractions), export and detail."""
-    cache.clear()  # counts and pages are cached by dataset version: read afresh
+    clear_caches()  # counts and pages are cached by dataset version: read afresh
     snapshot = {}
     for url in RESOURCES:
         for retracted in ("false", "true"):
