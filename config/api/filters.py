@@ -25,13 +25,17 @@ a record that does not exist get the same 400.
 """
 
 import datetime
+import hashlib
 
 from django import forms
+from django.core.cache import cache
 from django.db import models
 from django_filters import rest_framework as filters
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import IsoDateTimeField, ModelMultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from config.api.cache import dataset_version
 
 TEXT_LOOKUPS = {
     "": ("exact", False, "equals"),
@@ -54,6 +58,7 @@ RANGE_LOOKUPS = {
 
 
 NEVER = object()  # a value no query parameter equals
+LOOKUP_TTL = 300  # seconds a public id's key is remembered (within one dataset version)
 
 
 class MultiValueField(forms.Field):
@@ -135,10 +140,52 @@ class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class PublicIdField(ModelMultipleChoiceField):
+    """The keys of the records that the public ids name, among those the reader may see.
+
+    Found keys are remembered per dataset version and ``scope`` (the related model and the
+    reader's visibility class, set by ``PublicIdFilter``): a write moves the version on, so
+    a record published, retracted or renamed is looked up afresh. An unknown id is looked up
+    each time, and refused as Django refuses it.
+    """
+
+    scope: str | None = None
+
+    def _check_values(self, value):
+        if self.scope is None:
+            return [record.pk for record in super()._check_values(value)]
+        values = sorted({str(v) for v in value})
+        keys = {value: self._cache_key(value) for value in values}
+        found = cache.get_many(list(keys.values()))
+        unknown = [value for value in values if keys[value] not in found]
+        if unknown:
+            field = self.to_field_name or "pk"
+            looked_up = {str(getattr(r, field)): r.pk for r in super()._check_values(unknown)}
+            cache.set_many({keys[v]: pk for v, pk in looked_up.items()}, LOOKUP_TTL)
+            found.update({keys[v]: pk for v, pk in looked_up.items()})
+        return [found[keys[value]] for value in values]
+
+    def _cache_key(self, value: str) -> str:
+        digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+        return f"publicid:{dataset_version()}:{self.scope}:{digest}"
+
+
 class PublicIdFilter(filters.ModelMultipleChoiceFilter):
-    """Relation by public id. Validation looks the records up (an unknown id is a 400); the
-    filter then compares the foreign key column with their keys, so the (fk, id) indexes
-    serve it with no join."""
+    """Relation by public id. Validation finds the records' keys (an unknown id is a 400),
+    remembered per dataset version (see ``PublicIdField``); the filter then compares the
+    foreign key column with them, so the (fk, id) indexes serve it with no join."""
+
+    field_class = PublicIdField
+
+    @property
+    def field(self):
+        field = super().field
+        model = field.queryset.model
+        manager = model._default_manager
+        if hasattr(manager, "visibility_class"):
+            user = getattr(self.get_request(), "user", None)
+            field.scope = f"{model._meta.label}:{manager.visibility_class(user)}"
+        return field
 
     def get_filter_predicate(self, v):
         return {self.field_name: v}
