@@ -89,7 +89,7 @@ class KeysetPagination(BasePagination):
             values, back = data["v"], bool(data.get("b"))
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
-            model = view.get_queryset().model if view is not None else None
+            model = view.queryset.model if view is not None else None
             values = [
                 _cursor_value(model, field.lstrip("-"), value)
                 for field, value in zip(self.ordering, values, strict=True)

@@ -122,10 +122,9 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         source_id, title, kind, content_hash, review_state = columns
         if review_state not in visible_states:
             return None
-        source = Source(id=source_id, title=title, kind=kind, content_hash=content_hash)
         return {
             "id": source_id,
-            "name": source.brief_name,
+            "name": Source.brief_name_of(source_id, title, kind, content_hash),
             "url": absolute(self.request, detail_path(Source, source_id)),
         }
 
