@@ -185,6 +185,10 @@ class PublicReadOnlyViewSet(
             queryset = queryset.prefetch_related(*prefetches)
         return queryset
 
+    def count_queryset(self):
+        """The rows the list counts: visible and filtered, with no columns or joins."""
+        return self.filter_queryset(self.visible_queryset())
+
     def get_prefetches(self) -> dict[str, tuple]:
         """For each serializer field, the prefetch lookups it needs (see ``prefetch``)."""
         return dict(self.prefetch)
