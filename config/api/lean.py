@@ -265,7 +265,13 @@ def _is_plain_iso_datetime(serializer_field) -> bool:
 
 
 def _grouped(name: str, serializer_field, columns: tuple[str, ...]) -> Renderer:
+    # A field may render straight from the row's columns (``lean_representation``, in the
+    # order of ``lean_columns``); otherwise it reads them as attributes of a row view.
+    from_columns = getattr(serializer_field, "lean_representation", None)
+
     def render(row, context):
+        if from_columns is not None:
+            return from_columns(*[row[column] for column in columns])
         return serializer_field.to_representation(RowView(row))
 
     return Renderer(name, columns, render)
@@ -304,12 +310,17 @@ def _brief(name: str, related) -> Renderer | None:
             return None
         if has_state and row[state_column] not in context["visible"](related):
             return None  # not for this user, even as the target of a record they may see
-        public_id = str(public_id)
-        return {
-            "id": public_id,
-            "name": str(row[label_column]),
-            "url": absolute(context["request"], detail_path(related, public_id)),
-        }
+        # A page names few related records, many times: each brief is built once per page.
+        key = (related, public_id, row[label_column])
+        brief = context["briefs"].get(key)
+        if brief is None:
+            public_id = str(public_id)
+            brief = context["briefs"][key] = {
+                "id": public_id,
+                "name": str(row[label_column]),
+                "url": absolute(context["request"], detail_path(related, public_id)),
+            }
+        return brief
 
     return Renderer(name, columns, render)
 

@@ -367,6 +367,7 @@ class PublicReadOnlyViewSet(
             "visible": functools.cache(functools.partial(_states_visible_as_related, user)),
             # The zone DRF's datetime fields write in, looked up once per page.
             "timezone": timezone.get_current_timezone() if settings.USE_TZ else None,
+            "briefs": {},  # related records' brief objects, shared by the rows of a page
         }
         renderers = self.lean_collection_renderers() if plan.collections else {}
         return [plan.render(row, context, renderers) for row in rows]

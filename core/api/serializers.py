@@ -76,14 +76,16 @@ class FuzzyDateField(serializers.Field):
         return (n, f"{n}_precision", f"{n}_earliest", f"{n}_latest", f"{n}_note")
 
     def to_representation(self, obj):
-        n = self.date_name
-        earliest, latest = getattr(obj, f"{n}_earliest"), getattr(obj, f"{n}_latest")
+        return self.lean_representation(*(getattr(obj, name) for name in self.lean_columns))
+
+    def lean_representation(self, value, precision, earliest, latest, note):
+        """The object, from the columns of ``lean_columns`` (also for config.api.lean)."""
         return {
-            "value": getattr(obj, n),
-            "precision": getattr(obj, f"{n}_precision"),
+            "value": value,
+            "precision": precision,
             "earliest": earliest.isoformat() if earliest else None,
             "latest": latest.isoformat() if latest else None,
-            "note": getattr(obj, f"{n}_note"),
+            "note": note,
         }
 
     def to_internal_value(self, data):
