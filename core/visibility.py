@@ -6,6 +6,8 @@ details, nested objects, relation filters, facets, counts, exports, the change f
 evidence pages all go through ``visible_states()``.
 """
 
+import hashlib
+
 from django.db import models
 
 
@@ -46,8 +48,13 @@ def visibility_class(user, model=None) -> str:
     """A key for caches: responses may be shared only within one class.
 
     Everyone without permissions sees the public rows, whatever the resource; a user with
-    any permission may see drafts of some model, nested anywhere, so is a class alone.
+    any permission may see drafts of some model, nested anywhere, so is a class alone, and
+    a new one when their permissions change (what was cached for them before no longer is).
     """
-    if user is None or not user.is_authenticated or not user.get_all_permissions():
+    permissions = (
+        user.get_all_permissions() if user is not None and user.is_authenticated else set()
+    )
+    if not permissions:
         return "public"
-    return f"user:{user.pk}"
+    digest = hashlib.sha256(repr(sorted(permissions)).encode()).hexdigest()[:12]
+    return f"user:{user.pk}:{digest}"

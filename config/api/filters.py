@@ -143,17 +143,13 @@ class IntegerFilter(filters.NumberFilter):
 class PublicIdField(ModelMultipleChoiceField):
     """The keys of the records that the public ids name, among those the reader may see.
 
-    Found keys are remembered per dataset version and ``scope`` (the related model and the
-    reader's visibility class, set by ``PublicIdFilter``): a write moves the version on, so
-    a record published, retracted or renamed is looked up afresh. An unknown id is looked up
+    Found keys are remembered per dataset version, related model and the condition of the
+    records the reader may see (``self.queryset``'s): a write moves the version on, so a
+    record published, retracted or renamed is looked up afresh. An unknown id is looked up
     each time, and refused as Django refuses it.
     """
 
-    scope: str | None = None
-
     def _check_values(self, value):
-        if self.scope is None:
-            return [record.pk for record in super()._check_values(value)]
         values = sorted({str(v) for v in value})
         keys = {value: self._cache_key(value) for value in values}
         found = cache.get_many(list(keys.values()))
@@ -166,8 +162,9 @@ class PublicIdField(ModelMultipleChoiceField):
         return [found[keys[value]] for value in values]
 
     def _cache_key(self, value: str) -> str:
-        digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-        return f"publicid:{dataset_version()}:{self.scope}:{digest}"
+        query = self.queryset.query
+        scope = f"{query.model._meta.label}:{query.where!r}:{value}"
+        return f"publicid:{dataset_version()}:{hashlib.sha256(scope.encode()).hexdigest()[:40]}"
 
 
 class PublicIdFilter(filters.ModelMultipleChoiceFilter):
@@ -176,16 +173,6 @@ class PublicIdFilter(filters.ModelMultipleChoiceFilter):
     foreign key column with them, so the (fk, id) indexes serve it with no join."""
 
     field_class = PublicIdField
-
-    @property
-    def field(self):
-        field = super().field
-        model = field.queryset.model
-        manager = model._default_manager
-        if hasattr(manager, "visibility_class"):
-            user = getattr(self.get_request(), "user", None)
-            field.scope = f"{model._meta.label}:{manager.visibility_class(user)}"
-        return field
 
     def get_filter_predicate(self, v):
         return {self.field_name: v}

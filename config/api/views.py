@@ -328,20 +328,22 @@ class PublicReadOnlyViewSet(
         return ()
 
     def lean_key(self) -> tuple:
-        """What, besides the reader's class, the lean queryset depends on (see below)."""
+        """What, besides the visible rows, the lean queryset depends on (see below)."""
         return ()
 
     def lean_queryset(self, plan):
-        """The visible rows as ``plan``'s values, made once per class of reader and cloned.
+        """The visible rows as ``plan``'s values, made once per kind of reader and cloned.
 
         Making it (visibility, columns, the collections' subqueries) costs the ORM more
-        than a page's SQL costs the database; it depends on no data, only on who reads.
+        than a page's SQL costs the database; it depends on no data, only on what the reader
+        may see, which the key holds exactly (the visibility condition itself, not a class of
+        users whose permissions could change).
         """
+        visible = self.visible_queryset()
         key = (
             type(self),
             plan,
-            self.visibility_class(),
-            self.include_retracted,
+            repr(visible.query.where),
             tuple(self.get_ordering()),
             self.lean_key(),
         )
@@ -349,7 +351,7 @@ class PublicReadOnlyViewSet(
         if queryset is None:
             if len(_lean_querysets) >= MAX_LEAN_QUERYSETS:
                 _lean_querysets.clear()
-            queryset = _lean_querysets[key] = self.lean_values(self.visible_queryset(), plan)
+            queryset = _lean_querysets[key] = self.lean_values(visible, plan)
         return queryset.all()  # a clone: the kept one is never evaluated
 
     def lean_values(self, queryset, plan):
@@ -447,7 +449,7 @@ class PublicReadOnlyViewSet(
         )
 
 
-# Lean querysets by view, plan and reader class (see PublicReadOnlyViewSet.lean_queryset).
+# Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).
 _lean_querysets = {}
 MAX_LEAN_QUERYSETS = 512
 

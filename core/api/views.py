@@ -26,6 +26,7 @@ from core import filtersets
 from core.api import serializers
 from core.api.writes import CuratedWritesMixin, record_etag
 from core.models import Change, CitableModel, Citation, Source
+from core.visibility import visible_states
 
 
 def citations_prefetch(user, include_retracted: bool = False) -> Prefetch:
@@ -87,8 +88,11 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         return (lean_id_column(self.queryset.model), "version")
 
     def lean_key(self) -> tuple:
-        # The citations' subquery names the model's content type.
-        return (ContentType.objects.get_for_model(self.queryset.model).pk,)
+        # The citations' subquery names the model's content type and the citations' states.
+        return (
+            ContentType.objects.get_for_model(self.queryset.model).pk,
+            visible_states(self.request.user, Citation, include_retracted=self.include_retracted),
+        )
 
     def lean_collections(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):

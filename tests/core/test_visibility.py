@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from knox.models import AuthToken
 
 from core.models import ReviewState
@@ -160,3 +160,27 @@ def test_curators_see_the_drafts(world, curator_get):
     statement = curator_get(f"{STATEMENTS}{world['statement'].pk}/").json()
     assert len(statement["citations"]) == 2
     assert json.dumps(statement).count("Hidden Ministry") == 1
+
+
+def test_a_curator_who_loses_the_permission_sees_no_draft_from_then_on(world, client, curator):
+    # Cached pages, counts, relation lookups and the lean path's querysets are all kept per
+    # reader: none of them may outlive the permission that let the reader see drafts.
+    get = reader(client, curator)
+    draft_shipment = f.shipment(commodity=world["draft_commodity"], note="Draft consignment")
+    lists = [
+        (SHIPMENTS, {}),
+        (SHIPMENTS, {"commodity": "secret-barley"}),
+        ("/api/v1/trade/commodities/", {}),
+        (f"{SHIPMENTS}{draft_shipment.pk}/", {}),
+    ]
+    before = [get(url, **params) for url, params in lists]
+    assert [r.status_code for r in before] == [200, 200, 200, 200]
+    assert "Draft consignment" in before[0].content.decode()
+    # Still a curator of something (countries), no longer of shipments and commodities.
+    curator.groups.clear()
+    curator.user_permissions.add(Permission.objects.get(codename="change_country"))
+    for response in [get(url, **params) for url, params in lists[:1] + lists[2:3]]:
+        assert_no_draft(response)
+        assert "Draft consignment" not in response.content.decode()
+    assert get(SHIPMENTS, commodity="secret-barley").status_code == 400
+    assert get(f"{SHIPMENTS}{draft_shipment.pk}/").status_code == 404
