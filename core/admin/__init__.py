@@ -6,7 +6,7 @@ The site is the curators' workbench: titled for the dataset, its index is the re
 """
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms import Textarea
@@ -36,6 +36,23 @@ class SourceAdmin(PublicModelAdmin):
         **PublicModelAdmin.formfield_overrides,
         models.TextField: {"widget": Textarea(attrs={"rows": 20, "cols": 100})},
     }
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._say_normalized(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._say_normalized(request, obj)
+        return super().response_change(request, obj)
+
+    def _say_normalized(self, request, obj):
+        if obj.text_normalized:
+            self.message_user(
+                request,
+                "Line ends normalized: the text is stored with LF line ends and in Unicode "
+                "NFC (composed accents), so its hash and spans match any other copy of it.",
+                messages.INFO,
+            )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.text_view)

@@ -18,6 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.text import normalize_text
+
 from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
 
 
@@ -82,6 +84,9 @@ class Source(FuzzyDatesMixin, PublicModel):
         help_text="The source whose text this one corrects.",
     )
 
+    #: Set when ``normalize`` changed the text given (the admin tells the curator).
+    text_normalized = False
+
     class Meta(PublicModel.Meta):
         ordering = ["id"]
         constraints = [
@@ -123,8 +128,23 @@ class Source(FuzzyDatesMixin, PublicModel):
         return self.kind in LOCATOR_KINDS
 
     def clean_fields(self, exclude=None):
+        self.normalize()
         self.content_hash = self.compute_hash(self.text)
         super().clean_fields(exclude)
+
+    def normalize(self) -> bool:
+        """Store the text with LF line ends and in NFC (``core.text``); True if it changed.
+
+        Every channel passes here (forms and serializers through ``clean_fields``, ``save``,
+        the loader through ``compute_derived``), so no copy of an article is stored twice
+        under two hashes. ``text_normalized`` tells the admin to say so.
+        """
+        normalized = normalize_text(self.text)
+        changed = normalized != self.text
+        if changed:
+            self.text = normalized
+            self.text_normalized = True
+        return changed
 
     def clean(self):
         super().clean()
@@ -138,6 +158,7 @@ class Source(FuzzyDatesMixin, PublicModel):
 
     def save(self, *args, **kwargs):
         # Every channel goes through here: cited text never changes, whoever asks.
+        self.normalize()
         self.check_change()
         super().save(*args, **kwargs)
 
@@ -183,6 +204,7 @@ class Source(FuzzyDatesMixin, PublicModel):
         return ""
 
     def compute_derived(self):
+        self.normalize()
         super().compute_derived()
         self.content_hash = self.compute_hash(self.text)
 
@@ -320,8 +342,14 @@ class Citation(PublicModel):
         # A form may validate a citation before its record exists (an inline of a new record).
         self.check_evidence(bound=bool(self.object_id))
 
+    def clean_fields(self, exclude=None):
+        # A quote pasted from a CRLF copy is checked against the stored (LF, NFC) text.
+        self.quote = normalize_text(self.quote)
+        super().clean_fields(exclude)
+
     def save(self, *args, **kwargs):
         # Every channel (admin, API, command, service) goes through here, so no bad quote lands.
+        self.quote = normalize_text(self.quote)
         self.check_change()
         self.check_evidence()
         super().save(*args, **kwargs)
