@@ -31,6 +31,30 @@ class RecordFilterSet(PublicFilterSet):
         return queryset.filter(models.Exists(cited))
 
 
+class AliasFilterSet(RecordFilterSet):
+    """A named record's filters, plus ``name_or_alias``: the name or any alias, any case."""
+
+    name_or_alias = filters.CharFilter(
+        method="filter_name_or_alias",
+        help_text="The name or one of the aliases equals this, ignoring case "
+        "(petrol finds gasoline where petrol is its alias).",
+    )
+
+    def filter_name_or_alias(self, queryset, name, value):
+        wanted = value.strip().casefold()
+        # The document holds the name and the aliases: it narrows the rows to a few, which
+        # are then compared whole (an alias is a list item, not a substring of the JSON).
+        rows = queryset.filter(search_document__icontains=value.strip()).values_list(
+            "pk", "name", "aliases"
+        )
+        keys = [
+            pk
+            for pk, own, aliases in rows
+            if wanted in {n.casefold() for n in [own, *(aliases or [])] if isinstance(n, str)}
+        ]
+        return queryset.filter(pk__in=keys)
+
+
 class SourceFilterSet(PublicFilterSet):
     class Meta:
         model = Source

@@ -38,7 +38,7 @@ class CountryAdmin(PublicModelAdmin):
     list_display = ("iso2", "iso3", "name", "official_name", *REVIEW_COLUMNS)
     list_display_links = ("iso2", "name")
     list_filter = ("review_state",)
-    search_fields = ("iso2", "iso3", "name", "official_name", "numeric")
+    search_fields = ("iso2", "iso3", "name", "official_name", "aliases", "numeric")
     inlines = [CitationInline]
 
 

@@ -15,6 +15,27 @@ ISO_3166_SOURCE_ID = uuid.uuid5(REFERENCE_NAMESPACE, "source:iso-3166-1")
 HS_SOURCE_ID = uuid.uuid5(REFERENCE_NAMESPACE, "source:hs-nomenclature")
 
 
+#: Short names in common use that the standard's copy does not give, where there is no doubt
+#: which country they name. pycountry's ``common_name`` ("Iran", "Syria", "Vietnam") is added
+#: to these; its ``official_name`` already has its own field. Anything less certain (former
+#: names, demonyms, names of rival governments) is a curator's alias, added with its record.
+SHORT_NAMES = {
+    "GB": ("UK", "Britain"),
+    "KR": ("South Korea",),
+    "RU": ("Russia",),
+    "US": ("USA",),
+}
+
+
+def reference_aliases(iso2: str) -> list[str]:
+    """The other names this project gives an ISO 3166-1 country (see ``SHORT_NAMES``)."""
+    entry = pycountry.countries.get(alpha_2=iso2)
+    names = [getattr(entry, "common_name", "")] if entry is not None else []
+    names.extend(SHORT_NAMES.get(iso2, ()))
+    official = getattr(entry, "official_name", "") if entry is not None else ""
+    return [name for name in dict.fromkeys(names) if name and name != official]
+
+
 def iso_3166_source() -> Source:
     source, _ = Source.objects.get_or_create(
         pk=ISO_3166_SOURCE_ID,
@@ -49,6 +70,7 @@ def countries_sync() -> int:
             numeric=entry.numeric,
             name=entry.name,
             official_name=getattr(entry, "official_name", ""),
+            aliases=reference_aliases(entry.alpha_2),
             review_state=ReviewState.PUBLISHED,
         )
         Citation.objects.create(

@@ -12,7 +12,7 @@ class CommodityAdmin(PublicModelAdmin):
     list_display = ("name", "hs_code", "parent", "sector", *REVIEW_COLUMNS)
     list_filter = ("review_state", "sector")
     list_select_related = ("parent",)
-    search_fields = ("name", "slug", "hs_code", "hs_note")
+    search_fields = ("name", "slug", "aliases", "hs_code", "hs_note")
     autocomplete_fields = ("parent", "statements", "policy_decisions")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CitationInline]
@@ -45,10 +45,13 @@ class ShipmentAdmin(PublicModelAdmin):
     list_select_related = ("commodity", "exporter", "importer")
     search_fields = (
         "commodity__name",
+        "commodity__aliases",
         "commodity__hs_code",
         "exporter__name",
+        "exporter__aliases",
         "exporter__iso2",
         "importer__name",
+        "importer__aliases",
         "importer__iso2",
         "note",
         "period_note",

@@ -1,10 +1,10 @@
 """FilterSets of the trade resources."""
 
-from core.filtersets import COMMON, RecordFilterSet
+from core.filtersets import COMMON, AliasFilterSet, RecordFilterSet
 from trade.models import Commodity, Shipment
 
 
-class CommodityFilterSet(RecordFilterSet):
+class CommodityFilterSet(AliasFilterSet):
     class Meta:
         model = Commodity
         text_fields = ("name",)

@@ -8,6 +8,7 @@ from core.models import (
     NamedManager,
     NamedModel,
     PublicModel,
+    aliases_field,
     fuzzy_date,
 )
 from diplomacy.models import Country, PolicyDecision, Statement
@@ -42,13 +43,15 @@ class Commodity(CitableModel, NamedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     sector = models.CharField(max_length=16, choices=Sector.choices, db_index=True)
+    # Synonyms as sources write them: petrol and gasoline, cooking gas and LPG.
+    aliases = aliases_field()
     statements = models.ManyToManyField(Statement, blank=True, related_name="commodities")
     policy_decisions = models.ManyToManyField(
         PolicyDecision, blank=True, related_name="commodities"
     )
 
     objects = NamedManager()
-    search_fields = ("name", "slug", "hs_code", "hs_note")
+    search_fields = ("name", "slug", "aliases", "hs_code", "hs_note")
 
     class Meta(NamedModel.Meta):
         verbose_name_plural = "commodities"

@@ -187,6 +187,42 @@ class NamedModel(PublicModel):
         super().save(*args, **kwargs)
 
 
+# --- Other names ---------------------------------------------------------------------------
+
+ALIAS_MAX_LENGTH = 300
+
+
+def validate_aliases(value) -> None:
+    """A list of distinct, non-empty names, each as a source writes it."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationError('A list of names, e.g. ["Russia", "Russian Federation"].')
+    problems = []
+    if any(not name.strip() for name in value):
+        problems.append("An alias cannot be empty.")
+    if any(name != name.strip() for name in value if name.strip()):
+        problems.append("An alias has no leading or trailing spaces.")
+    if any(len(name) > ALIAS_MAX_LENGTH for name in value):
+        problems.append(f"An alias has at most {ALIAS_MAX_LENGTH} characters.")
+    folded = [name.casefold() for name in value]
+    if len(set(folded)) < len(folded):
+        problems.append("Each alias appears once.")
+    if problems:
+        raise ValidationError(" ".join(problems))
+
+
+def aliases_field():
+    """Other names of a record (synonyms, spellings, short and official forms), as a list.
+
+    ``q``, the admin's search and the near-duplicate check match them as they match names.
+    """
+    return models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_aliases],
+        help_text="Other names, as a list.",
+    )
+
+
 # --- Dates with precision ---------------------------------------------------------------
 
 

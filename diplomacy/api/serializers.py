@@ -29,7 +29,7 @@ class CountrySerializer(PublicSerializer):
 
     class Meta(PublicSerializer.Meta):
         model = Country
-        fields = ("iso3", "numeric", "name", "official_name")
+        fields = ("iso3", "numeric", "name", "official_name", "aliases")
         brief_fields = ("id", "url", "name")
 
 

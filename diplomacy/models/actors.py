@@ -10,6 +10,7 @@ from core.models import (
     NamedManager,
     NamedModel,
     PublicModel,
+    aliases_field,
     date_order_constraint,
     fuzzy_date,
 )
@@ -33,9 +34,12 @@ class Country(CitableModel):
     numeric = models.CharField("ISO numeric", max_length=3, blank=True)
     name = models.CharField(max_length=200, db_index=True)
     official_name = models.CharField(max_length=300, blank=True)
+    # Other names sources use ("Russia" for the Russian Federation): reference countries get
+    # the names diplomacy.reference knows for certain; curators add the rest.
+    aliases = aliases_field()
 
     objects = CountryManager()
-    search_fields = ("iso2", "iso3", "name", "official_name")
+    search_fields = ("iso2", "iso3", "name", "official_name", "aliases")
     public_id_field = "iso2"
     label_field = "name"
 
@@ -95,7 +99,7 @@ class Organization(CitableModel, NamedModel):
         blank=True,
         help_text="Only where a source gives it.",
     )
-    aliases = models.JSONField(default=list, blank=True, help_text="Other names, as a list.")
+    aliases = aliases_field()
     identifiers = models.JSONField(
         default=dict,
         blank=True,
@@ -125,7 +129,7 @@ class Official(CitableModel, NamedModel):
         blank=True,
         help_text="Only where a source gives it.",
     )
-    aliases = models.JSONField(default=list, blank=True, help_text="Other names, as a list.")
+    aliases = aliases_field()
     identifiers = models.JSONField(
         default=dict,
         blank=True,

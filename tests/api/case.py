@@ -118,6 +118,8 @@ class APIResourceTest:
         if name == "source":
             citation = obj.citations.first()
             return str(citation.source_id) if citation else None
+        if name == "name_or_alias":
+            return (obj.aliases or [obj.name])[-1]
         field = self.model._meta.get_field(name)
         if field.many_to_many:
             related = getattr(obj, name).first()

@@ -41,10 +41,12 @@ def cited_published(record):
 class TestCountryAPI(APIResourceTest):
     model = Country
     url = "/api/v1/diplomacy/countries/"
-    fields = ("id", "url", "iso3", "numeric", "name", "official_name", *COMMON_TAIL)
+    fields = ("id", "url", "iso3", "numeric", "name", "official_name", "aliases", *COMMON_TAIL)
 
     def make(self):
-        return f.country(numeric="999", official_name="Republic of Somewhere")
+        return f.country(
+            numeric="999", official_name="Republic of Somewhere", aliases=["Somewhere"]
+        )
 
 
 class TestOrganizationAPI(APIResourceTest):
@@ -297,6 +299,7 @@ class TestCommodityAPI(APIResourceTest):
         "id",
         "url",
         "name",
+        "aliases",
         "hs_code",
         "hs_note",
         "parent",
@@ -308,7 +311,10 @@ class TestCommodityAPI(APIResourceTest):
 
     def make(self):
         commodity = f.commodity(
-            hs_code="1001", hs_note="Wheat and meslin.", parent=cited_published(f.commodity())
+            hs_code="1001",
+            hs_note="Wheat and meslin.",
+            aliases=["meslin"],
+            parent=cited_published(f.commodity()),
         )
         commodity.statements.set([cited_published(f.statement())])
         commodity.policy_decisions.set([cited_published(f.decision())])

@@ -13,6 +13,7 @@ class CommoditySerializer(NamedSerializer):
         model = Commodity
         fields = (
             "name",
+            "aliases",
             "hs_code",
             "hs_note",
             "parent",
