@@ -13,9 +13,11 @@ from core.models import Citation, Source
 from core.text import moved_span, normalize_text
 from tests import factories as f
 from tests.admin.forms import admin_url, form_data, messages_of
-from tests.core.test_rules import api, write_fixture  # noqa: F401 - the api fixture
+from tests.core import test_rules
+from tests.core.test_rules import write_fixture
 
 pytestmark = pytest.mark.django_db
+api = test_rules.api  # the rule matrix's API client fixture
 
 # Pasted from a browser (CRLF), with a decomposed accent (e + U+0301) and a lone CR. (Forms and
 # the API strip the ends of a text, as Django and DRF do: the texts here end in a word.)
@@ -111,9 +113,7 @@ def _raw_source_with_citation(text, quote):
     citation = f.cite(official, quote="placeholder", src=source)
     start = text.index(quote)
     Source.objects.filter(pk=source.pk).update(text=text, content_hash="old")
-    Citation.objects.filter(pk=citation.pk).update(
-        quote=quote, start=start, end=start + len(quote)
-    )
+    Citation.objects.filter(pk=citation.pk).update(quote=quote, start=start, end=start + len(quote))
     return source, citation
 
 
@@ -133,7 +133,7 @@ def test_the_migration_moves_the_spans_with_the_text():
 def test_the_migration_keeps_a_text_that_would_duplicate_another(capsys):
     migration = importlib.import_module("core.migrations.0008_source_text_normalized")
     Source.objects.create(kind="news_article", text=STORED)
-    source, citation = _raw_source_with_citation(PASTED, "Trucks")
+    source, _citation = _raw_source_with_citation(PASTED, "Trucks")
     migration.normalize_texts(apps, None)
     source.refresh_from_db()
     assert source.text == PASTED
