@@ -26,9 +26,9 @@ from core import services
 from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
-from core.admin.similar import similar_records
+from core.admin.similar import SimilarCheckAdmin, has_similar_check, similar_records
 from core.evidence import evidence_path
-from core.models import CitableModel, Citation, NamedModel, ReviewState
+from core.models import CitableModel, Citation, ReviewState
 
 REVIEW_FIELDS = ("review_state", "retraction_reason", "version", "created", "updated")
 
@@ -55,7 +55,7 @@ class VersionedFieldsMixin:
         return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
 
 
-class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
+class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdmin):
     """Base admin of every record (see the module docstring)."""
 
     form = VersionedModelForm
@@ -92,7 +92,7 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         return review.review_view(self, request, object_id, action)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if isinstance(obj, NamedModel):
+        if has_similar_check(type(obj)):
             review.warn_similar(self, request, obj, similar_records(obj))
         return super().response_add(request, obj, post_url_continue)
 
