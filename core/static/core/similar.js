@@ -54,7 +54,8 @@
     button.className = "button similar-check";
     button.textContent = "Check for duplicates";
     input.insertAdjacentElement("afterend", button);
-    button.insertAdjacentElement("afterend", panel);
+    /* Under the label and the field, not squeezed beside them. */
+    (input.closest(".flex-container") || button).insertAdjacentElement("afterend", panel);
     var timer = null;
     var asked = "";
 
