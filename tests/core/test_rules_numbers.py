@@ -172,6 +172,20 @@ def test_api_patch_of_a_qualifier_the_quote_does_not_state(world, api):
     assert snapshot() == before
 
 
+def test_admin_change_of_a_qualifier_the_quote_does_not_state(world, curator_client):
+    shipment = world["shipment"]
+    data = form_data(curator_client.get(admin_url(shipment, "change")))
+    assert data["quantity_qualifier"] == "exact"
+    data["quantity_qualifier"] = "at_most"
+    before = snapshot()
+    response = curator_client.post(admin_url(shipment, "change"), data)
+    assert response.status_code == 200
+    assert "quantity is up to 12,500 t, but no quote that supports it says so" in errors_of(
+        response
+    )
+    assert snapshot() == before
+
+
 def test_api_patch_of_a_unit_the_quote_does_not_give(world, api):
     before = snapshot()
     response = api.patch(shipment_url(world), {"unit": "kg"})
