@@ -22,6 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from config.api.urls_cache import detail_path
+from core.measures import format_measure, format_number
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.visibility import is_curator, visible_as_related
 
@@ -173,11 +174,26 @@ def _link(record, user) -> tuple[str, str | None]:
     return (str(record), evidence_path(type(record), record.public_id))
 
 
+def _number(record, name: str) -> str:
+    """A number as people read it: "up to 2,000,000 t", "USD 3,200,000", "12.5"."""
+    value = getattr(record, name)
+    measure = getattr(type(record), "measures", {}).get(name)
+    if value is None or measure is None:
+        return "" if value is None else format_number(value)
+    qualifier = getattr(record, measure.qualifier, "")
+    unit = getattr(record, measure.unit, "")
+    if measure.kind == "money":
+        return format_measure(value, currency=unit, qualifier=qualifier)
+    return format_measure(value, unit, qualifier=qualifier)
+
+
 def _field_rows(record, user, citations) -> list[FieldRow]:
     model = type(record)
     factual = set(getattr(model, "factual_fields", ()))
     fuzzy = set(getattr(model, "fuzzy_dates", ()))
     notes = {f"{name}_note" for name in fuzzy}
+    # A qualifier is read with its measure ("up to 2,000,000 t"), not on a row of its own.
+    notes |= {measure.qualifier for measure in getattr(model, "measures", {}).values()}
     shown = {}  # citation → the field it is shown in full under (each once; ids stay unique)
     rows = []
     for f in [*model._meta.concrete_fields, *model._meta.many_to_many]:
@@ -192,6 +208,8 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
             row.value = getattr(record, f"get_{f.name}_display")()
         elif isinstance(f, models.BooleanField):
             row.value = "Yes" if getattr(record, f.name) else "No"
+        elif isinstance(f, models.DecimalField):
+            row.value = _number(record, f.name)
         else:
             row.value = getattr(record, f.name)
             if f.name in fuzzy:

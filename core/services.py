@@ -22,18 +22,18 @@ destroy or orphan published evidence):
   publishes those drafts first, through the same checks. A record that published records
   refer to cannot be retracted or reopened, nor deleted.
 * **Field-level evidence.** A published record's every filled-in factual field is supported
-  by a live citation, and a number is found in a quote that supports it.
+  by a live citation, and a measure (a quantity with its unit, money with its currency, and
+  its qualifier) is given by a quote that supports it (``core.measures``).
 """
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
+from core.measures import measure_problems
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 
 LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
@@ -127,26 +127,6 @@ def is_filled(record, name: str, m2m: dict | None = None) -> bool:
     return value not in (None, "") or bool(note)
 
 
-NUMBER = re.compile(r"\d[\d,.\u00a0\u202f ]*\d|\d")
-SCALES = {"thousand": 10**3, "million": 10**6, "mln": 10**6, "billion": 10**9, "bn": 10**9}
-
-
-def numbers_in(text: str) -> set[Decimal]:
-    """Every number written in ``text``: ``12,500`` and ``12 500`` → 12500, ``1.2 million``."""
-    found = set()
-    for match in NUMBER.finditer(text):
-        raw = re.sub(r"[\u00a0\u202f ,]", "", match.group()).rstrip(".")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            continue
-        found.add(value)
-        word = text[match.end() :].split(maxsplit=1)
-        if word and word[0].lower().strip(".,;") in SCALES:
-            found.add(value * SCALES[word[0].lower().strip(".,;")])
-    return found
-
-
 def evidence_problems(
     record, citations, *, m2m: dict | None = None, states=PUBLIC_EVIDENCE
 ) -> list[str]:
@@ -175,17 +155,7 @@ def evidence_problems(
             f"No citation supports {', '.join(missing)}: mark the citation that states "
             f"them (supports: {missing}), or leave the fields empty."
         )
-    for name in type(record).factual_fields:
-        f = record._meta.get_field(name)
-        value = getattr(record, name, None)
-        if not isinstance(f, models.DecimalField) or value is None:
-            continue
-        quoted = [c for c in live if name in c.supports and c.quote]
-        if quoted and not any(value in numbers_in(c.quote) for c in quoted):
-            problems.append(
-                f"{name} is {value}, but no quote that supports it says so. Quote the "
-                "sentence that gives the number."
-            )
+    problems += measure_problems(record, live)
     return problems
 
 

@@ -38,6 +38,8 @@ class ShipmentAdmin(PublicModelAdmin):
         "kind",
         "status",
         "transport_mode",
+        "quantity_qualifier",
+        "value_qualifier",
         ("exporter", admin.RelatedOnlyFieldListFilter),
         ("importer", admin.RelatedOnlyFieldListFilter),
         ("commodity", admin.RelatedOnlyFieldListFilter),

@@ -8,9 +8,11 @@ from core.models import (
     NamedManager,
     NamedModel,
     PublicModel,
+    Qualifier,
     aliases_field,
     fuzzy_date,
 )
+from core.numbers import Measure
 from diplomacy.models import Country, PolicyDecision, Statement
 
 
@@ -126,6 +128,12 @@ class Shipment(FuzzyDatesMixin, CitableModel):
         "currency",
         "transport_mode",
     )
+    # A qualifier is part of its measure's evidence, not a field of its own to tick: the quote
+    # that supports ``quantity`` must state its qualifier ("up to", "about"; core.measures).
+    measures = {
+        "quantity": Measure("quantity", "unit", "quantity_qualifier"),
+        "value": Measure("money", "currency", "value_qualifier"),
+    }
 
     fuzzy_dates = ("period",)
     search_fields = ("note", "period_note")
@@ -140,9 +148,22 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     period, period_precision, period_earliest, period_latest, period_note = fuzzy_date("period")
     quantity = models.DecimalField(max_digits=20, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=8, choices=Unit.choices, blank=True)
+    quantity_qualifier = models.CharField(
+        max_length=16,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text="How the quantity stands to the source's number: exact, approximate, or a "
+        "bound (at_most for “up to”, at_least for “at least”, “more than”).",
+    )
     value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     currency = models.CharField(
         max_length=3, blank=True, help_text="ISO 4217 code of the value's currency."
+    )
+    value_qualifier = models.CharField(
+        max_length=16,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text="How the value stands to the source's amount: exact, approximate, or a bound.",
     )
     transport_mode = models.CharField(
         max_length=16, choices=TransportMode.choices, blank=True, db_index=True

@@ -1,7 +1,7 @@
 """The records' foundation: base classes, fuzzy dates, sources, citations, the change feed."""
 
 from .changes import Change, ChangeAction
-from .evidence import CitableModel, Citation, Source, SourceKind
+from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind
 from .records import (
     DatePrecision,
     FuzzyDatesMixin,
@@ -30,6 +30,7 @@ __all__ = [
     "PublicManager",
     "PublicModel",
     "PublicQuerySet",
+    "Qualifier",
     "Release",
     "ReviewState",
     "Source",

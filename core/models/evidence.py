@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.spans import span_problem
 from core.text import normalize_text
 
 from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
@@ -336,6 +337,12 @@ class Citation(PublicModel):
         "inferred",
     )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        citation = super().from_db(db, field_names, values)
+        citation._loaded_span = (citation.__dict__.get("quote"), citation.__dict__.get("start"))
+        return citation
+
     def clean(self):
         super().clean()
         self.check_change()
@@ -458,6 +465,7 @@ class Citation(PublicModel):
                     }
                 )
             self.end = end
+            self.check_span(text)
             return
         first = text.find(self.quote)
         if first < 0:
@@ -480,6 +488,28 @@ class Citation(PublicModel):
                 }
             )
         self.start, self.end = first, first + len(self.quote)
+        self.check_span(text)
+
+    def check_span(self, text: str):
+        """A quote starts and ends between words: "1" cut out of "12,500" states nothing."""
+        if getattr(self, "_loaded_span", None) == (self.quote, self.start):
+            # A stored span was checked when it was written, or predates this rule: it can
+            # still be retracted, and verify_citations lists it.
+            return
+        problem = span_problem(text, self.start, self.end)
+        if problem:
+            raise ValidationError({"quote": problem})
+
+
+class Qualifier(models.TextChoices):
+    """How a measure stands to the number the source gives: exactly it, about it, or a bound
+    ("up to" is ``at_most``, "at least" and "more than" are ``at_least``; ``core.numbers``
+    lists the words)."""
+
+    EXACT = "exact", "Exact"
+    APPROXIMATE = "approximate", "Approximate"
+    AT_MOST = "at_most", "At most"
+    AT_LEAST = "at_least", "At least"
 
 
 class CitableModel(PublicModel):
@@ -492,6 +522,10 @@ class CitableModel(PublicModel):
 
     citations = GenericRelation(Citation, content_type_field="content_type")
     factual_fields: tuple[str, ...] = ()
+    #: Decimal fields that hold measures, each with its unit (or currency) field and its
+    #: qualifier field: ``{"quantity": Measure("quantity", "unit", "quantity_qualifier")}``.
+    #: A quote supports one only with the same value, unit and qualifier (``core.measures``).
+    measures: dict = {}
 
     class Meta(PublicModel.Meta):
         abstract = True

@@ -351,7 +351,7 @@ class APIResourceTest:
 
 
 READ_ONLY = {"url", "review_state", "retraction_reason", "version", "created", "updated"}
-NUMBERS_TEXT = "The figures: 1,250 tonnes worth 350,000, reported in a quote for every fact."
+NUMBERS_TEXT = "The figures: 1,250 tonnes worth USD 350,000, reported in a quote for every fact."
 
 
 def writable(body: dict) -> dict:
@@ -374,7 +374,7 @@ def evidence_for(record, api, url):
             f.published(target)
     supports = [name for name in type(record).factual_fields if services.is_filled(record, name)]
     source = f.published(f.source(text=NUMBERS_TEXT))
-    citation = {"source": str(source.pk), "quote": "1,250 tonnes worth 350,000"}
+    citation = {"source": str(source.pk), "quote": "1,250 tonnes worth USD 350,000"}
     cited = api.patch(
         url, {"citations": [{**citation, "supports": supports}]}, HTTP_IF_MATCH=api.etag(url)
     )

@@ -532,7 +532,7 @@ class TestNumbersHaveEvidence:
             services.record_publish(claim, user=curator)
         messages = " ".join(refused.value.messages)
         assert "No citation supports value, currency" in messages
-        assert "quantity is 99999.000, but no quote that supports it says so" in messages
+        assert "quantity is 99,999 t, but no quote that supports it says so" in messages
         assert snapshot() == before
 
     def test_api_publish(self, world, api):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.models import CitableModel, Citation, ReviewState, Source
 from core.services import published_problems
+from core.spans import span_problem
 
 
 class Command(BaseCommand):
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                 citation.check_evidence()
                 if stored != (citation.start, citation.end):
                     raise ValidationError("The stored span does not match the quote.")
+                if citation.quote and (cut := span_problem(citation.source.text, *stored)):
+                    raise ValidationError(cut)
             except ValidationError as exc:
                 problems.append(
                     f"citation {citation.pk} ({citation.record_label} {citation.object_id}, "
