@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trade', '0005_shipment_pair_indexes'),
+        ('trade', '0006_shipment_qualifiers'),
     ]
 
     operations = [
