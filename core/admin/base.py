@@ -11,6 +11,8 @@
 ``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
 """
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
@@ -198,10 +200,11 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
             )
             self.save_inlines(request, formsets)
             return
-        cite, remove = [], []
+        cite, remove, drafts = [], [], []
         for formset in citation_sets:
             cite += formset.citations_to_add()
             remove += formset.citations_to_remove()
+            drafts += formset.draft_sources()
         before = (
             set() if record._state.adding else set(record.citations.values_list("pk", flat=True))
         )
@@ -212,7 +215,14 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
             cite=cite,
             remove=remove,
             reason="Changed in the admin" if change else "Created in the admin",
+            publish_sources=True,
         )
+        for source in drafts:
+            messages.info(
+                request,
+                f"The source “{source}” was a draft: it is now published with this change "
+                "(after its checks), as the published record cites it.",
+            )
         added = list(record.citations.exclude(pk__in=before))
         for formset in citation_sets:
             formset.save_edited(added=added, removed=remove)
@@ -402,11 +412,7 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         added = []
         for item in self.citations_to_add():
             citation = services.new_citation(parent, item)
-            if item.source.review_state != ReviewState.PUBLISHED:
-                raise ValidationError(
-                    f"“{item.source}” is not published: a published record cites published "
-                    "sources only. Publish the source first."
-                )
+            citation.source = self._as_published(item.source)
             added.append(citation)
         citations = [*kept, *untouched.select_related("source"), *added]
         problems = services.published_problems(
@@ -414,6 +420,35 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         )
         if problems:
             raise ValidationError(problems)
+
+    @staticmethod
+    def _as_published(source):
+        """A draft source cited by a published record is published on save (the service's
+        ``publish_sources``): the record is checked as it will then stand, and the source
+        by the checks its publication runs."""
+        if source.review_state == ReviewState.PUBLISHED:
+            return source
+        if source.review_state != ReviewState.DRAFT:
+            raise ValidationError(
+                f"“{source}” is retracted: a published record cites published sources only. "
+                "Cite another source, or reopen and publish this one first."
+            )
+        problems = services.published_problems(source)
+        if problems:
+            raise ValidationError(
+                f"“{source}” is a draft, published with this change only if it may be: "
+                + " ".join(problems)
+            )
+        future = copy.copy(source)
+        future.review_state = ReviewState.PUBLISHED
+        return future
+
+    def draft_sources(self) -> list:
+        """The draft sources these rows cite, which saving a published record publishes."""
+        if self.instance.review_state != ReviewState.PUBLISHED:
+            return []
+        found = {i.source.pk: i.source for i in self.citations_to_add()}
+        return [s for s in found.values() if s.review_state == ReviewState.DRAFT]
 
 
 class CitationInline(VersionedFieldsMixin, GenericStackedInline):
