@@ -24,5 +24,20 @@ def note_only(record, name: str) -> str:
 
 def quote_states_note(citation, record, name: str) -> bool:
     """Whether ``citation``'s quote contains the words of the note of ``record``'s ``name``."""
+    return text_states_note(citation.quote or "", record, name)
+
+
+def text_states_note(text: str, record, name: str) -> bool:
+    """Whether ``text`` contains the words of the note of ``record``'s date ``name``."""
     note = _words(note_only(record, name))
-    return bool(note) and note in _words(citation.quote or "")
+    return bool(note) and note in _words(text)
+
+
+def note_problem(record, name: str) -> str:
+    """What a curator does when a date known only as a note has no quote with its words."""
+    note = note_only(record, name)
+    return (
+        f"{name} is known only as the note “{note}”, and no quote contains those words: quote "
+        f"the sentence that says “{note}” (the note's words as the source writes them), or "
+        f"tick {name} under “Supports” on the citation that says it, or empty {name}_note."
+    )

@@ -36,7 +36,7 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
-from core.notes import note_only, quote_states_note
+from core.notes import note_only, note_problem, quote_states_note
 from core.visibility import PUBLIC_STATES
 
 LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
@@ -190,7 +190,7 @@ def evidence_problems(
             f'them, tick {", ".join(missing)} under “Supports” (API: "supports": '
             f"{json.dumps(missing)}); or empty those fields if no source states them."
         )
-    problems += [_note_problem(record, name) for name in notes]
+    problems += [note_problem(record, name) for name in notes]
     for name in type(record).factual_fields:
         f = record._meta.get_field(name)
         value = getattr(record, name, None)
@@ -203,15 +203,6 @@ def evidence_problems(
                 "sentence that gives the number."
             )
     return problems
-
-
-def _note_problem(record, name: str) -> str:
-    note = note_only(record, name)
-    return (
-        f"{name} is known only as the note “{note}”, and no quote contains those words: quote "
-        f"the sentence that says “{note}” (the note's words as the source writes them), or "
-        f"tick {name} under “Supports” on the citation that says it, or empty {name}_note."
-    )
 
 
 def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list[str]:

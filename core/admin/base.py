@@ -11,6 +11,7 @@
 ``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
 """
 
+import contextlib
 import copy
 
 from django import forms
@@ -27,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import services
 from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
+from core.admin.autotick import autotick_response
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
 from core.admin.similar import similar_records
 from core.evidence import evidence_path
@@ -87,7 +89,20 @@ class PublicModelAdmin(VersionedFieldsMixin, SimpleHistoryAdmin):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}_review"
         view = self.admin_site.admin_view(self.review_view)
-        return [path("<path:object_id>/review/<str:action>/", view, name=name), *super().get_urls()]
+        tick = self.admin_site.admin_view(self.autotick_view)
+        return [
+            path("autotick/", tick, name=f"{opts.app_label}_{opts.model_name}_autotick"),
+            path("<path:object_id>/review/<str:action>/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def autotick_view(self, request):
+        """The fields a quote states, for ``cite.js``'s ticks (``core.autotick``).
+
+        POST JSON ``{"values": {field: form value}, "quote": "..."}`` → ``{"fields": [...]}``.
+        Curators only (the model's change permission): the values name drafts.
+        """
+        return autotick_response(self, request)
 
     def review_view(self, request, object_id, action):
         """The change form's review buttons: publish, retract (asking the reason), reopen."""
@@ -508,6 +523,12 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         source_field.widget.attrs["data-cite-text-url"] = reverse(
             "admin:core_source_text", args=["__pk__"]
         )
+        # Where cite.js asks which fields a selected quote states (core.autotick).
+        opts = self.parent_model._meta
+        with contextlib.suppress(NoReverseMatch):  # not a PublicModelAdmin's: no ticks
+            source_field.widget.attrs["data-cite-tick-url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_autotick"
+            )
         return formset
 
 

@@ -4,6 +4,7 @@
 * A date known only as a note is evidence of the note: it needs no tick when a quote contains
   the note's words, and a refusal says exactly what to do.
 * A published record may cite a draft source that is published in the same step.
+* The admin's auto-tick proposes a field only when the quote states its value.
 * A record that any public record (published or retracted) stands on is neither retracted nor
   reopened; the evidence pages name related records as the API shows them.
 """
@@ -13,9 +14,10 @@ import json
 import pytest
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from knox.models import AuthToken
 
-from core import services
+from core import autotick, services
 from core.loading import DatasetError, load_dataset
 from core.models import Citation, ReviewState
 from diplomacy.models import DecisionStage
@@ -32,7 +34,7 @@ from tests.core.test_rules import (  # noqa: F401  (fixtures)
     world,
     write_fixture,
 )
-from trade.models import Commodity
+from trade.models import Commodity, Shipment
 
 pytestmark = pytest.mark.django_db
 
@@ -364,3 +366,115 @@ class TestRetractedRecordsKeepWhatTheyStandOn:
         with pytest.raises(DatasetError, match="public records stand on it"):
             load_dataset(path)
         assert snapshot() == before
+
+
+# --- 3. The auto-tick proposes a field only when the quote states its value ------------------
+
+
+@pytest.fixture
+def tick_world(world):
+    """The world's shipment as a form would send it: 12,500 t of wheat, Russia → Afghanistan."""
+    world["values"] = {
+        "exporter": str(world["ru"].pk),
+        "importer": str(world["af"].pk),
+        "commodity": str(world["wheat"].pk),
+        "quantity": "12500",
+        "unit": "t",
+        "period": "2025-03",
+    }
+    Country = type(world["ru"])
+    Country.objects.filter(pk=world["ru"].pk).update(name="Russia")
+    Country.objects.filter(pk=world["af"].pk).update(name="Afghanistan")
+    return world
+
+
+TICKS = [
+    # (quote, values changed from the world's, fields ticked)
+    (QUOTE, {}, ["exporter", "importer", "commodity", "quantity", "unit"]),
+    ("Russia exported 12,500 tonnes of wheat", {}, ["exporter", "commodity", "quantity", "unit"]),
+    ("Russian exports of wheat rose", {}, ["exporter", "commodity"]),
+    ("Russia has supplied wheat", {}, ["exporter", "commodity"]),
+    ("Russia sent 12 500 t to Afghanistan", {}, ["exporter", "importer", "quantity", "unit"]),
+    ("Afghanistan received wheat", {}, ["importer", "commodity"]),
+    ("Afghanistan imported wheat in March 2025", {}, ["importer", "commodity", "period"]),
+    ("wheat shipped in 2025", {"period": "2025"}, ["commodity", "period"]),
+    ("wheat shipped in 2024", {"period": "2025"}, ["commodity"]),
+    ("one million tons of wheat", {"quantity": "1000000"}, ["commodity", "quantity", "unit"]),
+    ("a million tonnes", {"quantity": "1000000"}, ["quantity", "unit"]),
+    ("half a million MT", {"quantity": "500000"}, ["quantity", "unit"]),
+    ("up to 2 million metric tons", {"quantity": "2000000"}, ["quantity", "unit"]),
+    ("1.2 million barrels", {"quantity": "1200000", "unit": "bbl"}, ["quantity", "unit"]),
+    ("300 kg of wheat", {"quantity": "300", "unit": "kg"}, ["commodity", "quantity", "unit"]),
+    ("5,000 litres", {"quantity": "5000", "unit": "l"}, ["quantity", "unit"]),
+    # Must not tick: a mere mention, another number, another unit.
+    ("Russia said the talks went well", {}, []),
+    ("Afghanistan and Russia discussed trade", {}, []),
+    ("a spokesman in Russia spoke to reporters", {}, []),
+    ("12,500 kg of flour", {}, []),
+    ("125 tonnes", {}, ["unit"]),
+    ("a ton of paperwork", {"quantity": "1"}, ["unit"]),
+    ("talks in 2025", {}, []),
+]
+
+
+@pytest.mark.parametrize(("quote", "changed", "ticked"), TICKS, ids=[t[0] for t in TICKS])
+def test_autotick_rules(tick_world, curator, quote, changed, ticked):
+    values = {**tick_world["values"], **changed}
+    assert autotick.stated_fields(Shipment, values, quote, curator) == ticked
+
+
+@pytest.mark.parametrize(
+    ("status", "quote", "ticked"),
+    [
+        ("decided", "the two sides agreed to expand deliveries", True),
+        ("decided", "have begun working together", True),
+        ("implemented", "have begun working together", False),
+        ("under_consideration", "the possibility of removing", True),
+        ("briefed", "had briefed the President", True),
+        ("rejected", "the two sides agreed", False),
+    ],
+)
+def test_autotick_status_verbs(stage_world, curator, status, quote, ticked):
+    values = {"status": status, "date": "", "date_note": ""}
+    stated = autotick.stated_fields(DecisionStage, values, quote, curator)
+    assert ("status" in stated) is ticked
+
+
+def test_autotick_a_note_only_date_by_the_notes_words(stage_world, curator):
+    values = {"status": "proposed", "date": "", "date_note": "earlier this year"}
+    assert autotick.stated_fields(DecisionStage, values, STAGE_TEXT, curator) == ["date"]
+    assert autotick.stated_fields(DecisionStage, values, "the two sides agreed", curator) == []
+
+
+def test_autotick_reads_aliases(tick_world, curator, monkeypatch):
+    monkeypatch.setattr(type(tick_world["ru"]), "aliases", ["Russian Federation"], raising=False)
+    values = tick_world["values"]
+    quote = "shipments from the Russian Federation"
+    assert autotick.stated_fields(Shipment, values, quote, curator) == ["exporter"]
+
+
+class TestAutotickEndpoint:
+    def url(self):
+        return reverse("admin:trade_shipment_autotick")
+
+    def test_curator(self, tick_world, curator_client):
+        body = {"values": tick_world["values"], "quote": "Russia exported 12,500 tonnes"}
+        response = curator_client.post(self.url(), body, content_type="application/json")
+        assert response.status_code == 200
+        assert response.json() == {"fields": ["exporter", "quantity", "unit"]}
+
+    def test_the_form_names_it(self, tick_world, curator_client):
+        page = curator_client.get(admin_url(tick_world["shipment"], "change"))
+        assert f'data-cite-tick-url="{self.url()}"' in page.content.decode()
+
+    def test_bad_input_is_a_400(self, curator_client):
+        response = curator_client.post(self.url(), "[1]", content_type="application/json")
+        assert response.status_code == 400
+        assert curator_client.get(self.url()).status_code == 405
+
+    def test_not_for_outsiders(self, tick_world, outsider_client, client):
+        body = {"values": tick_world["values"], "quote": QUOTE}
+        refused = outsider_client.post(self.url(), body, content_type="application/json")
+        assert refused.status_code == 403
+        anonymous = client.post(self.url(), body, content_type="application/json")
+        assert anonymous.status_code == 302  # to the login page
