@@ -19,10 +19,12 @@ destroy or orphan published evidence):
 * **Cited text is frozen** (``Source.check_change``).
 * **Published stands on published.** A record is published only when everything it refers
   to (related records, the sources of its evidence) is published; ``with_references``
-  publishes those drafts first, through the same checks. A record that published records
-  refer to cannot be retracted or reopened, nor deleted.
+  publishes those drafts first, through the same checks (``publish_sources`` on a save, the
+  draft sources a published record newly cites). A record that public records (published or
+  retracted) refer to cannot be retracted or reopened, nor deleted.
 * **Field-level evidence.** A published record's every filled-in factual field is supported
-  by a live citation, and a number is found in a quote that supports it.
+  by a live citation, and a number is found in a quote that supports it. A date known only
+  as a note is supported by a quote with the note's words (``core.notes``).
 """
 
 import json
