@@ -150,7 +150,5 @@ def test_a_published_record_cannot_cite_a_retracted_source(curator_client):
     response = add_citation(curator_client, official, retracted, "Moscow sent")
 
     assert response.status_code == 200
-    assert "is retracted: a published record cites published sources only" in errors_of(
-        response
-    )
+    assert "is retracted: a published record cites published sources only" in errors_of(response)
     assert not official.citations.filter(source=retracted).exists()
