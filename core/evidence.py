@@ -20,10 +20,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from config.api.urls_cache import detail_path
 from core.measures import format_measure, format_number
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
+from core.notes import quote_states_note
 from core.visibility import is_curator, visible_as_related
 
 CONTEXT_CHARS = 100  # on each side of a quote: about 200 characters around it
@@ -160,10 +162,24 @@ class RecordPage:
     api_url: str | None
     changes_url: str
     sources: list
+    title: str = ""
 
     @property
     def verbose_name(self) -> str:
         return self.model._meta.verbose_name
+
+
+def public_label(record, user) -> str:
+    """``str(record)`` when ``user`` may see every record it names, else its kind and id.
+
+    A label such as "Wheat RU→AF" is made of related records: each must pass the API's rule
+    for related records (``visible_as_related``), or the page would name what the API hides.
+    """
+    for name in _related_selects(type(record)):
+        related = getattr(record, name)
+        if related is not None and not related.is_visible_to(user):
+            return f"{capfirst(record._meta.verbose_name)} {record.public_id}"
+    return str(record)
 
 
 def _link(record, user) -> tuple[str, str | None]:
@@ -171,7 +187,7 @@ def _link(record, user) -> tuple[str, str | None]:
         return ("", None)
     if not record.is_visible_to(user):
         return ("(not public)", None)
-    return (str(record), evidence_path(type(record), record.public_id))
+    return (public_label(record, user), evidence_path(type(record), record.public_id))
 
 
 def _number(record, name: str) -> str:
@@ -217,7 +233,7 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
                 row.value = "; ".join(str(v) for v in (row.value, note) if v)
         row.quotes = []
         for c in citations:
-            if f.name not in c.supports:
+            if f.name not in c.supports and not quote_states_note(c, record, f.name):
                 continue
             quote = quote_in_context(c)
             quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
@@ -264,6 +280,7 @@ def record_page(model, public_id, user) -> RecordPage:
         api_url=detail_path(model, record.public_id),
         changes_url=f"{reverse('api-v1:core-change-list')}?record_id={record.public_id}",
         sources=[(s, evidence_path(Source, s.pk)) for s in sources],
+        title=public_label(record, user),
     )
 
 
@@ -286,6 +303,7 @@ class Cited:
     citation: Citation
     record: PublicModel
     record_url: str | None
+    title: str = ""  # the record's label, as this reader may see it
 
     @property
     def anchor(self) -> str:
@@ -298,7 +316,7 @@ class Cited:
     @property
     def label(self) -> str:
         fields = ", ".join(self.citation.supports) or "the record as a whole"
-        return f"Citation {self.number}: {self.record} ({fields})"
+        return f"Citation {self.number}: {self.title} ({fields})"
 
 
 @dataclass
@@ -384,7 +402,7 @@ def source_page(pk, user) -> SourcePage:
         if record is None:
             continue  # the record is a draft this reader may not see
         url = evidence_path(type(record), record.public_id)
-        cited.append(Cited(len(cited) + 1, c, record, url))
+        cited.append(Cited(len(cited) + 1, c, record, url, public_label(record, user)))
     successors = list(source.superseded_by.visible_to(user, include_retracted=True))
     return SourcePage(
         source=source,

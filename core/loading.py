@@ -156,7 +156,7 @@ def _published_problems(saved, changes: dict) -> list[str]:
             stand_on_it = dependents(obj)
             if stand_on_it and obj.review_state != ReviewState.PUBLISHED:
                 names = ", ".join(sorted(_label(d) for d in stand_on_it))
-                problems.append(f"{_label(obj)}: published records stand on it: {names}.")
+                problems.append(f"{_label(obj)}: public records stand on it: {names}.")
     return problems
 
 

@@ -19,13 +19,16 @@ destroy or orphan published evidence):
 * **Cited text is frozen** (``Source.check_change``).
 * **Published stands on published.** A record is published only when everything it refers
   to (related records, the sources of its evidence) is published; ``with_references``
-  publishes those drafts first, through the same checks. A record that published records
-  refer to cannot be retracted or reopened, nor deleted.
+  publishes those drafts first, through the same checks (``publish_sources`` on a save, the
+  draft sources a published record newly cites). A record that public records (published or
+  retracted) refer to cannot be retracted or reopened, nor deleted.
 * **Field-level evidence.** A published record's every filled-in factual field is supported
   by a live citation, and a measure (a quantity with its unit, money with its currency, and
-  its qualifier) is given by a quote that supports it (``core.measures``).
+  its qualifier) is given by a quote that supports it (``core.measures``). A date known only
+  as a note is supported by a quote with the note's words (``core.notes``).
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +38,8 @@ from django.utils.text import capfirst
 
 from core.measures import measure_problems
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
+from core.notes import note_only, note_problem, quote_states_note
+from core.visibility import PUBLIC_STATES
 
 LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
 #: What a published record stands on: its published citations of published sources.
@@ -91,7 +96,12 @@ def references(record, *, m2m: dict | None = None) -> list[PublicModel]:
 
 
 def dependents(record) -> list[PublicModel]:
-    """Published records that refer to ``record`` (or, for a source, cite it)."""
+    """Public records (published or retracted) that refer to ``record``, or, for a source,
+    published citations of it.
+
+    A retracted record is still public knowledge, shown with what it refers to: if what it
+    stands on became a draft, readers would see the draft (or nothing) in its place.
+    """
     found = []
     if isinstance(record, Source):
         for citation in record.citations.filter(review_state=ReviewState.PUBLISHED):
@@ -107,7 +117,9 @@ def dependents(record) -> list[PublicModel]:
             queryset = model._default_manager.filter(**{rel.field.name: record})
         else:
             continue
-        found.extend(queryset.filter(review_state=ReviewState.PUBLISHED).exclude(pk=record.pk))
+        # A retracted citation is no longer shown as evidence; a retracted record still is.
+        states = (ReviewState.PUBLISHED,) if model is Citation else PUBLIC_STATES
+        found.extend(queryset.filter(review_state__in=states).exclude(pk=record.pk))
     return found
 
 
@@ -145,16 +157,22 @@ def evidence_problems(
             "Cite the evidence, with its quote, first."
         ]
     supported = {name for c in live for name in c.supports}
+    dates = getattr(type(record), "fuzzy_dates", ())
+    supported |= {n for n in dates if any(quote_states_note(c, record, n) for c in live)}
     missing = [
         name
         for name in type(record).factual_fields
         if name not in supported and is_filled(record, name, m2m)
     ]
+    notes = [name for name in missing if note_only(record, name)]
+    missing = [name for name in missing if name not in notes]
     if missing:
         problems.append(
-            f"No citation supports {', '.join(missing)}: mark the citation that states "
-            f"them (supports: {missing}), or leave the fields empty."
+            f"No citation supports {', '.join(missing)}: on the citation whose quote states "
+            f'them, tick {", ".join(missing)} under “Supports” (API: "supports": '
+            f"{json.dumps(missing)}); or empty those fields if no source states them."
         )
+    problems += [note_problem(record, name) for name in notes]
     problems += measure_problems(record, live)
     return problems
 
@@ -313,17 +331,31 @@ def record_reopen(record: PublicModel, *, user) -> PublicModel:
 
 
 def _check_no_dependents(record, verb: str) -> None:
+    found = dependents(record)
     names = sorted(
         {
-            label(d.record) if isinstance(d, Citation) and d.record else label(d)
-            for d in dependents(record)
+            label(d.record) if isinstance(d, Citation) and d.record else _label_with_state(d)
+            for d in found
         }
     )
-    if names:
+    if not found:
+        return
+    if all(d.review_state == ReviewState.PUBLISHED for d in found):
         raise EvidenceConflict(
             f"{capfirst(label(record))} cannot be {verb}: published records stand on it: "
             f"{'; '.join(names)}. Retract those first, or point them elsewhere."
         )
+    raise EvidenceConflict(
+        f"{capfirst(label(record))} cannot be {verb}: public records stand on it: "
+        f"{'; '.join(names)}. A retracted record stays public with what it refers to: reopen "
+        "it as a draft first (and point it elsewhere); retract or repoint a published one."
+    )
+
+
+def _label_with_state(record) -> str:
+    if record.review_state == ReviewState.PUBLISHED:
+        return label(record)
+    return f"{label(record)} ({record.get_review_state_display().lower()})"
 
 
 def _check_citation_can_go(citation: Citation) -> None:
@@ -386,12 +418,15 @@ def record_save(
     uncite: dict | None = None,
     remove: list[Citation] = (),
     reason: str = "",
+    publish_sources: bool = False,
 ) -> PublicModel:
     """Create or change a record with its many-to-many values and citations, all or nothing.
 
     ``cite`` adds citations; ``uncite`` maps citations to retract to their reasons;
     ``remove`` lists citations to delete (drafts of draft records only). Review state is
-    never changed here: that is what publish, retract and reopen are for.
+    never changed here: that is what publish, retract and reopen are for, with one
+    exception: ``publish_sources`` lets a published record cite a draft source, which is
+    published in the same step by ``record_publish`` (its identity checks).
     """
     m2m = m2m or {}
     uncite = uncite or {}
@@ -408,7 +443,9 @@ def record_save(
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
     for name, values in m2m.items():
         getattr(record, name).set(values)
-    citations = _write_citations(record, cite=cite, uncite=uncite, remove=remove, user=user)
+    citations = _write_citations(
+        record, cite=cite, uncite=uncite, remove=remove, user=user, publish=publish_sources
+    )
     if record.review_state == ReviewState.PUBLISHED:
         problems = published_problems(record, citations=citations)
         if problems and (uncite or remove):
@@ -445,7 +482,30 @@ def _check_removable(record, remove) -> None:
         )
 
 
-def _write_citations(record, *, cite, uncite, remove, user) -> list[Citation]:
+def _source_problems(source: Source, *, user, publish: bool) -> list[str]:
+    """Why a published record may not cite ``source`` (publishing it now if asked and able)."""
+    if source.review_state == ReviewState.PUBLISHED:
+        return []
+    if source.review_state == ReviewState.DRAFT and publish:
+        try:
+            with transaction.atomic():
+                record_publish(source, user=user)  # refreshes ``source`` in place
+        except ValidationError as exc:
+            return [f"“{source}” cannot be published with this change: {' '.join(exc.messages)}"]
+        return []
+    if source.review_state == ReviewState.DRAFT:
+        return [
+            f"“{source}” is not published: a published record cites published sources only. "
+            "Publish it first, or save with with_references=true (in the admin: save the "
+            "form) to publish it in the same step, through the same checks."
+        ]
+    return [
+        f"“{source}” is retracted: a published record cites published sources only. Cite "
+        "another source, or reopen and publish this one first."
+    ]
+
+
+def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> list[Citation]:
     if not isinstance(record, CitableModel):
         if cite or uncite or remove:
             raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
@@ -455,18 +515,11 @@ def _write_citations(record, *, cite, uncite, remove, user) -> list[Citation]:
     errors = []
     for item in cite:
         citation = new_citation(record, item)
-        if citation.review_state == ReviewState.PUBLISHED and (
-            item.source.review_state != ReviewState.PUBLISHED
-        ):
-            errors.append(
-                {
-                    "source": [
-                        f"“{item.source}” is not published: a published record cites "
-                        "published sources only. Publish it first."
-                    ]
-                }
-            )
-            continue
+        if citation.review_state == ReviewState.PUBLISHED:
+            problems = _source_problems(item.source, user=user, publish=publish)
+            if problems:
+                errors.append({"source": problems})
+                continue
         try:
             citation.full_clean()
         except ValidationError as exc:

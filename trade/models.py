@@ -136,6 +136,8 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     }
 
     fuzzy_dates = ("period",)
+    # Where a quote states each country (core.autotick): "from Russia", "to Afghanistan".
+    quote_roles = {"exporter": "origin", "importer": "destination"}
     search_fields = ("note", "period_note")
     # q also finds a shipment by its commodity's and countries' names, codes and aliases:
     # matched at query time, so a rename is found at once (core.search.search_across).

@@ -11,6 +11,9 @@
 ``CitationInline`` lets a curator cite a source on any citable record by pasting a quote.
 """
 
+import contextlib
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
@@ -25,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import services
 from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
+from core.admin.autotick import autotick_response
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
 from core.admin.similar import SimilarCheckAdmin, has_similar_check, similar_records
 from core.evidence import evidence_path
@@ -85,7 +89,20 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}_review"
         view = self.admin_site.admin_view(self.review_view)
-        return [path("<path:object_id>/review/<str:action>/", view, name=name), *super().get_urls()]
+        tick = self.admin_site.admin_view(self.autotick_view)
+        return [
+            path("autotick/", tick, name=f"{opts.app_label}_{opts.model_name}_autotick"),
+            path("<path:object_id>/review/<str:action>/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def autotick_view(self, request):
+        """The fields a quote states, for ``cite.js``'s ticks (``core.autotick``).
+
+        POST JSON ``{"values": {field: form value}, "quote": "..."}`` → ``{"fields": [...]}``.
+        Curators only (the model's change permission): the values name drafts.
+        """
+        return autotick_response(self, request)
 
     def review_view(self, request, object_id, action):
         """The change form's review buttons: publish, retract (asking the reason), reopen."""
@@ -198,10 +215,11 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
             )
             self.save_inlines(request, formsets)
             return
-        cite, remove = [], []
+        cite, remove, drafts = [], [], []
         for formset in citation_sets:
             cite += formset.citations_to_add()
             remove += formset.citations_to_remove()
+            drafts += formset.draft_sources()
         before = (
             set() if record._state.adding else set(record.citations.values_list("pk", flat=True))
         )
@@ -212,7 +230,14 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
             cite=cite,
             remove=remove,
             reason="Changed in the admin" if change else "Created in the admin",
+            publish_sources=True,
         )
+        for source in drafts:
+            messages.info(
+                request,
+                f"The source “{source}” was a draft: it is now published with this change "
+                "(after its checks), as the published record cites it.",
+            )
         added = list(record.citations.exclude(pk__in=before))
         for formset in citation_sets:
             formset.save_edited(added=added, removed=remove)
@@ -402,11 +427,7 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         added = []
         for item in self.citations_to_add():
             citation = services.new_citation(parent, item)
-            if item.source.review_state != ReviewState.PUBLISHED:
-                raise ValidationError(
-                    f"“{item.source}” is not published: a published record cites published "
-                    "sources only. Publish the source first."
-                )
+            citation.source = self._as_published(item.source)
             added.append(citation)
         citations = [*kept, *untouched.select_related("source"), *added]
         problems = services.published_problems(
@@ -414,6 +435,35 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         )
         if problems:
             raise ValidationError(problems)
+
+    @staticmethod
+    def _as_published(source):
+        """A draft source cited by a published record is published on save (the service's
+        ``publish_sources``): the record is checked as it will then stand, and the source
+        by the checks its publication runs."""
+        if source.review_state == ReviewState.PUBLISHED:
+            return source
+        if source.review_state != ReviewState.DRAFT:
+            raise ValidationError(
+                f"“{source}” is retracted: a published record cites published sources only. "
+                "Cite another source, or reopen and publish this one first."
+            )
+        problems = services.published_problems(source)
+        if problems:
+            raise ValidationError(
+                f"“{source}” is a draft, published with this change only if it may be: "
+                + " ".join(problems)
+            )
+        future = copy.copy(source)
+        future.review_state = ReviewState.PUBLISHED
+        return future
+
+    def draft_sources(self) -> list:
+        """The draft sources these rows cite, which saving a published record publishes."""
+        if self.instance.review_state != ReviewState.PUBLISHED:
+            return []
+        found = {i.source.pk: i.source for i in self.citations_to_add()}
+        return [s for s in found.values() if s.review_state == ReviewState.DRAFT]
 
 
 class CitationInline(VersionedFieldsMixin, GenericStackedInline):
@@ -473,6 +523,12 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         source_field.widget.attrs["data-cite-text-url"] = reverse(
             "admin:core_source_text", args=["__pk__"]
         )
+        # Where cite.js asks which fields a selected quote states (core.autotick).
+        opts = self.parent_model._meta
+        with contextlib.suppress(NoReverseMatch):  # not a PublicModelAdmin's: no ticks
+            source_field.widget.attrs["data-cite-tick-url"] = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_autotick"
+            )
         return formset
 
 

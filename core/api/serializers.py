@@ -280,7 +280,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         model = self.Meta.model
         return {k: v for k, v in attrs.items() if not is_to_many(model, k) and k != "citations"}
 
-    def save_through_service(self, instance, validated_data, *, user):
+    def save_through_service(self, instance, validated_data, *, user, publish_sources=False):
         """Create or update through ``core.services.record_save``: all or nothing."""
         model = self.Meta.model
         m2m = {k: v for k, v in validated_data.items() if is_to_many(model, k) and k != "citations"}
@@ -294,7 +294,13 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
             cite, uncite, remove = self._citation_changes(record, citations)
         try:
             return services.record_save(
-                record, user=user, m2m=m2m, cite=cite, uncite=uncite, remove=remove
+                record,
+                user=user,
+                m2m=m2m,
+                cite=cite,
+                uncite=uncite,
+                remove=remove,
+                publish_sources=publish_sources,
             )
         except services.EvidenceConflict:
             raise

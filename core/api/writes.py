@@ -80,10 +80,33 @@ def _conflict(exc: DjangoValidationError) -> Conflict:
     return Conflict(" ".join(exc.messages))
 
 
+WITH_REFERENCES = OpenApiParameter(
+    "with_references",
+    bool,
+    description="`true`: a published record may cite draft sources; each is published in "
+    "the same step, through the checks of its own `publish` (refused, nothing changes, if "
+    "one fails). Without it, citing a draft source from a published record is a 400.",
+)
+WRITE_PARAMETERS = {"with_references"}
+
+
 class CuratedWritesMixin(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin
 ):
     """Create, update, delete and review, for curators with the model permissions."""
+
+    def allowed_parameters(self) -> set[str]:
+        allowed = super().allowed_parameters()
+        if self.action in ("update", "partial_update"):  # a new record is a draft
+            allowed = allowed | WRITE_PARAMETERS
+        return allowed
+
+    def with_references(self) -> bool:
+        """The ``with_references`` query parameter of a write (``true`` or ``false``)."""
+        raw = self.request.query_params.get("with_references", "false")
+        if raw not in ("true", "false"):
+            raise serializers.ValidationError({"with_references": ["true or false."]})
+        return raw == "true"
 
     def check_if_match(self, instance, *, required: bool = True):
         header = self.request.headers.get("If-Match")
@@ -114,7 +137,10 @@ class CuratedWritesMixin(
     def perform_save(self, serializer, instance=None):
         try:
             return serializer.save_through_service(
-                instance, serializer.validated_data, user=self.request.user
+                instance,
+                serializer.validated_data,
+                user=self.request.user,
+                publish_sources=instance is not None and self.with_references(),
             )
         except services.EvidenceConflict as exc:
             raise _conflict(exc) from exc
@@ -126,7 +152,7 @@ class CuratedWritesMixin(
             instance = self.perform_save(serializer)
         return self.written(instance, status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[IF_MATCH])
+    @extend_schema(parameters=[IF_MATCH, WITH_REFERENCES])
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
@@ -137,7 +163,7 @@ class CuratedWritesMixin(
             instance = self.perform_save(serializer, instance)
         return self.written(instance)
 
-    @extend_schema(parameters=[IF_MATCH])
+    @extend_schema(parameters=[IF_MATCH, WITH_REFERENCES])
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 

@@ -131,16 +131,24 @@ def test_citation_added_to_a_published_record_is_published(curator_client):
     assert (added.start, added.review_state) == (22, ReviewState.PUBLISHED)
 
 
-def test_a_published_record_cannot_cite_a_draft_source(curator_client):
+def test_a_published_record_citing_a_draft_source_publishes_it(curator_client):
     official = published_official()
     draft_source = f.source(text=TEXT)
 
     response = add_citation(curator_client, official, draft_source, "Moscow sent")
 
-    assert response.status_code == 200
-    assert "is not published: a published record cites published sources only" in errors_of(
-        response
-    )
-    assert not official.citations.filter(source=draft_source).exists()
+    assert response.status_code == 302
+    assert official.citations.filter(source=draft_source, review_state="published").exists()
     draft_source.refresh_from_db()
-    assert draft_source.review_state == ReviewState.DRAFT
+    assert draft_source.review_state == ReviewState.PUBLISHED
+
+
+def test_a_published_record_cannot_cite_a_retracted_source(curator_client):
+    official = published_official()
+    retracted = f.source(text=TEXT, review_state="retracted", retraction_reason="Forged.")
+
+    response = add_citation(curator_client, official, retracted, "Moscow sent")
+
+    assert response.status_code == 200
+    assert "is retracted: a published record cites published sources only" in errors_of(response)
+    assert not official.citations.filter(source=retracted).exists()

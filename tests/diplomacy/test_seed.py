@@ -10,10 +10,12 @@ from django.core.management.base import CommandError
 from core.models import Citation, ReviewState, Source
 from diplomacy.models import (
     Country,
+    DecisionStage,
     Designation,
     Official,
     Organization,
     PolicyDecision,
+    Position,
     Statement,
     Tenure,
 )
@@ -62,7 +64,7 @@ def test_article_source_has_no_invented_metadata(article):
 
 def test_1_petroleum_supply_cooperation(article):
     d = PolicyDecision.objects.get(decision_type="supply_arrangement")
-    assert d.status == "implemented"
+    assert d.status == "decided"  # "have begun working together": see test_seed_honesty
     assert set(d.countries.values_list("iso2", flat=True)) == {"RU", "AF"}
     assert list(d.commodities.values_list("slug", flat=True)) == ["petroleum-products"]
     cites_article(d, article, "begun working together on the supply of petroleum products")
@@ -206,14 +208,14 @@ def test_every_country_of_iso_3166_is_there(seed):
 def test_verify_citations_passes_on_the_seed(seed, capsys):
     call_command("verify_citations")
     assert capsys.readouterr().out == (
-        "No problems: 3 sources, 288 citations and 283 published records checked.\n"
+        "No problems: 3 sources, 291 citations and 283 published records checked.\n"
     )
 
 
 def test_verify_citations_names_a_broken_one(article, capsys):
     broken = Citation.objects.filter(source=article).first()
     Citation.objects.filter(pk=broken.pk).update(quote="x" * (broken.end - broken.start))
-    with pytest.raises(CommandError, match="1 problem; 3 sources, 288 citations"):
+    with pytest.raises(CommandError, match="1 problem; 3 sources, 291 citations"):
         call_command("verify_citations")
     assert str(broken.pk) in capsys.readouterr().err
 
@@ -302,3 +304,68 @@ def test_bad_json_is_reported(db, tmp_path):
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("load_dataset", str(path))
     assert Source.objects.count() == 0
+
+
+# --- honesty: what the article does not state is marked inferred, with the reason ----------
+
+
+def support(record, field) -> list[Citation]:
+    return [c for c in record.citations.filter(review_state="published") if field in c.supports]
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup", "field", "reason"),
+    [
+        (Position, {"slug": "president-of-russia"}, "country", "without naming his country"),
+        (Position, {"slug": "russia-ambassador-to-afghanistan"}, "posted_to", "capital's name"),
+        (Organization, {"slug": "russia-ministry-of-justice"}, "country", "read from the context"),
+        (
+            PolicyDecision,
+            {"decision_type": "delisting"},
+            "decision_maker",
+            "inferred from whom they briefed",
+        ),
+        (Commodity, {"slug": "petroleum-products"}, "hs_code", "curators' mapping"),
+        (Commodity, {"slug": "wheat"}, "hs_code", "curators' mapping"),
+        (DecisionStage, {"decision__decision_type": "supply_arrangement"}, "status", "decided"),
+    ],
+    ids=[
+        "president",
+        "ambassador-posting",
+        "justice",
+        "decision-maker",
+        "hs-2710",
+        "hs-1001",
+        "begun-working-together",
+    ],
+)
+def test_seed_honesty_over_claims_are_inferred_with_their_reason(
+    seed, model, lookup, field, reason
+):
+    record = model.objects.get(**lookup)
+    (citation,) = support(record, field)
+    assert citation.inferred, f"{record}: {field} is stated by {citation.quote!r}?"
+    assert reason in citation.note
+
+
+def test_seed_honesty_what_the_quotes_state_stays_stated(seed):
+    ambassador = Position.objects.get(slug="russia-ambassador-to-afghanistan")
+    (country,) = support(ambassador, "country")
+    assert (country.inferred, country.quote) == (
+        False,
+        "the Russian ambassador to Kabul, Dmitry Zhirnov",
+    )
+    delisting = PolicyDecision.objects.get(decision_type="delisting")
+    (briefed,) = support(delisting, "briefed_by")
+    assert not briefed.inferred
+    foreign = Organization.objects.get(slug="russia-foreign-ministry")
+    assert [c.inferred for c in support(foreign, "country")] == [False]
+
+
+def test_seed_honesty_begun_working_together_is_not_implemented(seed):
+    """ "Have begun working together" reports a start: the agreement to cooperate (decided),
+    not an arrangement in force (implemented)."""
+    stage = DecisionStage.objects.get(decision__decision_type="supply_arrangement")
+    assert (stage.status, stage.decision.status) == ("decided", "decided")
+    (stated,) = support(stage, "date")
+    assert "have begun working together" in stated.quote

@@ -1,6 +1,7 @@
 /* Cite by selecting: beside each citation of a record's admin form, the chosen source's text.
  * Selecting words in it fills the citation's quote, start and end, and ticks the supported
- * fields whose values the words state (the curator checks the ticks before saving).
+ * fields whose values the words state, as the server's rules say (core.autotick, through
+ * the admin's autotick endpoint); the curator checks the ticks before saving.
  *
  * No dependencies. The source picker is Django's autocomplete (select2, which announces
  * changes through django.jQuery), so changes are heard both ways. The server checks
@@ -59,47 +60,49 @@
     box.appendChild(document.createTextNode(text.slice(end)));
   }
 
-  /* The label a curator sees for a field of the record's main form, lowercased. */
-  function mainValue(name) {
-    var el = document.getElementById("id_" + name);
-    if (!el) return "";
-    if (el.tagName === "SELECT") {
-      return Array.prototype.map
-        .call(el.selectedOptions, function (o) { return o.value ? o.textContent : ""; })
-        .join(" ")
-        .toLowerCase();
-    }
-    if (el.type === "checkbox") return "";
-    return (el.value || "").toLowerCase();
-  }
-
-  function digits(s) {
-    return s.replace(/[\s,\u00a0\u202f]/g, "");
-  }
-
-  /* Does the quote state this value? Whole value, a word's stem ("Russian" ~ "Russia"), or a number. */
-  function states(quote, value) {
-    if (!value) return false;
-    var q = quote.toLowerCase();
-    if (q.indexOf(value) !== -1) return true;
-    if (/^[\d.,\s]+$/.test(value)) {
-      var n = digits(value).replace(/\.0+$/, "");
-      return n.length > 0 && digits(q).indexOf(n) !== -1;
-    }
-    return value.split(/[^\p{L}\p{N}]+/u).some(function (word) {
-      return word.length >= 4 && q.indexOf(word.slice(0, Math.max(4, word.length - 2))) !== -1;
+  /* The main form's values, by field name (inline rows have prefixed names: left out). */
+  function mainValues(row) {
+    var form = row.closest("form");
+    var values = {};
+    if (!form) return values;
+    new FormData(form).forEach(function (value, name) {
+      if (name.indexOf("-") !== -1 || name === "csrfmiddlewaretoken") return;
+      var el = form.elements[name];
+      var many = el && el.tagName === "SELECT" && el.multiple;
+      if (many) (values[name] = values[name] || []).push(value);
+      else values[name] = value;
     });
+    return values;
   }
 
-  function tickSupports(row, quote) {
-    var ticked = [];
-    row.querySelectorAll("input[type=checkbox][name$='-supports']").forEach(function (box) {
-      if (!box.checked && states(quote, mainValue(box.value))) {
-        box.checked = true;
-      }
-      if (box.checked) ticked.push(box.value.replace(/_/g, " "));
-    });
-    return ticked;
+  /* Ask the server which fields the quote states (core.autotick: the rules live there,
+   * tested in Python), tick those, and report the ticks. */
+  function tickSupports(select, row, quote, report) {
+    var url = select.getAttribute("data-cite-tick-url");
+    var boxes = row.querySelectorAll("input[type=checkbox][name$='-supports']");
+    var done = function (fields) {
+      var ticked = [];
+      boxes.forEach(function (box) {
+        if (!box.checked && fields.indexOf(box.value) !== -1) box.checked = true;
+        if (box.checked) ticked.push(box.value.replace(/_/g, " "));
+      });
+      report(ticked);
+    };
+    if (!url) return done([]);
+    var token = row.closest("form").querySelector("[name=csrfmiddlewaretoken]");
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": token ? token.value : "",
+      },
+      body: JSON.stringify({ values: mainValues(row), quote: quote }),
+    })
+      .then(function (response) { return response.ok ? response.json() : { fields: [] }; })
+      .then(function (answer) { done(answer.fields || []); })
+      .catch(function () { done([]); });
   }
 
   function onSelect(select, panel, text) {
@@ -119,13 +122,14 @@
     field(row, "start").value = start;
     var endField = field(row, "end");
     if (endField) endField.value = end;
-    var ticked = tickSupports(row, quote);
     render(panel, text, start, end);
     sel.removeAllRanges();
-    panel.querySelector(".cite-status").textContent =
-      "Quote filled in: characters " + start + "–" + end + ". Supports: " +
-      (ticked.length ? ticked.join(", ") : "nothing ticked yet") +
-      ". Check the ticks below, then save.";
+    tickSupports(select, row, quote, function (ticked) {
+      panel.querySelector(".cite-status").textContent =
+        "Quote filled in: characters " + start + "–" + end + ". Supports: " +
+        (ticked.length ? ticked.join(", ") : "nothing ticked yet") +
+        ". Check the ticks below, then save.";
+    });
   }
 
   function load(select) {
