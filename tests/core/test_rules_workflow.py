@@ -446,8 +446,10 @@ def test_autotick_a_note_only_date_by_the_notes_words(stage_world, curator):
     assert autotick.stated_fields(DecisionStage, values, "the two sides agreed", curator) == []
 
 
-def test_autotick_reads_aliases(tick_world, curator, monkeypatch):
-    monkeypatch.setattr(type(tick_world["ru"]), "aliases", ["Russian Federation"], raising=False)
+def test_autotick_reads_aliases(tick_world, curator):
+    type(tick_world["ru"]).objects.filter(pk=tick_world["ru"].pk).update(
+        aliases=["Russian Federation"]
+    )
     values = tick_world["values"]
     quote = "shipments from the Russian Federation"
     assert autotick.stated_fields(Shipment, values, quote, curator) == ["exporter"]
