@@ -338,6 +338,7 @@ SPECTACULAR_SETTINGS = {
         "TransportModeEnum": "trade.models.TransportMode",
         "UnitEnum": "trade.models.Unit",
         "SectorEnum": "trade.models.Sector",
+        "CorroborationStatusEnum": "core.corroboration.CorroborationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
