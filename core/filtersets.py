@@ -34,15 +34,12 @@ class RecordFilterSet(PublicFilterSet):
         method="filter_source", help_text="Records that cite this source (its UUID)."
     )
     contested = BooleanFilter(
-        field_name="contested",
-        help_text="true: records with a field that a published source contradicts; false: "
-        "records with none.",
+        field_name="contested", help_text="Has a field that a published source contradicts."
     )
     min_origins = MinOriginsFilter(
         field_name="min_origins",
         lookup_expr="gte",
-        help_text="Records whose every supported field stands on at least this many "
-        "independent origins (outlets relaying one agency count once).",
+        help_text="Each supported field has at least this many independent origins.",
     )
 
     def filter_source(self, queryset, name, value):

@@ -180,24 +180,22 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
 
 
 class FieldCorroborationSerializer(serializers.Serializer):
-    """How many published sources and independent origins support a field, and how many
-    contradict it (two outlets relaying one agency are one origin)."""
+    """How many published sources, and independent origins among them, support a field,
+    and how many sources contradict it (outlets relaying one agency are one origin)."""
 
-    sources = serializers.IntegerField(help_text="Sources whose quotes support the value.")
-    origins = serializers.IntegerField(help_text="Independent origins among those sources.")
-    contradicted_by = serializers.IntegerField(help_text="Sources that state another value.")
+    sources = serializers.IntegerField()
+    origins = serializers.IntegerField()
+    contradicted_by = serializers.IntegerField()
     status = serializers.ChoiceField(
         choices=CorroborationStatus.choices,
-        help_text="contested if any source contradicts it; else inferred if every "
-        "supporting citation is inferred; else corroborated with two origins or more; "
-        "else single_source.",
+        help_text="contested if a source contradicts it; else inferred if every supporting "
+        "citation is; else corroborated with 2 origins or more; else single_source.",
     )
 
 
 class CorroborationSerializer(serializers.Serializer):
-    """Per factual field that the public evidence supports or contradicts (keyed by the
-    field's name), its corroboration: derived from the published citations of published
-    sources, never written."""
+    """Per factual field that public evidence supports or contradicts, its corroboration
+    (derived)."""
 
 
 class CorroborationSchema(OpenApiSerializerExtension):
