@@ -25,6 +25,7 @@ changes (``refresh_after``); the loader refreshes what it loads.
 The functions take the models as arguments where a migration needs its historical ones.
 """
 
+import json
 from collections import defaultdict
 
 from django.apps import apps as registry
@@ -178,16 +179,17 @@ def refresh_records(model, pks, *, models_of=None, factual_fields=None) -> int:
         keys = origin_keys(
             {c.source_id for found in cited.values() for c in found}, source_model=source_model
         )
-        stale = []
+        stale = defaultdict(list)  # the derived values (as JSON) → the records to take them
         for pk, record in records.items():
             derived = summarize(record, cited.get(pk, []), keys, fields)
             if any(getattr(record, name) != value for name, value in derived.items()):
-                for name, value in derived.items():
-                    setattr(record, name, value)
-                stale.append(record)
+                stale[json.dumps(derived, sort_keys=True)].append(pk)
+        # Records of one kind mostly share their values: one UPDATE per distinct value (a
+        # bulk_update's CASE over 2,000 rows took 50 s for 20,000 shipments on SQLite).
         # A derived value, not an edit: no new version, history entry or change-feed line.
-        model._default_manager.bulk_update(stale, DERIVED)
-        changed += len(stale)
+        for derived, stale_pks in stale.items():
+            model._default_manager.filter(pk__in=stale_pks).update(**json.loads(derived))
+            changed += len(stale_pks)
     return changed
 
 
