@@ -468,6 +468,10 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in CITATION_LABELS:
             field.label, field.help_text = CITATION_LABELS[db_field.name]
+        if db_field.name == "stated":
+            # Its default is a callable ({}), for which Django adds a hidden initial input:
+            # an empty row would count as changed wherever that input is not sent back.
+            field.show_hidden_initial = False
         return field
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -19,6 +19,7 @@ from core.corroboration import corroboration_of, describe
 from core.evidence import evidence_path
 from core.loading import load_dataset
 from core.models import Citation, ReviewState, Source, SourceKind
+from core.releases.tables import citation_schema, record_schema
 from tests import factories as f
 from tests.admin.forms import admin_url, errors_of, form_data, inline_prefix
 from tests.core import test_rules
@@ -516,3 +517,40 @@ def test_the_admin_refuses_a_contradiction_of_a_supported_field(deal, curator_cl
     assert response.status_code == 200
     assert "supports or contradicts a field, not both" in errors_of(response)
     assert snapshot() == before
+
+
+def test_a_published_contradiction_does_not_change(deal, curator, api):
+    shipment, source = contradict(deal, curator)
+    citation = shipment.citations.get(source=source)
+    body = {
+        "citations": [
+            {"id": str(c.pk), "source": str(c.source_id)}
+            for c in shipment.citations.exclude(pk=citation.pk)
+        ]
+        + [{"id": str(citation.pk), "source": str(source.pk), "stated": {"quantity": "600000"}}]
+    }
+    before = snapshot()
+    response = api.patch(f"{SHIPMENTS}{shipment.pk}/", body)
+    assert response.status_code == 409, response.content
+    assert "its evidence does not change" in response.json()["detail"]
+    assert snapshot() == before
+
+
+def test_release_tables_describe_corroboration_and_contradictions():
+    fields = {field["name"]: field for field in record_schema(Shipment, "csv")["fields"]}
+    assert fields["corroboration"]["type"] == "object"
+    assert fields["contested"]["type"] == "boolean"
+    assert fields["min_origins"]["type"] == "integer"
+    cited = {field["name"]: field["type"] for field in citation_schema("csv")["fields"]}
+    assert (cited["contradicts"], cited["stated"]) == ("array", "object")
+
+
+def test_a_source_s_origin_set_through_the_api_recounts_its_records(deal, curator, api, client):
+    shipment = independent(deal, curator)
+    wire = Source.objects.get(publisher="Tolo Wire")
+    url = f"/api/v1/diplomacy/sources/{wire.pk}/"
+    response = api.patch(url, {"origin": "Bakhtar News Agency"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["origin"], response.json()["relays"]) == ("Bakhtar News Agency", None)
+    body = client.get(f"{SHIPMENTS}{shipment.pk}/").json()
+    assert body["corroboration"]["quantity"]["origins"] == 1
