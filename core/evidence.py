@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from config.api.urls_cache import detail_path
+from core.corroboration import describe
 from core.measures import format_measure, format_number
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.notes import quote_states_note
@@ -115,6 +116,7 @@ class Quote:
     after: str = ""
     source_url: str = ""
     first_shown_under: str = ""  # set when the quote was already shown under another field
+    stated: object = None  # for a contradiction: the value the source gives instead
 
     @property
     def anchor(self) -> str:
@@ -144,6 +146,8 @@ class FieldRow:
     links: list = field(default_factory=list)  # (label, url or None) of related records
     factual: bool = False
     quotes: list = field(default_factory=list)
+    contradictions: list = field(default_factory=list)  # quotes that state another value
+    corroboration: str = ""  # "2 sources, 2 independent origins; contested by 1 source"
 
     @property
     def unsupported(self) -> bool:
@@ -233,15 +237,24 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
                 row.value = "; ".join(str(v) for v in (row.value, note) if v)
         row.quotes = []
         for c in citations:
-            if f.name not in c.supports and not quote_states_note(c, record, f.name):
+            if (
+                f.name not in c.supports
+                and f.name not in c.contradicts
+                and not quote_states_note(c, record, f.name)
+            ):
                 continue
             quote = quote_in_context(c)
             quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
             if quote.first_shown_under == str(f.verbose_name):
                 quote.first_shown_under = ""
-            row.quotes.append(quote)
+            if f.name in c.contradicts:
+                quote.stated = c.stated.get(f.name)
+                row.contradictions.append(quote)
+            else:
+                row.quotes.append(quote)
+        row.corroboration = describe(getattr(record, "corroboration", {}).get(f.name))
         empty = row.value in (None, "", [], {}) and not row.links
-        if empty and not row.quotes:
+        if empty and not row.quotes and not row.contradictions:
             continue
         rows.append(row)
     return rows
@@ -267,7 +280,7 @@ def record_page(model, public_id, user) -> RecordPage:
             .order_by("source_id", "start", "id")
         )
     rows = _field_rows(record, user, citations)
-    unassigned = [quote_in_context(c) for c in citations if not c.supports]
+    unassigned = [quote_in_context(c) for c in citations if not c.supports and not c.contradicts]
     history = list(_history(record, user)[:5])
     sources = list({c.source_id: c.source for c in citations}.values())
     return RecordPage(

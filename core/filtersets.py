@@ -4,20 +4,42 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django_filters import rest_framework as filters
 
-from config.api.filters import IntegerFilter, PublicFilterSet, UTCIsoDateTimeFilter
+from config.api.filters import (
+    BooleanFilter,
+    IntegerFilter,
+    PublicFilterSet,
+    UTCIsoDateTimeFilter,
+)
 from core.models import Change, Citation, Source
 
 COMMON = ("review_state", "created", "updated")
 
 
+class MinOriginsFilter(IntegerFilter):
+    """A count of origins (0 to 32767, the column's range): anything else is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra.update(min_value=0, max_value=32767)
+
+
 class RecordFilterSet(PublicFilterSet):
-    """A record's filters, plus ``source``: the records citing a source (by its UUID).
+    """A record's filters, plus ``source``: the records citing a source (by its UUID), and
+    the corroboration filters ``contested`` and ``min_origins``.
 
     Only citations the user may see count, so a draft citation reveals nothing.
     """
 
     source = filters.UUIDFilter(
         method="filter_source", help_text="Records that cite this source (its UUID)."
+    )
+    contested = BooleanFilter(
+        field_name="contested", help_text="Has a field that a published source contradicts."
+    )
+    min_origins = MinOriginsFilter(
+        field_name="min_origins",
+        lookup_expr="gte",
+        help_text="Each supported field has at least this many independent origins.",
     )
 
     def filter_source(self, queryset, name, value):

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from core.corroboration import DERIVED, refresh_loaded, refresh_uncounted
 from core.history import Channel, history_channel
 from core.models import Change, Citation, PublicModel, ReviewState
 from core.models.changes import change_for
@@ -166,7 +167,7 @@ def _same_as_stored(obj) -> bool | None:
     stored = model._default_manager.filter(pk=obj.pk).first()
     if stored is None:
         return None
-    skip = {"created", "updated"}
+    skip = {"created", "updated", *DERIVED}  # derived: computed after the load, never read
     return all(
         getattr(stored, f.attname) == getattr(obj, f.attname)
         for f in model._meta.concrete_fields
@@ -193,7 +194,7 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
         raise DatasetError(f"{path}: not a dataset file; give a JSON fixture (.json).")
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
-            saved, deferred, seen = [], [], set()
+            saved, deferred, seen, loaded = [], [], set(), []
             changes = {}  # (model, pk) → the review state before the load
             now = timezone.now()
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
@@ -212,6 +213,7 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                     report.problems.extend(problems)
                     continue
                 wrapped.save()
+                loaded.append(wrapped.object)
                 if wrapped.deferred_fields:
                     deferred.append(wrapped)
                 if state is None:
@@ -237,9 +239,13 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                 report.problems.extend(_published_problems(saved, changes))
             if report.problems:
                 raise DatasetError("\n".join(report.problems))
+            # Corroboration is derived from the evidence, never taken from the file.
+            refresh_loaded(loaded)
             _record_history(saved, user)
             for _receiver, added in dataset_loaded.send(sender=load_dataset):
                 report.reference_added += added or 0
+            if report.reference_added:
+                refresh_uncounted()  # what the receivers added, with its evidence
         # Fresh statistics after a bulk load: without them SQLite's planner can pick a
         # relation index and sort a whole table instead of walking the keyset's index.
         with connection.cursor() as cursor:

@@ -36,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
+from core.corroboration import refresh_after
 from core.measures import measure_problems
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.notes import note_only, note_problem, quote_states_note
@@ -272,6 +273,7 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
             _save(citation, user=user, reason="Published with the record it supports")
     record.review_state = ReviewState.PUBLISHED
     _save(record, user=user, reason="Published")
+    refresh_after(record)
     return record
 
 
@@ -305,6 +307,7 @@ def record_retract(record: PublicModel, *, reason: str, user) -> PublicModel:
     record.review_state = ReviewState.RETRACTED
     record.retraction_reason = reason
     _save(record, user=user, reason=f"Retracted: {reason}")
+    refresh_after(record)
     return record
 
 
@@ -327,6 +330,7 @@ def record_reopen(record: PublicModel, *, user) -> PublicModel:
     record.review_state = ReviewState.DRAFT
     record.retraction_reason = ""
     _save(record, user=user, reason="Reopened as draft")
+    refresh_after(record)
     return record
 
 
@@ -384,6 +388,8 @@ class CitationInput:
     start: int | None = None
     locator: str = ""
     supports: list[str] = field(default_factory=list)
+    contradicts: list[str] = field(default_factory=list)
+    stated: dict = field(default_factory=dict)
     inferred: bool = False
     note: str = ""
 
@@ -398,6 +404,8 @@ def new_citation(record, item: CitationInput) -> Citation:
         start=item.start,
         locator=item.locator,
         supports=list(item.supports),
+        contradicts=list(item.contradicts),
+        stated=dict(item.stated),
         inferred=item.inferred,
         note=item.note,
         review_state=(
@@ -431,10 +439,12 @@ def record_save(
     m2m = m2m or {}
     uncite = uncite or {}
     creating = record._state.adding
+    origin_changed = False
     if not creating:
         stored = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
         if stored is None:
             raise ValidationError(f"{capfirst(label(record))} no longer exists.")
+        origin_changed = isinstance(record, Source) and _origin_of(stored) != _origin_of(record)
         record.review_state = stored.review_state
         record.retraction_reason = stored.retraction_reason
         _check_editable(stored, record)
@@ -453,7 +463,14 @@ def record_save(
             raise EvidenceConflict(problems)
         if problems:
             raise ValidationError(problems)
+    if isinstance(record, CitableModel) or origin_changed:
+        refresh_after(record)  # its corroboration, or that of every record citing the source
     return record
+
+
+def _origin_of(source: Source) -> tuple:
+    """What a source's independent origin is computed from (``core.corroboration``)."""
+    return (source.origin, source.publisher, source.relays_id)
 
 
 def _check_editable(stored, record) -> None:
@@ -603,6 +620,8 @@ def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
             object_id=citation.object_id,
             quote=citation.quote,
             supports=citation.supports,
+            contradicts=citation.contradicts,
+            stated=citation.stated,
             inferred=citation.inferred,
             note=citation.note,
             review_state=citation.review_state,
@@ -624,4 +643,5 @@ def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
         else:
             citation.delete()
         report.moved.append(moved)
+    refresh_after(old)
     return report

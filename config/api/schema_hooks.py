@@ -305,9 +305,12 @@ def describe_properties_once(result, generator, request, public):
     schemas = result.get("components", {}).get("schemas", {})
     for name, schema in schemas.items():
         base = name.removeprefix("Patched").removesuffix("Request").removesuffix("Fields")
-        if base == name or base not in schemas:
+        if base == name or base not in schemas or name == f"{base}Fields":
             continue
-        described = schemas[base].get("properties", {})
+        # A resource read in part states its properties in <Name>Fields (describe_partial_reads).
+        described = schemas[base].get("properties") or schemas.get(f"{base}Fields", {}).get(
+            "properties", {}
+        )
         for prop, spec in schema.get("properties", {}).items():
             if "description" in spec and described.get(prop, {}).get("description"):
                 spec.pop("description")

@@ -339,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "UnitEnum": "trade.models.Unit",
         "SectorEnum": "trade.models.Sector",
         "QualifierEnum": "core.models.Qualifier",
+        "CorroborationStatusEnum": "core.corroboration.CorroborationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

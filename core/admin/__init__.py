@@ -26,9 +26,18 @@ admin.site.site_url = "/evidence/"
 
 @admin.register(Source)
 class SourceAdmin(PublicModelAdmin):
-    list_display = ("__str__", "kind", "publisher", "published", "language", *REVIEW_COLUMNS)
+    list_display = (
+        "__str__",
+        "kind",
+        "publisher",
+        "origin",
+        "published",
+        "language",
+        *REVIEW_COLUMNS,
+    )
     list_filter = ("review_state", "kind", "language")
-    search_fields = ("title", "publisher", "document_url", "content_hash", "text")
+    search_fields = ("title", "publisher", "origin", "document_url", "content_hash", "text")
+    autocomplete_fields = ("relays",)
     readonly_fields = ("content_hash",)
     date_hierarchy = "published_earliest"
     # The full text is what quotes are checked against: give it room.
@@ -153,10 +162,12 @@ class CitationAdmin(PublicModelAdmin):
         "end",
         "locator",
         "supports",
+        "contradicts",
+        "stated",
         "inferred",
         "note",
     )
-    readonly_fields = ("cited_record", "source", "supports")
+    readonly_fields = ("cited_record", "source", "supports", "contradicts", "stated")
 
     def has_add_permission(self, request):
         # A citation belongs to its record: it is added on the record's form, where the

@@ -17,6 +17,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import BaseGenericInlineFormSet, GenericStackedInline
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.forms import BaseInlineFormSet, Textarea
@@ -374,6 +375,14 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
     """The record's citations. The rules are ``core.services``': here they are checked on the
     record as it will be (the main form's values, these rows), before anything is saved."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The model's own checks of supports and contradicts need the cited model: give it
+        # to new rows before they are validated (Django sets it only on saving them).
+        if form.instance.content_type_id is None:
+            form.instance.content_type = ContentType.objects.get_for_model(self.instance)
+        return form
+
     def _live_forms(self):
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
@@ -391,6 +400,8 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
                 start=form.cleaned_data.get("start"),
                 locator=form.cleaned_data.get("locator", ""),
                 supports=list(form.cleaned_data.get("supports") or []),
+                contradicts=list(form.cleaned_data.get("contradicts") or []),
+                stated=form.cleaned_data.get("stated") or {},
                 inferred=form.cleaned_data.get("inferred", False),
                 note=form.cleaned_data.get("note", ""),
             )
@@ -485,6 +496,8 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         "end",
         "locator",
         "supports",
+        "contradicts",
+        "stated",
         "inferred",
         "note",
         "review_state",
@@ -505,6 +518,10 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in CITATION_LABELS:
             field.label, field.help_text = CITATION_LABELS[db_field.name]
+        if db_field.name == "stated":
+            # Its default is a callable ({}), for which Django adds a hidden initial input:
+            # an empty row would count as changed wherever that input is not sent back.
+            field.show_hidden_initial = False
         return field
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -516,7 +533,16 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
             widget=forms.CheckboxSelectMultiple,
             help_text="The facts of this record that the quote states.",
         )
-        kwargs["form"] = type("CitationForm", (self.form,), {"supports": supports})
+        contradicts = forms.MultipleChoiceField(
+            choices=choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="The facts of this record that the quote states otherwise (the record "
+            "keeps its value, shown as contested).",
+        )
+        kwargs["form"] = type(
+            "CitationForm", (self.form,), {"supports": supports, "contradicts": contradicts}
+        )
         formset = super().get_formset(request, obj, **kwargs)
         source_field = formset.form.base_fields["source"]
         # Where cite.js reads the chosen source's text.
@@ -545,6 +571,10 @@ CITATION_LABELS = {
     "start": ("Start", "Character offset of the quote in the text (filled in for you)."),
     "end": ("End", "Offset just past the quote (filled in for you)."),
     "locator": ("Locator", "Datasets and standards only: the row key, code or table."),
+    "stated": (
+        "Value stated instead",
+        'Optional, per contradicted field: {"quantity": "500000"}.',
+    ),
 }
 
 

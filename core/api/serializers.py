@@ -13,6 +13,10 @@
 
 from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -32,6 +36,7 @@ from config.api.serializers import (
 )
 from config.api.urls_cache import absolute, detail_path
 from core import services
+from core.corroboration import CorroborationStatus
 from core.evidence import evidence_path
 from core.models import (
     Change,
@@ -141,6 +146,16 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         required=False,
         help_text="The record's factual fields this evidence supports.",
     )
+    contradicts = serializers.ListField(
+        child=StrictCharField(),
+        required=False,
+        help_text="The record's factual fields whose value this source states otherwise.",
+    )
+    stated = serializers.DictField(
+        required=False,
+        help_text="Per contradicted field, the value this source gives instead "
+        '(e.g. {"quantity": "500000"}).',
+    )
     inferred = StrictBooleanField(
         required=False,
         help_text="The supported values are chosen from the evidence, not stated in it "
@@ -164,8 +179,62 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         list_serializer_class = PrefetchedListSerializer
 
 
+class FieldCorroborationSerializer(serializers.Serializer):
+    """How many published sources, and independent origins among them, support a field,
+    and how many sources contradict it (outlets relaying one agency are one origin)."""
+
+    sources = serializers.IntegerField()
+    origins = serializers.IntegerField()
+    contradicted_by = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=CorroborationStatus.choices,
+        help_text="contested if a source contradicts it; else inferred if every supporting "
+        "citation is; else corroborated with 2 origins or more; else single_source.",
+    )
+
+
+class CorroborationSerializer(serializers.Serializer):
+    """Per factual field that public evidence supports or contradicts, its corroboration
+    (derived)."""
+
+
+class CorroborationSchema(OpenApiSerializerExtension):
+    """``Corroboration`` in the schema: a map of field names to ``FieldCorroboration``."""
+
+    target_class = CorroborationSerializer
+
+    def get_name(self, auto_schema, direction):
+        return "Corroboration"
+
+    def map_serializer(self, auto_schema, direction):
+        entry = auto_schema.resolve_serializer(FieldCorroborationSerializer, direction)
+        return {
+            "type": "object",
+            "additionalProperties": entry.ref,
+            "description": CorroborationSerializer.__doc__.replace("\n    ", " ").strip(),
+        }
+
+
+class CorroborationField(serializers.JSONField):
+    """A record's ``corroboration`` (read-only; see ``core.corroboration``)."""
+
+
+class CorroborationFieldSchema(OpenApiSerializerFieldExtension):
+    """Read as ``Corroboration``; never written, so no request component is made."""
+
+    target_class = CorroborationField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction != "response":
+            return {"type": "object"}
+        return auto_schema.resolve_serializer(CorroborationSerializer, direction).ref
+
+
+#: Fields that only records citing sources have.
+CITABLE_ONLY = ("citations", "corroboration")
+
 #: What a client may send with an existing citation: any difference is an attempted edit.
-EDITABLE_EVIDENCE = ("quote", "locator", "supports", "inferred", "note")
+EDITABLE_EVIDENCE = ("quote", "locator", "supports", "contradicts", "stated", "inferred", "note")
 
 
 class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
@@ -188,12 +257,14 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         help_text="This record's evidence page: its fields beside the quotes that support them."
     )
     citations = CitationSerializer(many=True, required=False)
+    corroboration = CorroborationField(read_only=True)
 
     common_fields = ("id", "url")
     #: Method fields that are addresses built from the public id (for config.api.lean).
     address_fields = {"evidence_url": evidence_path}
     trailing_fields = (
         "citations",
+        "corroboration",
         "review_state",
         "retraction_reason",
         "version",
@@ -223,7 +294,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         trailing = [
             name
             for name in self.trailing_fields
-            if name != "citations" or issubclass(self.Meta.model, CitableModel)
+            if name not in CITABLE_ONLY or issubclass(self.Meta.model, CitableModel)
         ]
         return [*self.common_fields, *self.Meta.fields, *trailing]
 
@@ -359,6 +430,8 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
                     start=item.get("start"),
                     locator=item.get("locator", ""),
                     supports=item.get("supports", []),
+                    contradicts=item.get("contradicts", []),
+                    stated=item.get("stated", {}),
                     inferred=item.get("inferred", False),
                     note=item.get("note", ""),
                 )
@@ -398,6 +471,8 @@ class SourceSerializer(PublicSerializer):
             "licence",
             "attribution",
             "supersedes",
+            "origin",
+            "relays",
             "content_hash",
             "text",
         )

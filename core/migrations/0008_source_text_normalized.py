@@ -37,6 +37,6 @@ def normalize_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_release")]
+    dependencies = [("core", "0007_corroboration")]
 
     operations = [migrations.RunPython(normalize_texts, migrations.RunPython.noop)]

@@ -84,6 +84,20 @@ class Source(FuzzyDatesMixin, PublicModel):
         related_name="superseded_by",
         help_text="The source whose text this one corrects.",
     )
+    origin = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The agency or outlet whose report this is (e.g. a wire service); empty "
+        "when it is the publisher's own.",
+    )
+    relays = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relayed_by",
+        help_text="The source of the dataset that this one republishes: both are one origin.",
+    )
 
     #: Set when ``normalize`` changed the text given (the admin tells the curator).
     text_normalized = False
@@ -102,6 +116,11 @@ class Source(FuzzyDatesMixin, PublicModel):
                 condition=~models.Q(supersedes=models.F("id")),
                 name="core_source_not_own_successor",
                 violation_error_message="A source cannot supersede itself.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(relays=models.F("id")),
+                name="core_source_not_own_relay",
+                violation_error_message="A source cannot relay itself.",
             ),
         ]
 
@@ -155,7 +174,20 @@ class Source(FuzzyDatesMixin, PublicModel):
             except re.error as exc:
                 message = f"Not a regular expression: {exc}."
                 raise ValidationError({"locator_pattern": message}) from exc
+        self.check_relays()
         self.check_change()
+
+    def check_relays(self):
+        """What a source relays leads to an original report, never back to itself."""
+        seen = {self.pk}
+        current = self.relays_id
+        while current is not None:
+            if current in seen:
+                raise ValidationError(
+                    {"relays": "A source cannot relay, directly or through others, itself."}
+                )
+            seen.add(current)
+            current = Source.objects.filter(pk=current).values_list("relays_id", flat=True).first()
 
     def save(self, *args, **kwargs):
         # Every channel goes through here: cited text never changes, whoever asks.
@@ -244,7 +276,9 @@ class Citation(PublicModel):
     equal ``text[start:end]``; given only the quote, the span is found. A dataset or
     reference source is cited by ``locator`` and no quote. ``supports`` names the record's
     factual fields that this evidence backs; ``inferred`` marks them as chosen from the
-    evidence rather than stated in it, with the reason in ``note``.
+    evidence rather than stated in it, with the reason in ``note``. ``contradicts`` names
+    the fields whose recorded value this source disputes, and ``stated`` may give the value
+    it states instead (``{"quantity": "500000"}``).
     """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -272,6 +306,18 @@ class Citation(PublicModel):
         default=False,
         help_text="The supported values are chosen from the evidence, not stated in it; "
         "the note says why.",
+    )
+    contradicts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The record's fields whose value this source states otherwise, e.g. "
+        '["quantity"].',
+    )
+    stated = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The value this source gives instead, per contradicted field, e.g. "
+        '{"quantity": "500000"}.',
     )
     note = models.CharField(max_length=500, blank=True)
 
@@ -334,6 +380,8 @@ class Citation(PublicModel):
         "end",
         "locator",
         "supports",
+        "contradicts",
+        "stated",
         "inferred",
     )
 
@@ -423,18 +471,39 @@ class Citation(PublicModel):
 
     def check_supports(self):
         model = self.content_type.model_class()
-        if not isinstance(self.supports, list) or not all(
-            isinstance(name, str) for name in self.supports
-        ):
-            raise ValidationError({"supports": "A list of field names."})
-        allowed = model.factual_fields
-        unknown = sorted(set(self.supports) - set(allowed))
-        if unknown:
+        for key in ("supports", "contradicts"):
+            names = getattr(self, key)
+            if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+                raise ValidationError({key: "A list of field names."})
+            allowed = model.factual_fields
+            unknown = sorted(set(names) - set(allowed))
+            if unknown:
+                raise ValidationError(
+                    {
+                        key: f"{unknown} are not factual fields of a "
+                        f"{model._meta.verbose_name}. Choose from {list(allowed)}."
+                    }
+                )
+        both = sorted(set(self.supports) & set(self.contradicts))
+        if both:
             raise ValidationError(
-                {
-                    "supports": f"{unknown} are not factual fields of a "
-                    f"{model._meta.verbose_name}. Choose from {list(allowed)}."
-                }
+                {"contradicts": f"A citation supports or contradicts a field, not both: {both}."}
+            )
+        self.check_stated()
+
+    def check_stated(self):
+        """``stated`` gives a plain value for some of the fields the citation contradicts."""
+        if not isinstance(self.stated, dict):
+            raise ValidationError({"stated": 'An object: {"field": "the value stated"}.'})
+        extra = sorted(set(self.stated) - set(self.contradicts))
+        if extra:
+            raise ValidationError(
+                {"stated": f"{extra}: a stated value is given for a field it contradicts."}
+            )
+        plain = (str, int, float, bool)
+        if not all(isinstance(value, plain) for value in self.stated.values()):
+            raise ValidationError(
+                {"stated": "Each stated value is a string, a number or true/false."}
             )
 
     def locate(self):
@@ -518,6 +587,10 @@ class CitableModel(PublicModel):
     ``factual_fields`` lists the fields that state facts (numbers, dates, relations such as
     exporter or decision-maker): publishing needs a live citation that ``supports`` each
     one that is filled in.
+
+    ``corroboration``, ``contested`` and ``min_origins`` are derived from the public
+    evidence (``core.corroboration``), kept up to date by the services, so that lists
+    filter and page on them.
     """
 
     citations = GenericRelation(Citation, content_type_field="content_type")
@@ -526,6 +599,26 @@ class CitableModel(PublicModel):
     #: qualifier field: ``{"quantity": Measure("quantity", "unit", "quantity_qualifier")}``.
     #: A quote supports one only with the same value, unit and qualifier (``core.measures``).
     measures: dict = {}
+
+    corroboration = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Per factual field: how many published sources and independent origins "
+        "support it, how many contradict it, and its status (derived).",
+    )
+    contested = models.BooleanField(
+        default=False,
+        editable=False,
+        db_index=True,
+        help_text="A published source contradicts one of its fields (derived).",
+    )
+    min_origins = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        db_index=True,
+        help_text="The fewest independent origins behind any of its supported fields (derived).",
+    )
 
     class Meta(PublicModel.Meta):
         abstract = True

@@ -223,6 +223,8 @@ CITATION_COLUMNS = [
     "end",
     "locator",
     "supports",
+    "contradicts",
+    "stated",
     "inferred",
     "note",
 ]

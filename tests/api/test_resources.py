@@ -24,6 +24,7 @@ from trade.models import Commodity, Shipment
 
 COMMON_TAIL = (
     "citations",
+    "corroboration",
     "review_state",
     "retraction_reason",
     "version",
@@ -271,6 +272,8 @@ class TestSourceAPI(APIResourceTest):
         "licence",
         "attribution",
         "supersedes",
+        "origin",
+        "relays",
         "content_hash",
         "text",
         "review_state",
