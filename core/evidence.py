@@ -22,6 +22,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from config.api.urls_cache import detail_path
+from core import support
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.visibility import is_curator, visible_as_related
 
@@ -112,10 +113,17 @@ class Quote:
     after: str = ""
     source_url: str = ""
     first_shown_under: str = ""  # set when the quote was already shown under another field
+    earlier: str = ""  # the earlier value it supported, when it does not support this one
+    withdrawn: str = ""  # why its support for this field was withdrawn
+    fields: list | None = None  # the fields whose current values it supports, when known
 
     @property
     def anchor(self) -> str:
         return f"citation-{self.citation.pk}"
+
+    @property
+    def supported(self) -> list:
+        return self.citation.supports if self.fields is None else self.fields
 
 
 def quote_in_context(citation: Citation) -> Quote:
@@ -141,6 +149,9 @@ class FieldRow:
     links: list = field(default_factory=list)  # (label, url or None) of related records
     factual: bool = False
     quotes: list = field(default_factory=list)
+    #: Citations that name this field but do not support its value: they supported an
+    #: earlier value, or their support was withdrawn (``Quote.earlier``, ``Quote.withdrawn``).
+    former: list = field(default_factory=list)
 
     @property
     def unsupported(self) -> bool:
@@ -197,20 +208,36 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
             if f.name in fuzzy:
                 note = getattr(record, f"{f.name}_note")
                 row.value = "; ".join(str(v) for v in (row.value, note) if v)
-        row.quotes = []
-        for c in citations:
-            if f.name not in c.supports:
-                continue
-            quote = quote_in_context(c)
-            quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
-            if quote.first_shown_under == str(f.verbose_name):
-                quote.first_shown_under = ""
-            row.quotes.append(quote)
+        row.quotes, row.former = _quotes_of(record, f, citations, shown)
         empty = row.value in (None, "", [], {}) and not row.links
-        if empty and not row.quotes:
+        if empty and not row.quotes and not row.former:
             continue
         rows.append(row)
     return rows
+
+
+def _quotes_of(record, f, citations, shown: dict) -> tuple[list, list]:
+    """The quotes that support ``f``'s value, and those that name ``f`` but supported an
+    earlier value or withdrew their support (each quote in full once, under its first field)."""
+    current, former = [], []
+    for c in citations:
+        if f.name not in c.supports:
+            continue
+        quote = quote_in_context(c)
+        quote.fields = [n for n in c.supports if support.supports_value(c, n, record)]
+        quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
+        if quote.first_shown_under == str(f.verbose_name):
+            quote.first_shown_under = ""
+        if support.supports_value(c, f.name, record):
+            current.append(quote)
+            continue
+        if f.name in (c.withdrawn or {}):
+            quote.withdrawn = c.withdrawn[f.name]
+        else:
+            earlier = (c.supported_values or {}).get(f.name)
+            quote.earlier = support.shown(record, f.name, earlier)
+        former.append(quote)
+    return current, former
 
 
 def record_page(model, public_id, user) -> RecordPage:

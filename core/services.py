@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
+from core import support
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 
 LIVE_STATES = (ReviewState.DRAFT, ReviewState.PUBLISHED)
@@ -164,29 +165,43 @@ def evidence_problems(
             f"{capfirst(label(record))} has no citation of a source that is not retracted. "
             "Cite the evidence, with its quote, first."
         ]
-    supported = {name for c in live for name in c.supports}
-    missing = [
-        name
-        for name in type(record).factual_fields
-        if name not in supported and is_filled(record, name, m2m)
-    ]
-    if missing:
-        problems.append(
-            f"No citation supports {', '.join(missing)}: mark the citation that states "
-            f"them (supports: {missing}), or leave the fields empty."
-        )
+    problems = []
+    missing = []
     for name in type(record).factual_fields:
-        f = record._meta.get_field(name)
-        value = getattr(record, name, None)
-        if not isinstance(f, models.DecimalField) or value is None:
+        if not is_filled(record, name, m2m):
             continue
-        quoted = [c for c in live if name in c.supports and c.quote]
-        if quoted and not any(value in numbers_in(c.quote) for c in quoted):
-            problems.append(
-                f"{name} is {value}, but no quote that supports it says so. Quote the "
-                "sentence that gives the number."
-            )
+        value = support.field_value(record, name, m2m)
+        backing = [c for c in live if support.supports(c, name, value)]
+        if backing:
+            problems += _number_problems(record, name, backing)
+            continue
+        stale = support.stale_problem(record, name, value, live)
+        if stale:
+            problems.append(stale)
+        else:
+            missing.append(name)
+    if missing:
+        problems.insert(
+            0,
+            f"No citation supports {', '.join(missing)}: mark the citation that states "
+            f"them (supports: {missing}), or leave the fields empty.",
+        )
     return problems
+
+
+def _number_problems(record, name: str, backing) -> list[str]:
+    """A number is found in a quote of the citations that support its value."""
+    f = record._meta.get_field(name)
+    value = getattr(record, name, None)
+    if not isinstance(f, models.DecimalField) or value is None:
+        return []
+    quoted = [c for c in backing if c.quote]
+    if quoted and not any(value in numbers_in(c.quote) for c in quoted):
+        return [
+            f"{name} is {value}, but no quote that supports it says so. Quote the "
+            "sentence that gives the number."
+        ]
+    return []
 
 
 def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list[str]:
@@ -275,6 +290,10 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
                 record_publish(target, user=user, with_references=True, _seen=seen)
         for citation in citations:
             citation.source.refresh_from_db()  # published just now, perhaps
+    for citation in citations:
+        if citation.review_state == ReviewState.DRAFT:
+            # A draft citation stands for the record as it is; publishing pins its values.
+            citation.capture_values()
     problems = published_problems(record, citations=citations, states=LIVE_STATES)
     if problems:
         raise ValidationError(problems)
@@ -386,8 +405,9 @@ class CitationInput:
     note: str = ""
 
 
-def new_citation(record, item: CitationInput) -> Citation:
-    """The citation ``item`` describes, of ``record``, unsaved."""
+def new_citation(record, item: CitationInput, *, m2m: dict | None = None) -> Citation:
+    """The citation ``item`` describes, of ``record``, unsaved: it supports the values the
+    record holds now (``m2m``: its many-to-many values as they will be saved)."""
     return Citation(
         source=item.source,
         content_type=ContentType.objects.get_for_model(record),
@@ -396,6 +416,7 @@ def new_citation(record, item: CitationInput) -> Citation:
         start=item.start,
         locator=item.locator,
         supports=list(item.supports),
+        supported_values=support.captured_values(record, item.supports, m2m),
         inferred=item.inferred,
         note=item.note,
         review_state=(
@@ -415,16 +436,21 @@ def record_save(
     cite: list[CitationInput] = (),
     uncite: dict | None = None,
     remove: list[Citation] = (),
+    withdraw: dict | None = None,
     reason: str = "",
 ) -> PublicModel:
     """Create or change a record with its many-to-many values and citations, all or nothing.
 
-    ``cite`` adds citations; ``uncite`` maps citations to retract to their reasons;
-    ``remove`` lists citations to delete (drafts of draft records only). Review state is
-    never changed here: that is what publish, retract and reopen are for.
+    ``cite`` adds citations (supporting the values the record takes in this save);
+    ``uncite`` maps citations to retract to their reasons; ``withdraw`` maps citations to
+    ``{field: reason}``, the supports they withdraw; ``remove`` lists citations to delete
+    (drafts of draft records only). A published record takes a new value only with a live
+    citation that supports it, added in the same call. Review state is never changed here:
+    that is what publish, retract and reopen are for.
     """
     m2m = m2m or {}
     uncite = uncite or {}
+    withdraw = withdraw or {}
     creating = record._state.adding
     if not creating:
         stored = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
@@ -438,10 +464,16 @@ def record_save(
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
     for name, values in m2m.items():
         getattr(record, name).set(values)
+    support.forget(record)
     citations = _write_citations(record, cite=cite, uncite=uncite, remove=remove, user=user)
+    for citation, fields in withdraw.items():
+        for name, why in fields.items():
+            _withdraw(citation, name, why, user=user)
+    if withdraw:
+        citations = list(record.citations.select_related("source"))
     if record.review_state == ReviewState.PUBLISHED:
         problems = published_problems(record, citations=citations)
-        if problems and (uncite or remove):
+        if problems and (uncite or remove or withdraw):
             # The evidence taken away is what the record needs: a conflict, not bad data.
             raise EvidenceConflict(problems)
         if problems:
@@ -550,6 +582,62 @@ def record_delete(record: PublicModel, *, user) -> None:
         ) from exc
 
 
+def citations_capture_values(citations) -> None:
+    """Pin the values of citations that came without them (a release older than per-value
+    support): each supports what its record holds now. For the loader, whose saves are raw."""
+    for citation in citations:
+        citation.capture_values()
+        Citation.objects.filter(pk=citation.pk).update(supported_values=citation.supported_values)
+
+
+# --- withdrawing a citation's support for one field --------------------------------------------
+
+
+@transaction.atomic
+def citation_withdraw_support(citation: Citation, *, field: str, reason: str, user) -> Citation:
+    """Withdraw ``citation``'s support for the record's field ``field``, keeping the reason.
+
+    The one change a public citation takes (``Citation.check_change``): the citation stays,
+    and no longer counts as evidence of that field. Refused (``EvidenceConflict``) when a
+    published record's filled-in field would be left with no live support.
+    """
+    citation = _locked(citation)
+    cited = citation.record
+    if cited is not None:
+        _locked(cited)  # two withdrawals at once cannot each count on the other's support
+    _withdraw(citation, field, reason, user=user)
+    if cited is not None and cited.review_state == ReviewState.PUBLISHED:
+        problems = evidence_problems(cited, list(cited.citations.select_related("source")))
+        if problems:
+            raise EvidenceConflict(
+                f"Citation {citation.pk} is the support of {field} that {label(cited)} "
+                f"needs: {' '.join(problems)} Add the replacement evidence first."
+            )
+    return citation
+
+
+def _withdraw(citation: Citation, name: str, reason: str, *, user) -> None:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError(
+            {
+                "withdrawn": f"Withdrawing the support of citation {citation.pk} for {name} "
+                "needs a reason."
+            }
+        )
+    if citation.review_state == ReviewState.RETRACTED:
+        raise ValidationError(
+            {"withdrawn": f"Citation {citation.pk} is retracted: it supports nothing already."}
+        )
+    if name in (citation.withdrawn or {}):
+        raise ValidationError(
+            {"withdrawn": f"Citation {citation.pk}'s support for {name} is withdrawn already."}
+        )
+    citation.withdrawn = {**(citation.withdrawn or {}), name: reason}
+    citation.full_clean()  # the same rules as every channel: a field it supports, a reason
+    _save(citation, user=user, reason=f"Support for {name} withdrawn: {reason}")
+
+
 # --- source corrections ------------------------------------------------------------------------
 
 
@@ -580,6 +668,9 @@ def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
             object_id=citation.object_id,
             quote=citation.quote,
             supports=citation.supports,
+            # What it supported in the old source, earlier values included.
+            supported_values=citation.supported_values,
+            withdrawn=citation.withdrawn,
             inferred=citation.inferred,
             note=citation.note,
             review_state=citation.review_state,

@@ -225,6 +225,8 @@ CITATION_COLUMNS = [
     "supports",
     "inferred",
     "note",
+    "supported_values",
+    "withdrawn",
 ]
 
 

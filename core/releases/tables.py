@@ -103,7 +103,8 @@ def citation_schema(fmt: str) -> dict:
             "description": "The cited record's public id (the id column of its resource).",
         }
     )
-    for name in ("quote", "start", "end", "locator", "supports", "inferred", "note"):
+    evidence = ("quote", "start", "end", "locator", "supports", "inferred", "note")
+    for name in (*evidence, "supported_values", "withdrawn"):
         fields.append(field_descriptor(name, Citation._meta.get_field(name)))
     return {
         "fields": fields,
