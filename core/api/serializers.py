@@ -153,7 +153,7 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         "(the note says why).",
     )
     note = StrictCharField(allow_blank=True, required=False, max_length=500)
-    supported_values = serializers.JSONField(
+    supported_values = serializers.DictField(
         read_only=True,
         help_text="Each supported field with its value when cited (a related record's id, a "
         "list of ids, a number as a string, a date as {value, precision}): the citation "
