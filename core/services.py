@@ -293,7 +293,7 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
     for citation in citations:
         if citation.review_state == ReviewState.DRAFT:
             # A draft citation stands for the record as it is; publishing pins its values.
-            citation.capture_values()
+            citation.capture_values(record)
     problems = published_problems(record, citations=citations, states=LIVE_STATES)
     if problems:
         raise ValidationError(problems)

@@ -346,9 +346,9 @@ class Citation(PublicModel):
             self.capture_values()
         super().save(*args, **kwargs)
 
-    def capture_values(self, m2m: dict | None = None) -> None:
+    def capture_values(self, record=None, *, m2m: dict | None = None) -> None:
         """Pin ``supported_values`` to the cited record's values now (``core.support``)."""
-        record = self.record
+        record = record if record is not None else self.record
         if record is not None:
             self.supported_values = captured_values(record, self.supports, m2m)
 

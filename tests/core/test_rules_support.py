@@ -387,3 +387,20 @@ class TestWithdrawSupport:
         with pytest.raises(DatasetError, match="No citation supports quantity"):
             load_dataset(write_fixture(tmp_path, [fixture]))
         assert snapshot() == before
+
+
+def test_a_records_values_are_computed_once_for_all_its_citations(world, django_assert_num_queries):
+    decision = f.decision()
+    decision.countries.set([world["ru"], world["af"]])
+    citations = [
+        f.cite(decision, quote="", src=rules.reference(), locator="RU", supports=["countries"])
+        for _ in range(3)
+    ]
+    decision = type(decision).objects.get(pk=decision.pk)
+    with django_assert_num_queries(1):  # the countries, read once
+        assert all(
+            support.supports_value(c, "countries", decision) for c in citations for _ in range(20)
+        )
+    decision.countries.remove(world["af"])
+    support.forget(decision)
+    assert not support.supports_value(citations[0], "countries", decision)
