@@ -17,13 +17,22 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils.module_loading import import_string
 
+from config.api import response_cache
 from core import services, support
 from core.loading import DatasetError, load_dataset
 from core.models import Citation, ReviewState
 from tests import factories as f
 from tests.admin.forms import admin_url, errors_of, form_data, inline_prefix
+from tests.api.test_lean import both_ways
 from tests.core import test_rules as rules
-from tests.core.test_rules import QUOTE, citation_fixture, shipment_url, snapshot, write_fixture
+from tests.core.test_rules import (
+    QUOTE,
+    SHIPMENTS,
+    citation_fixture,
+    shipment_url,
+    snapshot,
+    write_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 world, api = rules.world, rules.api  # the matrix's fixtures
@@ -404,3 +413,28 @@ def test_a_records_values_are_computed_once_for_all_its_citations(world, django_
     decision.countries.remove(world["af"])
     support.forget(decision)
     assert not support.supports_value(citations[0], "countries", decision)
+
+
+def test_both_read_paths_show_the_values_and_withdrawals_alike(world, curator, api, monkeypatch):
+    services.record_save(
+        world["shipment"],
+        user=curator,
+        cite=[
+            services.CitationInput(
+                source=world["article"], quote="from Russia to", supports=["exporter", "importer"]
+            )
+        ],
+    )
+    citation = world["shipment"].citations.get(quote=QUOTE)
+    services.citation_withdraw_support(
+        citation, field="importer", reason="Not stated.", user=curator
+    )
+    services.citation_withdraw_support(citation, field="exporter", reason="Implied.", user=curator)
+    monkeypatch.setattr(response_cache, "lookup", lambda key: None)
+    for url in (shipment_url(world), SHIPMENTS):
+        lean_answer, serializer_answer = both_ways(api.get, url, monkeypatch)
+        assert lean_answer.content == serializer_answer.content
+    shown = json.loads(lean_answer.content)["results"][0]["citations"]
+    (withdrawing,) = [c for c in shown if c["id"] == str(citation.pk)]
+    assert withdrawing["withdrawn"] == {"importer": "Not stated.", "exporter": "Implied."}
+    assert withdrawing["supported_values"]["unit"] == "t"
