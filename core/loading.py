@@ -5,7 +5,9 @@ loader deserializes the same fixture format, saves it inside one transaction, th
 the checks of the one write path on what it loaded: every model's validation (fields,
 constraints, citations' quotes and locators) and ``core.services.published_problems`` on
 every published record (evidence for each fact, published references). Any problem rolls
-the whole load back and is reported with the record it concerns.
+the whole load back and is reported with the record it concerns. A citation that comes
+without ``supported_values`` (a file from before support was per value) keeps the values
+stored for it, or, new, is given its record's values as loaded.
 
 A release (its folder or its ``datapackage.json``) is verified first: every file's size and
 sha256 must match the package (``core.releases.verify``), or nothing is read at all.
@@ -162,12 +164,15 @@ def _published_problems(saved, changes: dict) -> list[str]:
 
 def _without_values(obj) -> bool:
     """A citation from a file without ``supported_values`` (a release older than per-value
-    support) keeps the values stored for it; a new one is given its record's values once the
-    file is in (``core.services.citations_capture_values``). True for the latter."""
-    if not isinstance(obj, Citation) or obj.supported_values or not obj.supports:
+    support) keeps the values stored for it; one without a value for some field it supports
+    is given its record's value once the file is in
+    (``core.services.citations_capture_values``). True for the latter."""
+    if not isinstance(obj, Citation) or not isinstance(obj.supported_values, dict):
+        return False
+    if not set(obj.supports) - set(obj.supported_values):
         return False
     stored = Citation.objects.filter(pk=obj.pk).values_list("supported_values", flat=True)
-    if stored.exists():
+    if not obj.supported_values and stored.exists():
         obj.supported_values = stored.first()
         return False
     return True

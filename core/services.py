@@ -23,6 +23,10 @@ destroy or orphan published evidence):
   refer to cannot be retracted or reopened, nor deleted.
 * **Field-level evidence.** A published record's every filled-in factual field is supported
   by a live citation, and a number is found in a quote that supports it.
+* **Support is per value** (``core.support``). A citation supports the values its fields
+  held when it was cited; a published record takes a new value only with a citation of it
+  in the same call. A citation's support for one field is withdrawn with a reason
+  (``citation_withdraw_support``), never taken back, and never from the last support.
 """
 
 import re
@@ -583,10 +587,15 @@ def record_delete(record: PublicModel, *, user) -> None:
 
 
 def citations_capture_values(citations) -> None:
-    """Pin the values of citations that came without them (a release older than per-value
-    support): each supports what its record holds now. For the loader, whose saves are raw."""
+    """Pin the values citations came without (a release older than per-value support): each
+    supports what its record holds now. For the loader, whose saves are raw."""
     for citation in citations:
-        citation.capture_values()
+        captured = citation.supported_values or {}
+        missing = [name for name in citation.supports if name not in captured]
+        record = citation.record
+        if record is None or not missing:
+            continue
+        citation.supported_values = {**captured, **support.captured_values(record, missing)}
         Citation.objects.filter(pk=citation.pk).update(supported_values=citation.supported_values)
 
 

@@ -18,6 +18,11 @@ works on the historical models of a migration (it reads ``_meta`` only):
 When the record's value changes, the citation no longer supports it: it "supported the
 earlier value". A curator may also withdraw a citation's support for one field, with a
 reason (``Citation.withdrawn``); a withdrawn support supports nothing.
+
+Every channel captures the values (the services, ``Citation.save``, the loader, the migration
+for older rows). A citation written by a raw load (``loaddata`` of a file from before
+values were captured) has none for a field: it is taken to support the value the field
+holds, as the migration and the loader assume when they fill them in.
 """
 
 from decimal import Decimal
@@ -106,7 +111,7 @@ def supports_value(citation, name: str, record) -> bool:
     if not names_field(citation, name):
         return False
     captured = citation.supported_values or {}
-    return name in captured and captured[name] == _current(record, name)
+    return name not in captured or captured[name] == _current(record, name)
 
 
 def supports(citation, name: str, value) -> bool:
@@ -114,7 +119,7 @@ def supports(citation, name: str, value) -> bool:
     if not names_field(citation, name):
         return False
     captured = citation.supported_values or {}
-    return name in captured and captured[name] == value
+    return name not in captured or captured[name] == value
 
 
 def names_field(citation, name: str) -> bool:
