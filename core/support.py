@@ -25,20 +25,21 @@ values were captured) has none for a field: it is taken to support the value the
 holds, as the migration and the loader assume when they fill them in.
 """
 
+import functools
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-#: Where a record keeps the canonical values already computed (see ``_current``).
+#: Where a record keeps its many-to-many values already read (see ``_current``).
 _CACHE = "_support_values"
 
 
 def field_value(record, name: str, m2m: dict | None = None):
     """The canonical value of ``record``'s field ``name`` (``m2m`` overrides the stored
     many-to-many values, for a record checked as it will be saved)."""
-    f = record._meta.get_field(name)
-    if f.many_to_many:
+    f, kind = _kind(type(record), name)
+    if kind == "m2m":
         if m2m is not None and name in m2m:
             return sorted(str(getattr(r, "pk", r)) for r in m2m[name])
         if record._state.adding or record.pk is None:
@@ -48,15 +49,32 @@ def field_value(record, name: str, m2m: dict | None = None):
             return sorted(str(r.pk) for r in prefetched)
         return sorted(str(pk) for pk in getattr(record, name).values_list("pk", flat=True))
     value = getattr(record, f.attname)
-    if f.is_relation:
+    if kind == "relation":
         return None if value is None else str(value)
-    if isinstance(f, models.DecimalField):
+    if kind == "decimal":
         return _decimal(f.to_python(value)) if value not in (None, "") else None
-    if _is_fuzzy_date(record, name):
+    if kind == "fuzzy":
         return {"value": value or "", "precision": getattr(record, f"{name}_precision")}
     if value is None or isinstance(value, str | bool | int | float):
         return value
     return f.value_to_string(record)
+
+
+@functools.cache
+def _kind(model, name: str) -> tuple:
+    """``model``'s field ``name`` and how its value is written (read once per model)."""
+    f = model._meta.get_field(name)
+    if f.many_to_many:
+        return f, "m2m"
+    if f.is_relation:
+        return f, "relation"
+    if isinstance(f, models.DecimalField):
+        return f, "decimal"
+    try:
+        model._meta.get_field(f"{name}_precision")
+    except FieldDoesNotExist:
+        return f, "plain"
+    return f, "fuzzy"  # a date with precision (``core.models.records.fuzzy_date``)
 
 
 def _decimal(value: Decimal) -> str:
@@ -64,41 +82,23 @@ def _decimal(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _is_fuzzy_date(record, name: str) -> bool:
-    try:
-        record._meta.get_field(f"{name}_precision")
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def captured_values(record, names, m2m: dict | None = None) -> dict:
     """``{name: canonical value}`` of the fields ``names``: what a new citation supports."""
     return {name: field_value(record, name, m2m) for name in names}
 
 
-def _snapshot(record, name: str):
-    """What the canonical value of ``name`` is computed from, cheap to compare: a change of
-    it means the cached value is stale. Many-to-many values are cached until ``forget``."""
-    f = record._meta.get_field(name)
-    if f.many_to_many:
-        return None
-    if _is_fuzzy_date(record, name):
-        return (getattr(record, name), getattr(record, f"{name}_precision"))
-    return getattr(record, f.attname)
-
-
 def _current(record, name: str):
-    """``field_value(record, name)``, computed once per record and value: readers ask it for
-    every citation of the record (a many-to-many value would be a query each time)."""
+    """``field_value(record, name)``, with a many-to-many value read once per record: readers
+    ask it for every citation of the record, and it would be a query each time. The other
+    values are computed afresh (a read of the attribute: as fast as a cache lookup, and
+    never stale when the record's attribute changes)."""
+    _f, kind = _kind(type(record), name)
+    if kind != "m2m":
+        return field_value(record, name)
     cache = record.__dict__.setdefault(_CACHE, {})
-    snapshot = _snapshot(record, name)
-    hit = cache.get(name)
-    if hit is not None and hit[0] == snapshot:
-        return hit[1]
-    value = field_value(record, name)
-    cache[name] = (snapshot, value)
-    return value
+    if name not in cache:
+        cache[name] = field_value(record, name)
+    return cache[name]
 
 
 def forget(record) -> None:
