@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from config.api.urls_cache import detail_path
+from core import support
 from core.corroboration import describe
 from core.measures import format_measure, format_number
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
@@ -117,10 +118,17 @@ class Quote:
     source_url: str = ""
     first_shown_under: str = ""  # set when the quote was already shown under another field
     stated: object = None  # for a contradiction: the value the source gives instead
+    earlier: str = ""  # the earlier value it supported, when it does not support this one
+    withdrawn: str = ""  # why its support for this field was withdrawn
+    fields: list | None = None  # the fields whose current values it supports, when known
 
     @property
     def anchor(self) -> str:
         return f"citation-{self.citation.pk}"
+
+    @property
+    def supported(self) -> list:
+        return self.citation.supports if self.fields is None else self.fields
 
 
 def quote_in_context(citation: Citation) -> Quote:
@@ -148,6 +156,9 @@ class FieldRow:
     quotes: list = field(default_factory=list)
     contradictions: list = field(default_factory=list)  # quotes that state another value
     corroboration: str = ""  # "2 sources, 2 independent origins; contested by 1 source"
+    #: Citations that name this field but do not support its value: they supported an
+    #: earlier value, or their support was withdrawn (``Quote.earlier``, ``Quote.withdrawn``).
+    former: list = field(default_factory=list)
 
     @property
     def unsupported(self) -> bool:
@@ -235,29 +246,42 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
             if f.name in fuzzy:
                 note = getattr(record, f"{f.name}_note")
                 row.value = "; ".join(str(v) for v in (row.value, note) if v)
-        row.quotes = []
-        for c in citations:
-            if (
-                f.name not in c.supports
-                and f.name not in c.contradicts
-                and not quote_states_note(c, record, f.name)
-            ):
-                continue
-            quote = quote_in_context(c)
-            quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
-            if quote.first_shown_under == str(f.verbose_name):
-                quote.first_shown_under = ""
-            if f.name in c.contradicts:
-                quote.stated = c.stated.get(f.name)
-                row.contradictions.append(quote)
-            else:
-                row.quotes.append(quote)
+        row.quotes, row.former, row.contradictions = _quotes_of(record, f, citations, shown)
         row.corroboration = describe(getattr(record, "corroboration", {}).get(f.name))
         empty = row.value in (None, "", [], {}) and not row.links
-        if empty and not row.quotes and not row.contradictions:
+        if empty and not row.quotes and not row.former and not row.contradictions:
             continue
         rows.append(row)
     return rows
+
+
+def _quotes_of(record, f, citations, shown: dict) -> tuple[list, list, list]:
+    """The quotes that support ``f``'s value; those that name ``f`` but supported an earlier
+    value or withdrew their support; and those that contradict it (each quote in full once,
+    under its first field)."""
+    current, former, contradictions = [], [], []
+    for c in citations:
+        named, contradicting = f.name in c.supports, f.name in c.contradicts
+        note = not named and not contradicting and quote_states_note(c, record, f.name)
+        if not (named or contradicting or note):
+            continue
+        quote = quote_in_context(c)
+        quote.fields = [n for n in c.supports if support.supports_value(c, n, record)]
+        quote.first_shown_under = shown.setdefault(c.pk, str(f.verbose_name))
+        if quote.first_shown_under == str(f.verbose_name):
+            quote.first_shown_under = ""
+        if contradicting:
+            quote.stated = (c.stated or {}).get(f.name)
+            contradictions.append(quote)
+        elif note or support.supports_value(c, f.name, record):
+            current.append(quote)
+        elif f.name in (c.withdrawn or {}):
+            quote.withdrawn = c.withdrawn[f.name]
+            former.append(quote)
+        else:
+            quote.earlier = support.shown(record, f.name, (c.supported_values or {}).get(f.name))
+            former.append(quote)
+    return current, former, contradictions
 
 
 def record_page(model, public_id, user) -> RecordPage:

@@ -5,7 +5,9 @@ loader deserializes the same fixture format, saves it inside one transaction, th
 the checks of the one write path on what it loaded: every model's validation (fields,
 constraints, citations' quotes and locators) and ``core.services.published_problems`` on
 every published record (evidence for each fact, published references). Any problem rolls
-the whole load back and is reported with the record it concerns.
+the whole load back and is reported with the record it concerns. A citation that comes
+without ``supported_values`` (a file from before support was per value) keeps the values
+stored for it, or, new, is given its record's values as loaded.
 
 A release (its folder or its ``datapackage.json``) is verified first: every file's size and
 sha256 must match the package (``core.releases.verify``), or nothing is read at all.
@@ -29,7 +31,7 @@ from core.history import Channel, history_channel
 from core.models import Change, Citation, PublicModel, ReviewState
 from core.models.changes import change_for
 from core.releases.verify import ReleaseCorrupt, is_release, release_fixture
-from core.services import dependents, published_problems
+from core.services import citations_capture_values, dependents, published_problems
 
 #: Sent inside the load's transaction once the file is in: receivers may add reference
 #: data (the ISO countries) and return how many records they added.
@@ -161,6 +163,22 @@ def _published_problems(saved, changes: dict) -> list[str]:
     return problems
 
 
+def _without_values(obj) -> bool:
+    """A citation from a file without ``supported_values`` (a release older than per-value
+    support) keeps the values stored for it; one without a value for some field it supports
+    is given its record's value once the file is in
+    (``core.services.citations_capture_values``). True for the latter."""
+    if not isinstance(obj, Citation) or not isinstance(obj.supported_values, dict):
+        return False
+    if not set(obj.supports) - set(obj.supported_values):
+        return False
+    stored = Citation.objects.filter(pk=obj.pk).values_list("supported_values", flat=True)
+    if not obj.supported_values and stored.exists():
+        obj.supported_values = stored.first()
+        return False
+    return True
+
+
 def _same_as_stored(obj) -> bool | None:
     """True if the row exists unchanged, False if it differs, None if it is new."""
     model = type(obj)
@@ -194,7 +212,7 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
         raise DatasetError(f"{path}: not a dataset file; give a JSON fixture (.json).")
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
-            saved, deferred, seen, loaded = [], [], set(), []
+            saved, deferred, seen, loaded, uncaptured = [], [], set(), [], []
             changes = {}  # (model, pk) → the review state before the load
             now = timezone.now()
             objects = serializers.deserialize(format_, raw, handle_forward_references=True)
@@ -206,6 +224,8 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                 _stamp(wrapped.object, now)
                 if hasattr(wrapped.object, "compute_derived"):
                     wrapped.object.compute_derived()
+                if _without_values(wrapped.object):
+                    uncaptured.append(wrapped.object)
                 state = _same_as_stored(wrapped.object)
                 problems = _check(wrapped, exists=state is not None)
                 problems += _transition_problem(wrapped.object, changes)
@@ -230,6 +250,8 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
                     wrapped.save_deferred_fields()
                 except (DeserializationError, ObjectDoesNotExist) as exc:
                     report.problems.append(f"{_label(wrapped.object)}: bad reference: {exc}")
+            if not report.problems:
+                citations_capture_values(uncaptured)
             for obj, _created in saved:
                 try:
                     obj.full_clean()

@@ -26,6 +26,10 @@ destroy or orphan published evidence):
   by a live citation, and a measure (a quantity with its unit, money with its currency, and
   its qualifier) is given by a quote that supports it (``core.measures``). A date known only
   as a note is supported by a quote with the note's words (``core.notes``).
+* **Support is per value** (``core.support``). A citation supports the values its fields
+  held when it was cited; a published record takes a new value only with a citation of it
+  in the same call. A citation's support for one field is withdrawn with a reason
+  (``citation_withdraw_support``), never taken back, and never from the last support.
 """
 
 import json
@@ -36,6 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import capfirst
 
+from core import support
 from core.corroboration import refresh_after
 from core.measures import measure_problems
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
@@ -157,24 +162,34 @@ def evidence_problems(
             f"{capfirst(label(record))} has no citation of a source that is not retracted. "
             "Cite the evidence, with its quote, first."
         ]
-    supported = {name for c in live for name in c.supports}
-    dates = getattr(type(record), "fuzzy_dates", ())
-    supported |= {n for n in dates if any(quote_states_note(c, record, n) for c in live)}
-    missing = [
-        name
-        for name in type(record).factual_fields
-        if name not in supported and is_filled(record, name, m2m)
-    ]
-    notes = [name for name in missing if note_only(record, name)]
-    missing = [name for name in missing if name not in notes]
+    missing, notes, backed = [], [], {}
+    for name in type(record).factual_fields:
+        if not is_filled(record, name, m2m):
+            continue
+        value = support.field_value(record, name, m2m)
+        backing = [c for c in live if support.supports(c, name, value)]
+        if backing:
+            backed.update((id(c), c) for c in backing)
+            continue
+        if note_only(record, name):
+            # A date known only in words stands on a quote that has those words.
+            if not any(quote_states_note(c, record, name) for c in live):
+                notes.append(name)
+            continue
+        stale = support.stale_problem(record, name, value, live)
+        if stale:
+            problems.append(stale)
+        else:
+            missing.append(name)
     if missing:
-        problems.append(
+        problems.insert(
+            0,
             f"No citation supports {', '.join(missing)}: on the citation whose quote states "
             f'them, tick {", ".join(missing)} under “Supports” (API: "supports": '
-            f"{json.dumps(missing)}); or empty those fields if no source states them."
+            f"{json.dumps(missing)}); or empty those fields if no source states them.",
         )
     problems += [note_problem(record, name) for name in notes]
-    problems += measure_problems(record, live)
+    problems += measure_problems(record, list(backed.values()))
     return problems
 
 
@@ -264,6 +279,10 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
                 record_publish(target, user=user, with_references=True, _seen=seen)
         for citation in citations:
             citation.source.refresh_from_db()  # published just now, perhaps
+    for citation in citations:
+        if citation.review_state == ReviewState.DRAFT:
+            # A draft citation stands for the record as it is; publishing pins its values.
+            citation.capture_values(record)
     problems = published_problems(record, citations=citations, states=LIVE_STATES)
     if problems:
         raise ValidationError(problems)
@@ -394,8 +413,9 @@ class CitationInput:
     note: str = ""
 
 
-def new_citation(record, item: CitationInput) -> Citation:
-    """The citation ``item`` describes, of ``record``, unsaved."""
+def new_citation(record, item: CitationInput, *, m2m: dict | None = None) -> Citation:
+    """The citation ``item`` describes, of ``record``, unsaved: it supports the values the
+    record holds now (``m2m``: its many-to-many values as they will be saved)."""
     return Citation(
         source=item.source,
         content_type=ContentType.objects.get_for_model(record),
@@ -406,6 +426,7 @@ def new_citation(record, item: CitationInput) -> Citation:
         supports=list(item.supports),
         contradicts=list(item.contradicts),
         stated=dict(item.stated),
+        supported_values=support.captured_values(record, item.supports, m2m),
         inferred=item.inferred,
         note=item.note,
         review_state=(
@@ -425,19 +446,24 @@ def record_save(
     cite: list[CitationInput] = (),
     uncite: dict | None = None,
     remove: list[Citation] = (),
+    withdraw: dict | None = None,
     reason: str = "",
     publish_sources: bool = False,
 ) -> PublicModel:
     """Create or change a record with its many-to-many values and citations, all or nothing.
 
-    ``cite`` adds citations; ``uncite`` maps citations to retract to their reasons;
-    ``remove`` lists citations to delete (drafts of draft records only). Review state is
-    never changed here: that is what publish, retract and reopen are for, with one
-    exception: ``publish_sources`` lets a published record cite a draft source, which is
-    published in the same step by ``record_publish`` (its identity checks).
+    ``cite`` adds citations (supporting the values the record takes in this save);
+    ``uncite`` maps citations to retract to their reasons; ``withdraw`` maps citations to
+    ``{field: reason}``, the supports they withdraw; ``remove`` lists citations to delete
+    (drafts of draft records only). A published record takes a new value only with a live
+    citation that supports it, added in the same call. Review state is never changed here:
+    that is what publish, retract and reopen are for, with one exception:
+    ``publish_sources`` lets a published record cite a draft source, which is published in
+    the same step by ``record_publish`` (its identity checks).
     """
     m2m = m2m or {}
     uncite = uncite or {}
+    withdraw = withdraw or {}
     creating = record._state.adding
     origin_changed = False
     if not creating:
@@ -453,12 +479,18 @@ def record_save(
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
     for name, values in m2m.items():
         getattr(record, name).set(values)
+    support.forget(record)
     citations = _write_citations(
         record, cite=cite, uncite=uncite, remove=remove, user=user, publish=publish_sources
     )
+    for citation, fields in withdraw.items():
+        for name, why in fields.items():
+            _withdraw(citation, name, why, user=user)
+    if withdraw:
+        citations = list(record.citations.select_related("source"))
     if record.review_state == ReviewState.PUBLISHED:
         problems = published_problems(record, citations=citations)
-        if problems and (uncite or remove):
+        if problems and (uncite or remove or withdraw):
             # The evidence taken away is what the record needs: a conflict, not bad data.
             raise EvidenceConflict(problems)
         if problems:
@@ -590,6 +622,67 @@ def record_delete(record: PublicModel, *, user) -> None:
         ) from exc
 
 
+def citations_capture_values(citations) -> None:
+    """Pin the values citations came without (a release older than per-value support): each
+    supports what its record holds now. For the loader, whose saves are raw."""
+    for citation in citations:
+        captured = citation.supported_values or {}
+        missing = [name for name in citation.supports if name not in captured]
+        record = citation.record
+        if record is None or not missing:
+            continue
+        citation.supported_values = {**captured, **support.captured_values(record, missing)}
+        Citation.objects.filter(pk=citation.pk).update(supported_values=citation.supported_values)
+
+
+# --- withdrawing a citation's support for one field --------------------------------------------
+
+
+@transaction.atomic
+def citation_withdraw_support(citation: Citation, *, field: str, reason: str, user) -> Citation:
+    """Withdraw ``citation``'s support for the record's field ``field``, keeping the reason.
+
+    The one change a public citation takes (``Citation.check_change``): the citation stays,
+    and no longer counts as evidence of that field. Refused (``EvidenceConflict``) when a
+    published record's filled-in field would be left with no live support.
+    """
+    citation = _locked(citation)
+    cited = citation.record
+    if cited is not None:
+        _locked(cited)  # two withdrawals at once cannot each count on the other's support
+    _withdraw(citation, field, reason, user=user)
+    if cited is not None and cited.review_state == ReviewState.PUBLISHED:
+        problems = evidence_problems(cited, list(cited.citations.select_related("source")))
+        if problems:
+            raise EvidenceConflict(
+                f"Citation {citation.pk} is the support of {field} that {label(cited)} "
+                f"needs: {' '.join(problems)} Add the replacement evidence first."
+            )
+    return citation
+
+
+def _withdraw(citation: Citation, name: str, reason: str, *, user) -> None:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError(
+            {
+                "withdrawn": f"Withdrawing the support of citation {citation.pk} for {name} "
+                "needs a reason."
+            }
+        )
+    if citation.review_state == ReviewState.RETRACTED:
+        raise ValidationError(
+            {"withdrawn": f"Citation {citation.pk} is retracted: it supports nothing already."}
+        )
+    if name in (citation.withdrawn or {}):
+        raise ValidationError(
+            {"withdrawn": f"Citation {citation.pk}'s support for {name} is withdrawn already."}
+        )
+    citation.withdrawn = {**(citation.withdrawn or {}), name: reason}
+    citation.full_clean()  # the same rules as every channel: a field it supports, a reason
+    _save(citation, user=user, reason=f"Support for {name} withdrawn: {reason}")
+
+
 # --- source corrections ------------------------------------------------------------------------
 
 
@@ -622,6 +715,9 @@ def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
             supports=citation.supports,
             contradicts=citation.contradicts,
             stated=citation.stated,
+            # What it supported in the old source, earlier values included.
+            supported_values=citation.supported_values,
+            withdrawn=citation.withdrawn,
             inferred=citation.inferred,
             note=citation.note,
             review_state=citation.review_state,

@@ -32,6 +32,13 @@ from core.admin.actions import publish_selected, reopen_selected, retract_select
 from core.admin.autotick import autotick_response
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
 from core.admin.similar import SimilarCheckAdmin, has_similar_check, similar_records
+from core.admin.withdrawals import (
+    WithdrawFormMixin,
+    as_withdrawn,
+    only_withdraws,
+    withdraw_form_fields,
+    withdrawals,
+)
 from core.evidence import evidence_path
 from core.models import CitableModel, Citation, ReviewState
 
@@ -230,6 +237,7 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
             m2m=many_to_many_values(form),
             cite=cite,
             remove=remove,
+            withdraw=withdrawals(citation_sets),
             reason="Changed in the admin" if change else "Created in the admin",
             publish_sources=True,
         )
@@ -423,7 +431,9 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         formset's record of what changed, for the admin's change message."""
         self.new_objects, self.deleted_objects, self.changed_objects = added, removed, []
         for form in self._live_forms():
-            if not form.instance._state.adding and form.has_changed():
+            if only_withdraws(form):  # saved by the service, with the record
+                self.changed_objects.append((form.instance, form.changed_data))
+            elif not form.instance._state.adding and form.has_changed():
                 self.changed_objects.append((form.save(), form.changed_data))
 
     def clean(self):
@@ -433,11 +443,16 @@ class CitationFormSet(DraftOnlyDeletion, BaseGenericInlineFormSet):
         if parent._state.adding or parent.review_state != ReviewState.PUBLISHED:
             return
         removed = {c.pk for c in self.citations_to_remove()}
-        kept = [form.instance for form in self._live_forms() if not form.instance._state.adding]
+        kept = [
+            as_withdrawn(form.instance, form.withdrawal())
+            for form in self._live_forms()
+            if not form.instance._state.adding
+        ]
         untouched = parent.citations.exclude(pk__in=removed).exclude(pk__in=[c.pk for c in kept])
         added = []
         for item in self.citations_to_add():
-            citation = services.new_citation(parent, item)
+            pending = getattr(parent, "_pending_m2m", None)
+            citation = services.new_citation(parent, item, m2m=pending)
             citation.source = self._as_published(item.source)
             added.append(citation)
         citations = [*kept, *untouched.select_related("source"), *added]
@@ -500,9 +515,12 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
         "stated",
         "inferred",
         "note",
+        "withdrawn",
+        "withdraw",
+        "withdraw_reason",
         "review_state",
     )
-    readonly_fields = ("review_state",)
+    readonly_fields = ("review_state", "withdrawn")
     autocomplete_fields = ("source",)
     extra = 1
     show_change_link = True
@@ -540,9 +558,12 @@ class CitationInline(VersionedFieldsMixin, GenericStackedInline):
             help_text="The facts of this record that the quote states otherwise (the record "
             "keeps its value, shown as contested).",
         )
-        kwargs["form"] = type(
-            "CitationForm", (self.form,), {"supports": supports, "contradicts": contradicts}
-        )
+        form_fields = {
+            "supports": supports,
+            "contradicts": contradicts,
+            **withdraw_form_fields(choices),
+        }
+        kwargs["form"] = type("CitationForm", (WithdrawFormMixin, self.form), form_fields)
         formset = super().get_formset(request, obj, **kwargs)
         source_field = formset.form.base_fields["source"]
         # Where cite.js reads the chosen source's text.

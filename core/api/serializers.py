@@ -7,7 +7,8 @@
   sends ``value`` and ``note``, the rest is derived.
 * ``citations`` lists the evidence inline: source, quote and span (or locator), and the
   fields each supports. A write lists the citations to keep or add; an existing one sent
-  with a ``retraction_reason`` is retracted (see ``core.services``).
+  with a ``retraction_reason`` is retracted, and one sent with a field added to
+  ``withdrawn`` withdraws its support for that field (see ``core.services``).
 * Validation runs the model's own ``full_clean()``; writes go through ``core.services``.
 """
 
@@ -121,7 +122,12 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
     """Evidence: the source, the quote and its span ``[start, end)`` (or a dataset locator),
     and the record's fields it supports.
 
-    To retract a citation, send it back (by ``id``) with a ``retraction_reason``.
+    Support is per value: ``supported_values`` holds each supported field's value when it
+    was cited, and a citation supports a field only while the record holds that value.
+    To retract a citation, send it back (by ``id``) with a ``retraction_reason``; to withdraw
+    its support for one field, send it back with that field added to ``withdrawn``, with
+    the reason: ``{"id": "…", "source": "…", "withdrawn": {"date": "The quote gives no
+    day."}}``. A withdrawal is never taken back.
     """
 
     id = serializers.UUIDField(required=False, help_text="Set on existing citations.")
@@ -162,6 +168,18 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         "(the note says why).",
     )
     note = StrictCharField(allow_blank=True, required=False, max_length=500)
+    supported_values = serializers.DictField(
+        read_only=True,
+        help_text="Each supported field with its value when cited (a related record's id, a "
+        "list of ids, a number as a string, a date as {value, precision}): the citation "
+        "supports that value only.",
+    )
+    withdrawn = serializers.DictField(
+        child=StrictCharField(error_messages={"blank": "A withdrawal needs its reason."}),
+        required=False,
+        help_text="Fields whose support this citation withdrew, each with the reason. Send an "
+        "existing citation with a field added here to withdraw its support for it.",
+    )
     review_state = serializers.ChoiceField(choices=ReviewState.choices, read_only=True)
     retraction_reason = StrictCharField(
         required=False,
@@ -359,10 +377,10 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         for key, value in self._plain(validated_data).items():
             setattr(record, key, value)
         citations = validated_data.get("citations")
-        cite, uncite, remove = ([], {}, [])
+        cite, uncite, remove, withdraw = ([], {}, [], {})
         self._new_positions = []
         if citations is not None:
-            cite, uncite, remove = self._citation_changes(record, citations)
+            cite, uncite, remove, withdraw = self._citation_changes(record, citations)
         try:
             return services.record_save(
                 record,
@@ -372,6 +390,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
                 uncite=uncite,
                 remove=remove,
                 publish_sources=publish_sources,
+                withdraw=withdraw,
             )
         except services.EvidenceConflict:
             raise
@@ -392,7 +411,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         return [key for key, value in sent.items() if getattr(citation, key) != value]
 
     def _citation_changes(self, record, items):
-        """Sent citations → (to add, to retract with reasons, to delete)."""
+        """Sent citations → (to add, to retract with reasons, to delete, to withdraw)."""
         existing = {}
         if not record._state.adding:
             existing = {
@@ -402,7 +421,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
                 )
             }
         by_content = {(c.source_id, c.quote, c.locator): c for c in existing.values()}
-        cite, uncite, kept = [], {}, set()
+        cite, uncite, kept, withdraw = [], {}, set(), {}
         self._new_positions = []  # where each added citation was in the list sent
         for position, item in enumerate(items):
             known = existing.get(item.get("id")) or by_content.get(
@@ -416,12 +435,22 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
                 kept.add(known.pk)
                 if item.get("retraction_reason"):
                     uncite[known] = item["retraction_reason"]
+                elif "withdrawn" in item:
+                    withdraw.update(_withdrawals(known, item["withdrawn"], position, len(items)))
                 elif item.get("id") and self._edits(known, item):
                     raise services.EvidenceConflict(
                         f"Citation {known.pk} is {known.review_state}: its evidence does not "
                         "change. Send it with a retraction_reason, and add the new one."
                     )
                 continue
+            if item.get("withdrawn"):
+                raise serializers.ValidationError(
+                    _at(
+                        position,
+                        len(items),
+                        "A new citation withdraws nothing: leave the field out of its supports.",
+                    )
+                )
             self._new_positions.append(position)
             cite.append(
                 services.CitationInput(
@@ -437,7 +466,41 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
                 )
             )
         remove = [c for pk, c in existing.items() if pk not in kept]
-        return cite, uncite, remove
+        return cite, uncite, remove, withdraw
+
+
+def _at(position: int, count: int, message: str) -> dict:
+    """An error of the ``withdrawn`` of the citation at ``position`` in the list sent."""
+    errors = [{} for _ in range(count)]
+    errors[position] = {"withdrawn": [message]}
+    return {"citations": errors}
+
+
+def _withdrawals(citation, sent: dict, position: int, count: int) -> dict:
+    """``{citation: {field: reason}}`` for the fields ``sent`` adds to its ``withdrawn``.
+
+    Sending back what was read changes nothing; a withdrawal left out or reworded would take
+    it back, which is refused (409), as an edit of the evidence is.
+    """
+    stored = citation.withdrawn or {}
+    taken_back = sorted(name for name, why in stored.items() if sent.get(name) != why)
+    if taken_back:
+        raise services.EvidenceConflict(
+            f"Citation {citation.pk} withdrew its support for {', '.join(taken_back)}, with "
+            "a reason: a withdrawal is never taken back nor reworded. Send it as it was read."
+        )
+    added = {name: why for name, why in sent.items() if name not in stored}
+    unknown = sorted(name for name in added if name not in citation.supports)
+    if unknown:
+        raise serializers.ValidationError(
+            _at(
+                position,
+                count,
+                f"Citation {citation.pk} does not support {', '.join(unknown)}: there is no "
+                f"support to withdraw (it supports {citation.supports}).",
+            )
+        )
+    return {citation: added} if added else {}
 
 
 class NamedSerializer(PublicSerializer):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_release"),
+        ("core", "0006_citation_supported_values"),
     ]
 
     operations = [

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.spans import span_problem
+from core.support import captured_values
 from core.text import normalize_text
 
 from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
@@ -320,6 +321,18 @@ class Citation(PublicModel):
         '{"quantity": "500000"}.',
     )
     note = models.CharField(max_length=500, blank=True)
+    supported_values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Each supported field with the value it held when cited (core.support): "
+        "the citation supports that value, not whatever the field holds later.",
+    )
+    withdrawn = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Supported fields whose support was withdrawn, each with the reason, e.g. "
+        '{"date": "The quote gives the month, not the day."}. Never taken back.',
+    )
 
     objects = PublicManager()
     search_fields = ("quote", "locator", "note")
@@ -383,6 +396,7 @@ class Citation(PublicModel):
         "contradicts",
         "stated",
         "inferred",
+        "supported_values",
     )
 
     @classmethod
@@ -405,21 +419,36 @@ class Citation(PublicModel):
     def save(self, *args, **kwargs):
         # Every channel (admin, API, command, service) goes through here, so no bad quote lands.
         self.quote = normalize_text(self.quote)
-        self.check_change()
+        stored = self.check_change()
         self.check_evidence()
+        if (stored is None and not self.supported_values) or (
+            stored is not None and stored["review_state"] == "draft"
+        ):
+            # A draft stands for the record's values as they are; publishing pins them.
+            self.capture_values()
         super().save(*args, **kwargs)
 
-    def check_change(self):
-        """Published evidence does not change: it is retracted, and a new citation added."""
+    def capture_values(self, record=None, *, m2m: dict | None = None) -> None:
+        """Pin ``supported_values`` to the cited record's values now (``core.support``)."""
+        record = record if record is not None else self.record
+        if record is not None:
+            self.supported_values = captured_values(record, self.supports, m2m)
+
+    def check_change(self) -> dict | None:
+        """Published evidence does not change: it is retracted, and a new citation added.
+
+        The one change it takes is a withdrawal of its support for a field, with a reason,
+        added to ``withdrawn`` (never taken back nor reworded). Returns the stored row.
+        """
         if self._state.adding or self.pk is None:
-            return
+            return None
         stored = (
             Citation.objects.filter(pk=self.pk)
-            .values("review_state", *self.EVIDENCE_FIELDS)
+            .values("review_state", "withdrawn", *self.EVIDENCE_FIELDS)
             .first()
         )
         if stored is None or stored["review_state"] == "draft":
-            return
+            return stored
         changed = [f for f in self.EVIDENCE_FIELDS if stored[f] != getattr(self, f)]
         if changed:
             names = ", ".join(name.removesuffix("_id") for name in changed)
@@ -427,6 +456,19 @@ class Citation(PublicModel):
                 f"This citation is {stored['review_state']}: its evidence ({names}) does not "
                 "change. Retract it with a reason and add a new citation."
             )
+        withdrawn = self.withdrawn if isinstance(self.withdrawn, dict) else {}
+        taken_back = sorted(
+            k for k, v in (stored["withdrawn"] or {}).items() if withdrawn.get(k) != v
+        )
+        if taken_back:
+            raise ValidationError(
+                {
+                    "withdrawn": f"The support for {', '.join(taken_back)} was withdrawn, with "
+                    "its reason: a withdrawal is never taken back nor reworded. Add a new "
+                    "citation instead."
+                }
+            )
+        return stored
 
     def check_evidence(self, *, bound: bool = True):
         """The rules every citation obeys, whoever writes it. Raises ValidationError.
@@ -490,6 +532,7 @@ class Citation(PublicModel):
                 {"contradicts": f"A citation supports or contradicts a field, not both: {both}."}
             )
         self.check_stated()
+        self.check_withdrawn(model.factual_fields)
 
     def check_stated(self):
         """``stated`` gives a plain value for some of the fields the citation contradicts."""
@@ -505,6 +548,30 @@ class Citation(PublicModel):
             raise ValidationError(
                 {"stated": "Each stated value is a string, a number or true/false."}
             )
+
+    def check_withdrawn(self, allowed) -> None:
+        """``supported_values`` maps factual fields to values; ``withdrawn`` maps fields the
+        citation supports to the reason their support was withdrawn."""
+        values = self.supported_values
+        if not isinstance(values, dict) or set(values) - set(allowed):
+            raise ValidationError(
+                {"supported_values": f"A map of factual fields ({list(allowed)}) to values."}
+            )
+        withdrawn = self.withdrawn
+        if not isinstance(withdrawn, dict):
+            raise ValidationError({"withdrawn": 'A map of fields to reasons: {"date": "…"}.'})
+        for name, reason in withdrawn.items():
+            if name not in self.supports:
+                raise ValidationError(
+                    {
+                        "withdrawn": f"This citation does not support {name}: there is no "
+                        f"support to withdraw (it supports {self.supports})."
+                    }
+                )
+            if not isinstance(reason, str) or not reason.strip():
+                raise ValidationError(
+                    {"withdrawn": f"Withdrawing the support for {name} needs a reason."}
+                )
 
     def locate(self):
         """Fill in the span from the quote, or check the given span. Raises ValidationError."""

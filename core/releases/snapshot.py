@@ -227,6 +227,8 @@ CITATION_COLUMNS = [
     "stated",
     "inferred",
     "note",
+    "supported_values",
+    "withdrawn",
 ]
 
 

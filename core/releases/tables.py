@@ -104,7 +104,7 @@ def citation_schema(fmt: str) -> dict:
         }
     )
     evidence = ("quote", "start", "end", "locator", "supports", "contradicts", "stated")
-    for name in (*evidence, "inferred", "note"):
+    for name in (*evidence, "inferred", "note", "supported_values", "withdrawn"):
         fields.append(field_descriptor(name, Citation._meta.get_field(name)))
     return {
         "fields": fields,
