@@ -182,6 +182,12 @@ def share_parameters(result, generator, request, public):
                     del parameter["style"]
                 if parameter.get("explode") is True:
                     del parameter["explode"]
+                if "description" in parameter:  # spectacular leaves "\n\n" after enum filters
+                    parameter["description"] = parameter["description"].strip()
+                # A query string cannot send null: a filter on a nullable column is not.
+                schema = parameter.get("schema", {})
+                for part in (schema, schema.get("items", {})):
+                    part.pop("nullable", None)
             key = json.dumps(parameter, sort_keys=True)
             uses.setdefault(key, []).append(parameter)
     names: dict[str, str] = {}
@@ -205,7 +211,21 @@ def share_parameters(result, generator, request, public):
         if not operation["parameters"]:
             del operation["parameters"]
     result["components"]["parameters"] = dict(sorted(shared.items()))
+    _share_headers(result)
     return result
+
+
+def _share_headers(result) -> None:
+    """Response headers every read declares (ETag, Link…) become components, as parameters."""
+    shared = result["components"].setdefault("headers", {})
+    for _, _, operation in _operations(result):
+        for response in operation.get("responses", {}).values():
+            for name, header in response.get("headers", {}).items():
+                if "$ref" in header:
+                    continue
+                if shared.setdefault(name, header) == header:
+                    response["headers"][name] = {"$ref": f"#/components/headers/{name}"}
+    result["components"]["headers"] = dict(sorted(shared.items()))
 
 
 @functools.cache
