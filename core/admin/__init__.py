@@ -43,7 +43,9 @@ class SourceAdmin(PublicModelAdmin):
     # The full text is what quotes are checked against: give it room.
     formfield_overrides = {
         **PublicModelAdmin.formfield_overrides,
-        models.TextField: {"widget": Textarea(attrs={"rows": 20, "cols": 100})},
+        # strip=False: the text is stored as given (line ends and NFC aside), as the API
+        # and the loader store it, so one article has one content hash on every channel.
+        models.TextField: {"widget": Textarea(attrs={"rows": 20, "cols": 100}), "strip": False},
     }
 
     def response_add(self, request, obj, post_url_continue=None):

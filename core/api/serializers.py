@@ -541,6 +541,8 @@ class SourceSerializer(PublicSerializer):
         )
         fuzzy_dates = ("published",)
         read_only_fields = (*PublicSerializer.Meta.read_only_fields, "content_hash")
+        # Stored as sent (line ends and NFC aside), as the admin and the loader store it.
+        extra_kwargs = {"text": {"trim_whitespace": False}}
         brief_fields = ("id", "url", "title", "content_hash")
 
 

@@ -19,10 +19,12 @@ from tests.core.test_rules import write_fixture
 pytestmark = pytest.mark.django_db
 api = test_rules.api  # the rule matrix's API client fixture
 
-# Pasted from a browser (CRLF), with a decomposed accent (e + U+0301) and a lone CR. (Forms and
-# the API strip the ends of a text, as Django and DRF do: the texts here end in a word.)
-PASTED = "Kabul, 3 March.\r\nThe cafe\u0301 owner said fuel prices rose.\rTrucks waited.\r\nEnd."
-STORED = "Kabul, 3 March.\nThe caf\u00e9 owner said fuel prices rose.\nTrucks waited.\nEnd."
+# Pasted from a browser (CRLF), with a decomposed accent (e + U+0301) and a lone CR, ending in a
+# line end, which every channel keeps (the admin and the API do not strip the text's ends).
+PASTED = (
+    "Kabul, 3 March.\r\nThe cafe\u0301 owner said fuel prices rose.\rTrucks waited.\r\nEnd.\r\n"
+)
+STORED = "Kabul, 3 March.\nThe caf\u00e9 owner said fuel prices rose.\nTrucks waited.\nEnd.\n"
 SOURCES = "/api/v1/diplomacy/sources/"
 
 
