@@ -18,7 +18,7 @@ import uuid
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
@@ -97,6 +97,8 @@ class PublishOnSaveMixin:
         """After ``save_related``: publish the record just saved, if the button asked."""
         if not self.publishing(request) or record.review_state != ReviewState.DRAFT:
             return
+        if not self.has_change_permission(request, record):
+            raise PermissionDenied  # publishing is a change of state: rolled back whole
         try:
             services.record_publish(record, user=request.user, with_references=True)
         except ValidationError as exc:

@@ -134,3 +134,21 @@ def test_published_records_have_no_publish_buttons(curator_client, deal):
     official = f.published(f.official(name="Aidar Serikbayev"))
     html = curator_client.get(admin_url(official, "change")).content.decode()
     assert 'name="_publish"' not in html
+
+
+def test_publishing_needs_the_change_permission(client, curator_client, deal, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    data = shipment_data(curator_client, deal, supports=ALL)
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_shipment", "view_shipment", "view_source"])
+    )
+    client.force_login(clerk)
+    before = snapshot()
+    assert client.post(admin_url(Shipment, "add"), data).status_code == 403
+    assert snapshot() == before
+    # A draft they may save.
+    del data["_publish"]
+    assert client.post(admin_url(Shipment, "add"), {**data, "_save": "Save"}).status_code == 302
+    assert Shipment.objects.get().review_state == ReviewState.DRAFT

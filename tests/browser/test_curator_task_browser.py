@@ -357,3 +357,38 @@ def test_the_curators_task_within_the_budget(live_server, curator):
         assert clicks <= 8, (kind, clicks)
         assert submits <= 2, (kind, submits)
         assert refused == 0, kind
+
+
+def test_selected_words_fill_only_the_empty_fields_and_say_so(live_server, curator):
+    source = Source.objects.create(
+        kind="news_article", title=SOURCES[0][0], publisher="Steppe Wire", text=WIRE
+    )
+    expect.set_options(timeout=browser.TIMEOUT_MS)
+    errors = []
+    with chromium_page() as page:
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        log_in(page, live_server.url, USERNAME, PASSWORD)
+        page.goto(f"{live_server.url}/admin/trade/shipment/add/?source={source.pk}")
+        page.fill("#id_quantity", "7")  # the curator's own figure stays
+        c = Curator(page, live_server.url)
+        c.select_words(
+            0,
+            "Kazakhstan will supply approximately one million tons of wheat to Afghanistan in 2025",
+        )
+        status = page.locator(".cite-status")
+        expect(status).to_contain_text(
+            "Filled in from the words: exporter Kazakhstan, importer Afghanistan, commodity "
+            "Wheat, kind Aggregate flow over a period, period 2025, status Planned. Supports: "
+            "exporter, importer, commodity, period."
+        )
+        expect(page.locator("#id_quantity")).to_have_value("7")
+        expect(page.locator("#id_exporter + .select2")).to_contain_text("Kazakhstan")
+        # The figure was the curator's: its unit and qualifier are theirs to give.
+        expect(page.locator("#id_unit")).to_have_value("")
+        expect(page.locator("#id_quantity_qualifier")).to_have_value("exact")
+        ticked = page.locator("input[name$='-0-supports']:checked")
+        assert sorted(ticked.evaluate_all("boxes => boxes.map(b => b.value)")) == [
+            "commodity", "exporter", "importer", "period",
+        ]  # fmt: skip
+        browser.screenshot(page, "filled_from_the_words")
+    assert not errors, errors
