@@ -13,6 +13,7 @@ Addresses mirror the API's: ``/api/v1/trade/shipments/<id>/`` is shown at
 import functools
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import pairwise
 
 from django.apps import apps
@@ -255,6 +256,22 @@ def _field_rows(record, user, citations) -> list[FieldRow]:
     return rows
 
 
+def _stated_as_read(record, name: str, stated):
+    """A contradicting source's figure as people read it ("1,200,000 t"), in the record's unit
+    or currency; any other stated value as given."""
+    measure = getattr(record, "measures", {}).get(name)
+    if measure is None or stated is None:
+        return stated
+    try:
+        value = Decimal(str(stated).replace(",", ""))
+    except ArithmeticError:
+        return stated
+    unit = getattr(record, measure.unit, "")
+    if measure.kind == "money":
+        return format_measure(value, currency=unit)
+    return format_measure(value, unit)
+
+
 def _quotes_of(record, f, citations, shown: dict) -> tuple[list, list, list]:
     """The quotes that support ``f``'s value; those that name ``f`` but supported an earlier
     value or withdrew their support; and those that contradict it (each quote in full once,
@@ -271,7 +288,7 @@ def _quotes_of(record, f, citations, shown: dict) -> tuple[list, list, list]:
         if quote.first_shown_under == str(f.verbose_name):
             quote.first_shown_under = ""
         if contradicting:
-            quote.stated = (c.stated or {}).get(f.name)
+            quote.stated = _stated_as_read(record, f.name, (c.stated or {}).get(f.name))
             contradictions.append(quote)
         elif note or support.supports_value(c, f.name, record):
             current.append(quote)

@@ -138,6 +138,12 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     fuzzy_dates = ("period",)
     # Where a quote states each country (core.autotick): "from Russia", "to Afghanistan".
     quote_roles = {"exporter": "origin", "importer": "destination"}
+    # What selecting words may fill in when empty (core.proposals); a commodity by its name.
+    quote_fills = (
+        *("exporter", "importer", "commodity", "kind", "period"),
+        *("quantity", "value", "status"),
+    )
+    quote_names = ("commodity",)
     search_fields = ("note", "period_note")
     # q also finds a shipment by its commodity's and countries' names, codes and aliases:
     # matched at query time, so a rename is found at once (core.search.search_across).

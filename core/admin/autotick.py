@@ -1,7 +1,9 @@
-"""The admin endpoint behind ``cite.js``'s ticks: which fields a selected quote states.
+"""The admin endpoint behind ``cite.js``'s ticks: which fields a selected quote states, and
+the values it states for the form's empty fields.
 
-The rules are ``core.autotick``'s, in Python, so that they are tested once and the script
-stays small: it sends the form's values and the quote, and ticks what comes back.
+The rules are ``core.autotick``'s and ``core.proposals``', in Python, so that they are tested
+once and the script stays small: it sends the form's values and the quote, fills in and
+ticks what comes back.
 """
 
 import json
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 
 from core.autotick import stated_fields
+from core.proposals import contradictions, proposed_values
 
 MAX_BODY = 64 * 1024  # a quote and a form's values: far less than this
 
@@ -28,5 +31,14 @@ def autotick_response(modeladmin, request):
     values, quote = body.get("values") or {}, body.get("quote") or ""
     if not isinstance(values, dict) or not isinstance(quote, str):
         return JsonResponse({"error": "values is an object, quote a string."}, status=400)
-    fields = stated_fields(modeladmin.model, values, quote, request.user)
-    return JsonResponse({"fields": fields})
+    model = modeladmin.model
+    proposed = proposed_values(model, values, quote, request.user)
+    # The ticks are for the form as it will be once the proposals are filled in.
+    merged = {**values, **{name: item["value"] for name, item in proposed.items()}}
+    return JsonResponse(
+        {
+            "fields": stated_fields(model, merged, quote, request.user),
+            "values": proposed,
+            "contradicts": contradictions(model, merged, quote),
+        }
+    )

@@ -31,6 +31,7 @@ from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
 from core.admin.autotick import autotick_response
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
+from core.admin.publishing import PublishOnSaveMixin
 from core.admin.similar import SimilarCheckAdmin, has_similar_check, similar_records
 from core.admin.withdrawals import (
     WithdrawFormMixin,
@@ -67,7 +68,9 @@ class VersionedFieldsMixin:
         return fields if VERSION_FIELD in fields else [*fields, VERSION_FIELD]
 
 
-class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdmin):
+class PublicModelAdmin(
+    PublishOnSaveMixin, SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdmin
+):
     """Base admin of every record (see the module docstring)."""
 
     form = VersionedModelForm
@@ -119,7 +122,14 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
     def response_add(self, request, obj, post_url_continue=None):
         if has_similar_check(type(obj)):
             review.warn_similar(self, request, obj, similar_records(obj))
+        if self.publishing(request):
+            return self.response_published(request, obj)
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.publishing(request):
+            return self.response_published(request, obj)
+        return super().response_change(request, obj)
 
     @admin.display(description="API")
     def api_link(self, obj):
@@ -186,6 +196,7 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
         context["api_url"] = api_url(self.api_record(obj)) if obj is not None else None
         if obj is not None and obj.pk and self.has_change_permission(request, obj):
             context["review_actions"] = review.available_actions(self, obj)
+        self.publish_context(request, context, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving: through core.services, the record with its citations in one call -------
@@ -222,6 +233,7 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
                 reason="Changed in the admin" if change else "Created in the admin",
             )
             self.save_inlines(request, formsets)
+            self.publish_saved(request, record)
             return
         cite, remove, drafts = [], [], []
         for formset in citation_sets:
@@ -251,6 +263,8 @@ class PublicModelAdmin(SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdm
         for formset in citation_sets:
             formset.save_edited(added=added, removed=remove)
         self.save_inlines(request, formsets)
+        request._cited_sources = [item.source for item in cite]
+        self.publish_saved(request, record)
 
     def save_inlines(self, request, formsets):
         """Inline records (tenures, stages) through the same services, row by row."""

@@ -214,6 +214,11 @@ class Statement(FuzzyDatesMixin, CitableModel):
 
     fuzzy_dates = ("date",)
     search_fields = ("summary", "quote")
+    # What selecting words may fill in when empty (core.proposals): the official named in
+    # them, the passage they quote and the mode it implies. Not the date: a year in what was
+    # said is rarely the day it was said.
+    quote_fills = ("speaker", "quote", "mode")
+    quote_names = ("speaker",)
 
     speaker = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"

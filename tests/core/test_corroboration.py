@@ -184,7 +184,7 @@ def test_the_evidence_page_shows_counts_and_the_contradiction(deal, curator, cli
     page = client.get(evidence_path(Shipment, shipment.pk)).content.decode()
     assert "2 sources, 2 independent origins; contested by 1 source." in page
     assert "Contradicted by" in page
-    assert '<strong class="stated">500000</strong>' in page
+    assert '<strong class="stated">500,000 t</strong>' in page
     assert "put the wheat deal with Russia at 500,000 tonnes" in page
     assert "2 sources, 2 independent origins." in page  # the exporter: not contested
     # The contradicting quote is not evidence for the record as a whole.

@@ -463,7 +463,13 @@ class TestAutotickEndpoint:
         body = {"values": tick_world["values"], "quote": "Russia exported 12,500 tonnes"}
         response = curator_client.post(self.url(), body, content_type="application/json")
         assert response.status_code == 200
-        assert response.json() == {"fields": ["exporter", "quantity", "unit"]}
+        # Every field is filled in already: nothing to propose (core.proposals), no figure
+        # against the form's.
+        assert response.json() == {
+            "fields": ["exporter", "quantity", "unit"],
+            "values": {},
+            "contradicts": {},
+        }
 
     def test_the_form_names_it(self, tick_world, curator_client):
         page = curator_client.get(admin_url(tick_world["shipment"], "change"))

@@ -1,7 +1,11 @@
 /* Cite by selecting: beside each citation of a record's admin form, the chosen source's text.
- * Selecting words in it fills the citation's quote, start and end, and ticks the supported
- * fields whose values the words state, as the server's rules say (core.autotick, through
- * the admin's autotick endpoint); the curator checks the ticks before saving.
+ * Selecting words in it fills the citation's quote, start and end; fills the record's EMPTY
+ * fields with the values the words state (core.proposals: countries in their roles, the
+ * commodity, the figure with its unit and qualifier, the status, a speaker...; select2
+ * pickers too), never overwriting what the curator typed; ticks the supported fields whose
+ * values the words state (core.autotick), and the contradicted ones with the figure the
+ * words give instead. All through the admin's autotick endpoint; a status line says what was
+ * filled and ticked, and the curator checks it before saving.
  *
  * No dependencies. The source picker is Django's autocomplete (select2, which announces
  * changes through django.jQuery), so changes are heard both ways. The server checks
@@ -77,16 +81,62 @@
 
   /* Ask the server which fields the quote states (core.autotick: the rules live there,
    * tested in Python), tick those, and report the ticks. */
+  /* Fill an empty main-form field with a proposed value (a qualifier goes with its figure,
+   * replacing the default "exact"). Returns what was filled, for the status line. */
+  function fillField(form, name, item) {
+    var el = form.elements[name];
+    if (!el || el.disabled || (el.length !== undefined && el.tagName !== "SELECT")) return null;
+    var replace = /_qualifier$/.test(name);
+    if (el.value && !replace) return null;
+    if (el.tagName === "SELECT") {
+      var option = Array.prototype.find.call(el.options, function (o) { return o.value === item.value; });
+      if (!option) {
+        // An autocomplete (select2) holds only the chosen option: add it, then choose it.
+        option = new Option(item.label || item.value, item.value, true, true);
+        el.appendChild(option);
+      }
+      el.value = item.value;
+      if (window.django && window.django.jQuery) window.django.jQuery(el).trigger("change");
+      else el.dispatchEvent(new Event("change", { bubbles: true }));
+      return name.replace(/_/g, " ") + " " + (item.label || option.textContent.trim() || item.value);
+    }
+    el.value = item.value;
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    return name.replace(/_/g, " ") + " " + item.value;
+  }
+
+  /* Tick the contradicted fields and give the figure the words state instead (if empty). */
+  function markContradictions(row, contradicts) {
+    var names = Object.keys(contradicts || {});
+    names.forEach(function (name) {
+      var box = row.querySelector("input[type=checkbox][name$='-contradicts'][value='" + name + "']");
+      if (box) box.checked = true;
+    });
+    var stated = field(row, "stated");
+    if (names.length && stated && (!stated.value.trim() || stated.value.trim() === "{}")) {
+      stated.value = JSON.stringify(contradicts);
+    }
+    return names.map(function (name) {
+      return name.replace(/_/g, " ") + " (the words give " + contradicts[name] + ")";
+    });
+  }
+
   function tickSupports(select, row, quote, report) {
     var url = select.getAttribute("data-cite-tick-url");
     var boxes = row.querySelectorAll("input[type=checkbox][name$='-supports']");
-    var done = function (fields) {
+    var done = function (fields, values, contradicts) {
       var ticked = [];
+      var filled = [];
+      var form = row.closest("form");
+      Object.keys(values || {}).forEach(function (name) {
+        var what = fillField(form, name, values[name]);
+        if (what) filled.push(what);
+      });
       boxes.forEach(function (box) {
         if (!box.checked && fields.indexOf(box.value) !== -1) box.checked = true;
         if (box.checked) ticked.push(box.value.replace(/_/g, " "));
       });
-      report(ticked);
+      report(ticked, filled, markContradictions(row, contradicts));
     };
     if (!url) return done([]);
     var token = row.closest("form").querySelector("[name=csrfmiddlewaretoken]");
@@ -101,7 +151,7 @@
       body: JSON.stringify({ values: mainValues(row), quote: quote }),
     })
       .then(function (response) { return response.ok ? response.json() : { fields: [] }; })
-      .then(function (answer) { done(answer.fields || []); })
+      .then(function (answer) { done(answer.fields || [], answer.values, answer.contradicts); })
       .catch(function () { done([]); });
   }
 
@@ -124,11 +174,13 @@
     if (endField) endField.value = end;
     render(panel, text, start, end);
     sel.removeAllRanges();
-    tickSupports(select, row, quote, function (ticked) {
+    tickSupports(select, row, quote, function (ticked, filled, contradicted) {
       panel.querySelector(".cite-status").textContent =
-        "Quote filled in: characters " + start + "–" + end + ". Supports: " +
-        (ticked.length ? ticked.join(", ") : "nothing ticked yet") +
-        ". Check the ticks below, then save.";
+        "Quote filled in: characters " + start + "–" + end + ". " +
+        (filled && filled.length ? "Filled in from the words: " + filled.join(", ") + ". " : "") +
+        "Supports: " + (ticked.length ? ticked.join(", ") : "nothing ticked yet") + ". " +
+        (contradicted && contradicted.length ? "Contradicts: " + contradicted.join(", ") + ". " : "") +
+        "Check the form and the ticks, then save.";
     });
   }
 
