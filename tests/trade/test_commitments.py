@@ -252,3 +252,31 @@ def test_the_release_holds_the_commitment_and_its_bound(world, terms, curator, r
     assert row["supplier"] == "RU" and row["start"] == "2025-03"
     shipments = pd.read_csv(folder / "shipments.csv", dtype="string")
     assert "commitment" in shipments.columns
+
+
+def test_the_readme_body_creates_and_publishes_through_the_api(world, terms, api):
+    # The README's tour, as written there: ids, a fuzzy date as {value}, quotes in words.
+    body = {
+        "title": "Wheat, trial period",
+        "supplier": "RU",
+        "recipient": "AF",
+        "commodity": "wheat",
+        "quantity": "2000000",
+        "unit": "t",
+        "quantity_qualifier": "at_most",
+        "per": "year",
+        "start": {"value": "2025-03"},
+        "price_terms": "A discount to world prices.",
+        "currency": "USD",
+        "transport_modes": ["rail"],
+        "citations": [
+            {"source": str(terms.pk), "quote": VOLUME, "supports": ROUTE},
+            {"source": str(terms.pk), "quote": CONDITIONS, "supports": CONDITION_FIELDS},
+        ],
+    }
+    created = api.post(COMMITMENTS, body)
+    assert created.status_code == 201, created.json()
+    url = created["Location"].removeprefix("http://testserver")
+    published = api.post(f"{url}publish/")
+    assert published.status_code == 200, published.json()
+    assert published.json()["quantity_qualifier"] == "at_most"
