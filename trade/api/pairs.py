@@ -174,8 +174,14 @@ class PairView(CacheHeadersMixin, MethodFirstMixin, APIView):
         responses={200: PairSerializer},
         tags=["pairs"],
     )
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, as on every list: ``format=csv`` is a 400 naming what
+        # is allowed, not a 404 as if the timeline were missing.
+        self.window = _window(request)
+        super().initial(request, *args, **kwargs)
+
     def get(self, request, a: str, b: str):
-        window = _window(request)
+        window = self.window
         timeline = pairs.pair(a, b, request.user, window)
         page = reverse("evidence-pair", kwargs={"a": timeline.a.iso2, "b": timeline.b.iso2})
         query = "&".join(f"{name}={value}" for name, value in window.given)
