@@ -161,6 +161,12 @@ class PairView(CacheHeadersMixin, MethodFirstMixin, APIView):
     permission_classes = [AllowAny]  # reading only; visibility is the records' own rule
     http_method_names = ["get", "head", "options"]
 
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, as on every list: ``format=csv`` is a 400 naming what
+        # is allowed, not a 404 as if the timeline were missing.
+        self.window = _window(request)
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(
         operation_id="pairs_retrieve",
         parameters=[
@@ -174,12 +180,6 @@ class PairView(CacheHeadersMixin, MethodFirstMixin, APIView):
         responses={200: PairSerializer},
         tags=["pairs"],
     )
-    def initial(self, request, *args, **kwargs):
-        # Before content negotiation, as on every list: ``format=csv`` is a 400 naming what
-        # is allowed, not a 404 as if the timeline were missing.
-        self.window = _window(request)
-        super().initial(request, *args, **kwargs)
-
     def get(self, request, a: str, b: str):
         window = self.window
         timeline = pairs.pair(a, b, request.user, window)
