@@ -113,7 +113,7 @@ class Unit(models.TextChoices):
 class CommitmentPer(models.TextChoices):
     YEAR = "year", "A year"
     MONTH = "month", "A month"
-    TOTAL = "total", "In total, over the term"
+    TOTAL = "total", "In total"
 
 
 def validate_transport_modes(value) -> None:
@@ -156,6 +156,8 @@ class Commitment(FuzzyDatesMixin, CitableModel):
     measures = {"quantity": Measure("quantity", "unit", "quantity_qualifier")}
     fuzzy_dates = ("start", "end")
     quote_roles = {"supplier": "origin", "recipient": "destination"}
+    # The choices of a list field, for the auto-tick (core.autotick): "rail" by its label.
+    list_choices = {"transport_modes": TransportMode}
     search_fields = ("title", "price_terms", "note", "start_note", "end_note")
     search_related = ("commodity", "supplier", "recipient")
     # A brief object names it by one column, as a decision by its title (config.api.lean).

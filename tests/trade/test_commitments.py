@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
 
-from core import services
+from core import autotick, services
 from core.evidence import evidence_path
 from core.loading import DatasetError, load_dataset
 from core.models import ReviewState
@@ -280,3 +280,32 @@ def test_the_readme_body_creates_and_publishes_through_the_api(world, terms, api
     published = api.post(f"{url}publish/")
     assert published.status_code == 200, published.json()
     assert published.json()["quantity_qualifier"] == "at_most"
+
+
+def test_the_auto_tick_proposes_the_terms_the_quote_states(world, curator):
+    # The form's values, as cite.js sends them: related records by primary key.
+    values = {
+        "supplier": str(world["ru"].pk),
+        "recipient": str(world["af"].pk),
+        "commodity": str(world["wheat"].pk),
+        "quantity": "2000000",
+        "unit": "t",
+        "quantity_qualifier": "at_most",
+        "per": "year",
+        "start": "",
+        "start_note": "",
+        "currency": "USD",
+        "transport_modes": ["rail", "road"],
+    }
+    # The rule matrix's countries are named "Country RU" and "Country AF": not in the quote.
+    assert autotick.stated_fields(Commitment, values, VOLUME, curator) == [
+        "commodity",
+        "quantity",
+        "unit",
+        "per",
+    ]
+    stated = autotick.stated_fields(Commitment, values, CONDITIONS, curator)
+    assert stated == ["currency"]  # by rail, but not by road: the modes are not all stated
+    values["transport_modes"] = ["rail"]
+    stated = autotick.stated_fields(Commitment, values, CONDITIONS, curator)
+    assert stated == ["currency", "transport_modes"]
