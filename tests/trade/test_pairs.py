@@ -74,9 +74,12 @@ def test_pair_reads_a_fixed_number_of_queries(client):
             d = f.published(f.decision())
             d.countries.set([a, b])
             f.published(f.cite(d, src=src))
+            c = f.published(f.commitment(supplier=a, recipient=b, start="2025"))
+            f.published(f.cite(c, src=src))
         with CaptureQueriesContext(connection) as queries:
             body = client.get("/api/v1/pairs/QA-QB/").json()
-        assert len(body["items"]) == 3 * Shipment.objects.count()
+            client.get("/evidence/pairs/QA-QB/")  # the page and its chart too
+        assert len(body["items"]) == 4 * Shipment.objects.count()
         return len(queries)
 
     assert count(2) == count(2)  # 2 of each, then 4
@@ -223,3 +226,4 @@ def test_the_page_reads_one_line_per_item_and_charts_the_flows(client, dated):
     svg = html.split("<svg", 1)[1].split("</svg>")[0]
     assert "<script" not in html and "http" not in svg and "src=" not in svg  # nothing fetched
     assert 'href="/api/v1/pairs/QA-QB/?to=2025-12"' in html
+    assert "Only records dated on or before 2025-12; undated records are left out." in html
