@@ -220,6 +220,10 @@ def field_stated(model, name: str, values: dict, quote: str, user) -> bool:
         if role:
             return bool(records) and all(states_role(quote, r, role) for r in records)
         return bool(records) and all(states_name(quote, r) for r in records)
+    if isinstance(raw, list):  # a list of choices (transport modes): each by its words
+        labels = dict(getattr(getattr(model, "list_choices", {}).get(name), "choices", ()))
+        words = [str(labels.get(v, v)) for v in raw if v not in (None, "")]
+        return bool(words) and all(_words_regex(re.escape(w)).search(quote) for w in words)
     raw = "" if raw is None else str(raw).strip()
     if name in getattr(model, "fuzzy_dates", ()):
         if raw:

@@ -142,7 +142,8 @@ def is_filled(record, name: str, m2m: dict | None = None) -> bool:
         return getattr(record, f.attname) is not None
     value = getattr(record, name)
     note = getattr(record, f"{name}_note", "")  # a fuzzy date known only in words
-    return value not in (None, "") or bool(note)
+    # An empty list (transport modes, say) states nothing, as an empty text does not.
+    return value not in (None, "", []) or bool(note)
 
 
 def evidence_problems(

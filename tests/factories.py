@@ -22,7 +22,15 @@ from diplomacy.models import (
     StatementMode,
     Tenure,
 )
-from trade.models import Commodity, Sector, Shipment, ShipmentKind, ShipmentStatus
+from trade.models import (
+    Commitment,
+    CommitmentPer,
+    Commodity,
+    Sector,
+    Shipment,
+    ShipmentKind,
+    ShipmentStatus,
+)
 
 _seq = itertools.count(1)
 TEXT = "Alpha said beta. Gamma exported wheat to Delta. Alpha said beta."
@@ -97,6 +105,17 @@ def shipment(**kw):
     kw.setdefault("kind", ShipmentKind.AGGREGATE)
     kw.setdefault("status", ShipmentStatus.REPORTED)
     return Shipment.objects.create(**kw)
+
+
+def commitment(**kw):
+    kw.setdefault("title", f"Supply commitment {next(_seq)}")
+    kw.setdefault("supplier", country())
+    kw.setdefault("recipient", country())
+    kw.setdefault("commodity", commodity())
+    if kw.get("quantity") is not None:
+        kw.setdefault("unit", "t")
+        kw.setdefault("per", CommitmentPer.YEAR)
+    return Commitment.objects.create(**kw)
 
 
 def designation(**kw):

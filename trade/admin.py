@@ -1,10 +1,12 @@
-"""Curators' admin for the trade app: commodities and shipments."""
+"""Curators' admin for the trade app: commodities, commitments and shipments."""
 
+from django import forms
 from django.contrib import admin
 
 from core.admin.base import REVIEW_COLUMNS, CitationInline, PublicModelAdmin
+from core.admin.forms import VersionedModelForm
 
-from .models import Commodity, Shipment
+from .models import Commitment, Commodity, Shipment, TransportMode
 
 
 @admin.register(Commodity)
@@ -58,6 +60,61 @@ class ShipmentAdmin(PublicModelAdmin):
         "note",
         "period_note",
     )
-    autocomplete_fields = ("exporter", "importer", "commodity")
+    autocomplete_fields = ("exporter", "importer", "commodity", "commitment")
     date_hierarchy = "period_earliest"
+    inlines = [CitationInline]
+
+
+class CommitmentForm(VersionedModelForm):
+    # Ticks instead of JSON typed by hand; the model's validator still decides.
+    transport_modes = forms.TypedMultipleChoiceField(
+        choices=TransportMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="How the goods are to travel.",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = "__all__"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PublicModelAdmin):
+    form = CommitmentForm
+    list_display = (
+        "title",
+        "supplier",
+        "recipient",
+        "commodity",
+        "quantity",
+        "unit",
+        "quantity_qualifier",
+        "per",
+        "start",
+        "end",
+        *REVIEW_COLUMNS,
+    )
+    list_filter = (
+        "review_state",
+        "per",
+        "quantity_qualifier",
+        ("supplier", admin.RelatedOnlyFieldListFilter),
+        ("recipient", admin.RelatedOnlyFieldListFilter),
+        ("commodity", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("commodity", "supplier", "recipient")
+    search_fields = (
+        "title",
+        "commodity__name",
+        "commodity__aliases",
+        "supplier__name",
+        "supplier__iso2",
+        "recipient__name",
+        "recipient__iso2",
+        "price_terms",
+        "note",
+    )
+    autocomplete_fields = ("decision", "supplier", "recipient", "commodity")
+    date_hierarchy = "start_earliest"
     inlines = [CitationInline]

@@ -1,7 +1,7 @@
 """FilterSets of the trade resources."""
 
 from core.filtersets import COMMON, AliasFilterSet, RecordFilterSet
-from trade.models import Commodity, Shipment
+from trade.models import Commitment, Commodity, Shipment
 
 
 class CommodityFilterSet(AliasFilterSet):
@@ -41,5 +41,29 @@ class ShipmentFilterSet(RecordFilterSet):
             "value_qualifier",
             "is_quantity_estimated",
             "is_value_estimated",
+            "commitment",
+            *COMMON,
+        )
+
+
+class CommitmentFilterSet(RecordFilterSet):
+    class Meta:
+        model = Commitment
+        fields = (
+            "supplier",
+            "recipient",
+            "commodity",
+            "decision",
+            "per",
+            "quantity",
+            "unit",
+            "quantity_qualifier",
+            "currency",
+            "start_precision",
+            "start_earliest",
+            "start_latest",
+            "end_precision",
+            "end_earliest",
+            "end_latest",
             *COMMON,
         )

@@ -1,5 +1,6 @@
 """Goods and their movement. ``trade`` depends on ``diplomacy``, never the reverse."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.models import (
@@ -10,6 +11,7 @@ from core.models import (
     PublicModel,
     Qualifier,
     aliases_field,
+    date_order_constraint,
     fuzzy_date,
 )
 from core.numbers import Measure
@@ -108,6 +110,149 @@ class Unit(models.TextChoices):
     ITEM = "item", "Items"
 
 
+class CommitmentPer(models.TextChoices):
+    YEAR = "year", "A year"
+    MONTH = "month", "A month"
+    TOTAL = "total", "In total"
+
+
+def validate_transport_modes(value) -> None:
+    """A list of distinct transport modes, e.g. ``["rail", "road"]``."""
+    allowed = TransportMode.values
+    if not isinstance(value, list) or not all(isinstance(mode, str) for mode in value):
+        raise ValidationError(f'A list of transport modes, e.g. ["rail", "road"]: {allowed}.')
+    unknown = [mode for mode in value if mode not in allowed]
+    if unknown:
+        raise ValidationError(f"Unknown transport mode {unknown[0]!r}: one of {allowed}.")
+    if len(set(value)) < len(value):
+        raise ValidationError("Each transport mode appears once.")
+
+
+class Commitment(FuzzyDatesMixin, CitableModel):
+    """An agreed supply: what a supplier country undertakes to deliver to a recipient, and on
+    which terms (quantity per year, month or in total, term, price terms, currency, transport).
+
+    The agreed side of a flow: shipments are what was reported, and a shipment may name the
+    commitment it delivers. Quantities are as the source states them, with their qualifier
+    ("up to two million tons" is 2,000,000 t ``at_most``).
+    """
+
+    factual_fields = (
+        "decision",
+        "supplier",
+        "recipient",
+        "commodity",
+        "quantity",
+        "unit",
+        "per",
+        "start",
+        "end",
+        "price_terms",
+        "currency",
+        "transport_modes",
+    )
+    # The number rule (core.measures) as for shipments: the quote states the quantity, its
+    # unit and its qualifier.
+    measures = {"quantity": Measure("quantity", "unit", "quantity_qualifier")}
+    fuzzy_dates = ("start", "end")
+    quote_roles = {"supplier": "origin", "recipient": "destination"}
+    # The choices of a list field, for the auto-tick (core.autotick): "rail" by its label.
+    list_choices = {"transport_modes": TransportMode}
+    search_fields = ("title", "price_terms", "note", "start_note", "end_note")
+    search_related = ("commodity", "supplier", "recipient")
+    # A brief object names it by one column, as a decision by its title (config.api.lean).
+    label_field = "title"
+
+    title = models.CharField(
+        max_length=300, help_text="A short name, e.g. “Wheat supply, trial year”."
+    )
+    decision = models.ForeignKey(
+        PolicyDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        help_text="The policy decision that makes the commitment (a supply arrangement).",
+    )
+    supplier = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="supply_commitments"
+    )
+    recipient = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="received_commitments"
+    )
+    commodity = models.ForeignKey(Commodity, on_delete=models.PROTECT, related_name="commitments")
+    quantity = models.DecimalField(max_digits=20, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=8, choices=Unit.choices, blank=True)
+    quantity_qualifier = models.CharField(
+        max_length=16,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text="How the quantity stands to the source's number: exact, approximate, or a "
+        "bound (at_most for “up to”, at_least for “at least”, “more than”).",
+    )
+    per = models.CharField(
+        max_length=8,
+        choices=CommitmentPer.choices,
+        blank=True,
+        help_text="The period the quantity is for: a year, a month, or the whole term.",
+    )
+    start, start_precision, start_earliest, start_latest, start_note = fuzzy_date("start")
+    end, end_precision, end_earliest, end_latest, end_note = fuzzy_date("end")
+    price_terms = models.TextField(
+        blank=True, help_text="The price as agreed, in words (e.g. a discount to world prices)."
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="ISO 4217 code of the payment currency."
+    )
+    transport_modes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_transport_modes],
+        help_text="How the goods are to travel, as a list of transport modes.",
+    )
+    note = models.TextField(blank=True)
+
+    class Meta(PublicModel.Meta):
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["supplier", "recipient", "review_state", "id"]),
+            models.Index(fields=["commodity", "id"]),
+            models.Index(fields=["start_earliest", "id"]),
+        ]
+        constraints = [
+            *PublicModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=0),
+                name="trade_commitment_quantity_not_negative",
+                violation_error_message="A quantity cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | ~models.Q(unit=""),
+                name="trade_commitment_quantity_has_unit",
+                violation_error_message="A quantity needs its unit.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | ~models.Q(per=""),
+                name="trade_commitment_quantity_has_period",
+                violation_error_message="A quantity needs its period (per year, month or total).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency="") | models.Q(currency__regex=r"^[A-Z]{3}$"),
+                name="trade_commitment_currency_format",
+                violation_error_message="A currency is an ISO 4217 code, e.g. USD.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supplier=models.F("recipient")),
+                name="trade_commitment_supplier_is_not_recipient",
+                violation_error_message="Supplier and recipient must differ.",
+            ),
+            date_order_constraint("trade_commitment", "start", "end"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class Shipment(FuzzyDatesMixin, CitableModel):
     """A consignment, or an aggregate flow of one commodity from exporter to importer.
 
@@ -127,6 +272,7 @@ class Shipment(FuzzyDatesMixin, CitableModel):
         "value",
         "currency",
         "transport_mode",
+        "commitment",
     )
     # A qualifier is part of its measure's evidence, not a field of its own to tick: the quote
     # that supports ``quantity`` must state its qualifier ("up to", "about"; core.measures).
@@ -180,6 +326,14 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     is_quantity_estimated = models.BooleanField(default=False)
     is_value_estimated = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shipments",
+        help_text="The commitment this shipment delivers, where a source says so.",
+    )
 
     class Meta(PublicModel.Meta):
         ordering = ["id"]

@@ -1,14 +1,34 @@
 """The country-pair evidence page, ``/evidence/pairs/RU-AF/`` (``trade.pairs``)."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from config.api.errors import PROBLEM_CONTENT_TYPE, problem
 from trade import pairs
+from trade.pair_chart import chart
 
 
 @require_safe
 def pair_page(request, a: str, b: str):
-    timeline = pairs.pair(a, b, request.user)
+    try:
+        window = pairs.parse_window(request.GET)
+    except pairs.WindowError as exc:
+        # The API's one error shape, here too: a bad date is the reader's to fix.
+        body = problem(
+            400, "Some query parameters have bad values.", instance=request.get_full_path()
+        )
+        response = JsonResponse({**body, "errors": exc.errors}, status=400)
+        response["Content-Type"] = PROBLEM_CONTENT_TYPE
+        return response
+    timeline = pairs.pair(a, b, request.user, window)
     api_url = reverse("api-v1:pair", kwargs={"a": timeline.a.iso2, "b": timeline.b.iso2})
-    return render(request, "evidence/pair.html", {"pair": timeline, "api_url": api_url})
+    query = request.GET.urlencode()
+    context = {
+        "pair": timeline,
+        "api_url": f"{api_url}?{query}" if query else api_url,
+        "chart": chart(timeline.items),
+        "window": dict(window.given),
+    }
+    return render(request, "evidence/pair.html", context)

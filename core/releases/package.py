@@ -76,8 +76,25 @@ def datapackage(version: str, created: str, checksum: str, files) -> dict:
         "licenses": [LICENSE],
         "sources": sources(),
         "checksum": f"sha256:{checksum}",
-        "resources": [resource(entry, table) for entry, table in files],
+        "resources": _linked(resource(entry, table) for entry, table in files),
     }
+
+
+def _linked(resources) -> list[dict]:
+    """The resources, each foreign key pointing at a resource in the package: an empty table
+    has no NDJSON file (it could not say its columns), so a key into it is dropped there."""
+    resources = list(resources)
+    names = {r["name"] for r in resources}
+    for r in resources:
+        schema = r.get("schema", {})
+        keys = [
+            k for k in schema.get("foreignKeys", []) if k["reference"]["resource"] in ("", *names)
+        ]
+        if "foreignKeys" in schema and len(keys) < len(schema["foreignKeys"]):
+            schema["foreignKeys"] = keys
+            if not keys:
+                del schema["foreignKeys"]
+    return resources
 
 
 def encode(package: dict) -> str:

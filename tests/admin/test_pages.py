@@ -31,6 +31,7 @@ SAMPLES = {
     core.Citation: lambda: (f.cite(f.official(), quote="Gamma exported wheat"), "exported wheat"),
     t.Commodity: lambda: (f.commodity(name="Barley malt", hs_code="1107"), "barley"),
     t.Shipment: lambda: (f.shipment(commodity=f.commodity(name="Rye grain")), "rye"),
+    t.Commitment: lambda: (f.commitment(title="Oats for a trial year"), "oats"),
 }
 # Records of the same models that the search terms above must not find.
 OTHERS = {
@@ -47,6 +48,7 @@ OTHERS = {
     core.Citation: lambda: f.cite(f.official(), quote="Alpha said beta", start=0),
     t.Commodity: f.commodity,
     t.Shipment: f.shipment,
+    t.Commitment: f.commitment,
 }
 OUR_MODELS = [
     model

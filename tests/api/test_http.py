@@ -113,6 +113,7 @@ def test_api_root_lists_every_resource(client):
         "diplomacy/sources",
         "trade/commodities",
         "trade/shipments",
+        "trade/commitments",
         "changes",
         "releases",
         "evidence",

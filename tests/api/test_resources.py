@@ -20,7 +20,7 @@ from diplomacy.models import (
 )
 from tests import factories as f
 from tests.api.case import APIResourceTest
-from trade.models import Commodity, Shipment
+from trade.models import Commitment, Commodity, Shipment
 
 COMMON_TAIL = (
     "citations",
@@ -324,6 +324,48 @@ class TestCommodityAPI(APIResourceTest):
         return commodity
 
 
+class TestCommitmentAPI(APIResourceTest):
+    model = Commitment
+    url = "/api/v1/trade/commitments/"
+    fields = (
+        "id",
+        "url",
+        "title",
+        "decision",
+        "supplier",
+        "recipient",
+        "commodity",
+        "quantity",
+        "unit",
+        "quantity_qualifier",
+        "per",
+        "start",
+        "end",
+        "price_terms",
+        "currency",
+        "transport_modes",
+        "note",
+        *COMMON_TAIL,
+    )
+
+    def make(self):
+        return f.commitment(
+            decision=cited_published(f.decision()),
+            supplier=cited_published(f.country()),
+            recipient=cited_published(f.country()),
+            commodity=cited_published(f.commodity()),
+            quantity=1250,
+            unit="t",
+            per="year",
+            start="2025-03",
+            end="2026",
+            price_terms="A discount to world prices.",
+            currency="USD",
+            transport_modes=["rail", "road"],
+            note="Agreed for a trial year.",
+        )
+
+
 class TestShipmentAPI(APIResourceTest):
     model = Shipment
     url = "/api/v1/trade/shipments/"
@@ -346,14 +388,19 @@ class TestShipmentAPI(APIResourceTest):
         "is_quantity_estimated",
         "is_value_estimated",
         "note",
+        "commitment",
         *COMMON_TAIL,
     )
 
     def make(self):
+        supplier, recipient = cited_published(f.country()), cited_published(f.country())
+        commodity = cited_published(f.commodity())
+        agreed = f.commitment(supplier=supplier, recipient=recipient, commodity=commodity)
         return f.shipment(
-            exporter=cited_published(f.country()),
-            importer=cited_published(f.country()),
-            commodity=cited_published(f.commodity()),
+            exporter=supplier,
+            importer=recipient,
+            commodity=commodity,
+            commitment=cited_published(agreed),
             period="2025-03",
             quantity=1250,
             unit="t",

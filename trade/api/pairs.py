@@ -7,11 +7,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import MethodFirstMixin, NoParametersMixin
+from config.api.errors import InvalidParameters, MethodFirstMixin
 from config.api.response_cache import CacheHeadersMixin
 from config.api.urls_cache import absolute, detail_path
 from core.evidence import evidence_path
-from core.models import Source
+from core.models import DatePrecision, Source
 from trade import pairs
 
 
@@ -44,23 +44,61 @@ class PairEvidenceSerializer(serializers.Serializer):
 
 
 class PairItemSerializer(serializers.Serializer):
-    """One record of the timeline."""
+    """One record of the timeline, placed by its date (valid time: when it was so)."""
 
     kind = serializers.ChoiceField(choices=[(k, k) for k in pairs.KINDS])
     date = serializers.DateField(
-        allow_null=True, help_text="The earliest day it may have happened; null when unknown."
+        allow_null=True,
+        help_text="Where the record is placed: the earliest day of its date (or, when it has "
+        "none, of its source's publication date); null when undated.",
     )
-    date_label = serializers.CharField(help_text="The date as the source gives it, in words.")
+    latest = serializers.DateField(
+        allow_null=True, help_text="The latest day of that date; null when undated."
+    )
+    precision = serializers.ChoiceField(
+        choices=DatePrecision.choices, help_text="How precisely the date is known."
+    )
+    date_basis = serializers.ChoiceField(
+        choices=[("record", "record"), ("reported", "reported"), ("undated", "undated")],
+        help_text="`record`: the record's own date; `reported`: its source's date (it happened "
+        "by then); `undated`: neither is known.",
+    )
+    date_label = serializers.CharField(
+        help_text="The date as given (`2025-03`, `reported 2025-03-14`), or `undated`."
+    )
+    date_note = serializers.CharField(
+        allow_blank=True, help_text="What the source says of the date, in words."
+    )
+    uncertain = serializers.BooleanField(
+        help_text="A window's day (`as_of`, `from`, `to`) falls inside the date's uncertainty, "
+        "or the record is undated under `as_of`: it may lie on either side."
+    )
+    summary = serializers.CharField(help_text="What the record says, in one line.")
     record = PairRecordSerializer()
     evidence = PairEvidenceSerializer(many=True)
 
 
+class PairWindowSerializer(serializers.Serializer):
+    """The dates asked for, as sent (absent when not asked)."""
+
+    as_of = serializers.CharField(required=False)
+    from_ = serializers.CharField(required=False)
+    to = serializers.CharField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class PairSerializer(serializers.Serializer):
-    """Two countries in one chronological view: shipments between them, statements and
-    policy decisions involving both, designations in force, each with its evidence.
-    Records of unknown date come last."""
+    """Two countries in one chronological view: commitments and shipments between them,
+    statements and policy decisions involving both, designations between them, each with its
+    evidence, oldest first. Undated records come last (and are left out when `from` or `to`
+    is given)."""
 
     countries = PairRecordSerializer(many=True)
+    window = PairWindowSerializer()
     evidence_url = serializers.URLField(help_text="This timeline as a page.")
     items = PairItemSerializer(many=True)
 
@@ -92,36 +130,81 @@ def _evidence(request, quote) -> dict:
     }
 
 
-class PairView(CacheHeadersMixin, NoParametersMixin, MethodFirstMixin, APIView):
+WINDOW_HELP = {
+    "as_of": "Valid time: only records that had begun by that day (YYYY or YYYY-MM stand for "
+    "the period's last day); a decision's status is the one it had then.",
+    "from": "Only records whose date may fall on or after that day (YYYY or YYYY-MM stand for "
+    "the period's first day). Undated records are left out.",
+    "to": "Only records whose date may fall on or before that day (YYYY or YYYY-MM stand for "
+    "the period's last day). Undated records are left out.",
+}
+
+
+def _window(request) -> pairs.Window:
+    params = request.query_params
+    allowed = ["format", *pairs.WINDOW_PARAMETERS]
+    errors = {name: ["Unknown parameter."] for name in params if name not in allowed}
+    if any(value != "json" for value in params.getlist("format")):
+        errors["format"] = ["json."]
+    try:
+        window = pairs.parse_window(params)
+    except pairs.WindowError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidParameters(errors, allowed)
+    return window
+
+
+class PairView(CacheHeadersMixin, MethodFirstMixin, APIView):
     """The timeline of a pair of countries, by ISO alpha-2 codes (`RU-AF`), in either order."""
 
     permission_classes = [AllowAny]  # reading only; visibility is the records' own rule
     http_method_names = ["get", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        # Before content negotiation, as on every list: ``format=csv`` is a 400 naming what
+        # is allowed, not a 404 as if the timeline were missing.
+        self.window = _window(request)
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="pairs_retrieve",
         parameters=[
             OpenApiParameter("a", str, OpenApiParameter.PATH, description="ISO alpha-2 code."),
             OpenApiParameter("b", str, OpenApiParameter.PATH, description="ISO alpha-2 code."),
+            *(
+                OpenApiParameter(name, str, OpenApiParameter.QUERY, description=text)
+                for name, text in WINDOW_HELP.items()
+            ),
         ],
         responses={200: PairSerializer},
         tags=["pairs"],
     )
     def get(self, request, a: str, b: str):
-        timeline = pairs.pair(a, b, request.user)
+        window = self.window
+        timeline = pairs.pair(a, b, request.user, window)
         page = reverse("evidence-pair", kwargs={"a": timeline.a.iso2, "b": timeline.b.iso2})
+        query = "&".join(f"{name}={value}" for name, value in window.given)
         data = {
             "countries": [_brief(request, timeline.a), _brief(request, timeline.b)],
-            "evidence_url": absolute(request, page),
-            "items": [
-                {
-                    "kind": item.kind,
-                    "date": item.date.isoformat() if item.date else None,
-                    "date_label": item.date_label,
-                    "record": _brief(request, item.record),
-                    "evidence": [_evidence(request, q) for q in item.quotes],
-                }
-                for item in timeline.items
-            ],
+            "window": dict(window.given),
+            "evidence_url": absolute(request, f"{page}?{query}" if query else page),
+            "items": [_item(request, item) for item in timeline.items],
         }
         return Response(data)
+
+
+def _item(request, item) -> dict:
+    return {
+        "kind": item.kind,
+        "date": item.date.isoformat() if item.date else None,
+        "latest": item.latest.isoformat() if item.latest else None,
+        "precision": item.precision,
+        "date_basis": item.basis,
+        "date_label": item.date_label,
+        "date_note": item.note,
+        "uncertain": item.uncertain,
+        "summary": item.summary,
+        "record": _brief(request, item.record),
+        "evidence": [_evidence(request, q) for q in item.quotes],
+    }

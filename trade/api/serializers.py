@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import NamedSerializer, PublicSerializer
-from trade.models import Commodity, Shipment
+from trade.models import Commitment, Commodity, Shipment, TransportMode
 
 
 class CommoditySerializer(NamedSerializer):
@@ -48,6 +48,42 @@ class ShipmentSerializer(PublicSerializer):
             "is_quantity_estimated",
             "is_value_estimated",
             "note",
+            "commitment",
         )
         fuzzy_dates = ("period",)
         brief_fields = ("id", "url", "exporter", "importer", "commodity")
+
+
+class CommitmentSerializer(PublicSerializer):
+    """An agreed supply and its terms: supplier, recipient, commodity, a quantity per year,
+    month or in total (with its qualifier: "up to" is ``at_most``), term, price terms,
+    payment currency and transport modes. Shipments that deliver it name it."""
+
+    id = serializers.UUIDField(read_only=True)
+    transport_modes = serializers.ListField(
+        child=serializers.ChoiceField(choices=TransportMode.choices),
+        required=False,
+        help_text="How the goods are to travel.",
+    )
+
+    class Meta(PublicSerializer.Meta):
+        model = Commitment
+        fields = (
+            "title",
+            "decision",
+            "supplier",
+            "recipient",
+            "commodity",
+            "quantity",
+            "unit",
+            "quantity_qualifier",
+            "per",
+            "start",
+            "end",
+            "price_terms",
+            "currency",
+            "transport_modes",
+            "note",
+        )
+        fuzzy_dates = ("start", "end")
+        brief_fields = ("id", "url", "title", "supplier", "recipient", "commodity")

@@ -5,4 +5,5 @@ from trade.api import views
 routes = [
     ("commodities", views.CommodityViewSet),
     ("shipments", views.ShipmentViewSet),
+    ("commitments", views.CommitmentViewSet),
 ]

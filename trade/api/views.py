@@ -4,7 +4,7 @@ from core.api.views import RecordViewSet, Visible
 from diplomacy.models import PolicyDecision, Statement
 from trade import filtersets
 from trade.api import serializers
-from trade.models import Commodity, Shipment
+from trade.models import Commitment, Commodity, Shipment
 
 
 class CommodityViewSet(RecordViewSet):
@@ -38,4 +38,25 @@ class ShipmentViewSet(RecordViewSet):
         "exporter": ("exporter",),
         "importer": ("importer",),
         "commodity": ("commodity",),
+        "commitment": ("commitment",),
+    }
+
+
+class CommitmentViewSet(RecordViewSet):
+    """Supply commitments between countries and their terms: what was agreed, beside the
+    shipments (what was reported) that deliver it."""
+
+    queryset = Commitment.objects.all()
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = filtersets.CommitmentFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated", "start", "end", "quantity")
+    # A fuzzy date sorts by its earliest day, an unknown one last (as shipments' periods).
+    ordering_columns = {"start": "start_earliest", "end": "end_earliest"}
+    facet_fields = ("commodity", "supplier", "recipient", "per", "quantity_qualifier", "decision")
+    select = {
+        "supplier": ("supplier",),
+        "recipient": ("recipient",),
+        "commodity": ("commodity",),
+        "decision": ("decision",),
     }

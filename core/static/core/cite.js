@@ -72,7 +72,10 @@
     new FormData(form).forEach(function (value, name) {
       if (name.indexOf("-") !== -1 || name === "csrfmiddlewaretoken") return;
       var el = form.elements[name];
-      var many = el && el.tagName === "SELECT" && el.multiple;
+      // A multiple select, or a group of checkboxes of one name (a list of choices).
+      var many = el && ((el.tagName === "SELECT" && el.multiple) ||
+        (typeof RadioNodeList !== "undefined" && el instanceof RadioNodeList &&
+         el[0] && el[0].type === "checkbox"));
       if (many) (values[name] = values[name] || []).push(value);
       else values[name] = value;
     });
