@@ -9,6 +9,7 @@ from core.models import (
     NamedModel,
     PublicModel,
     Qualifier,
+    ValidTime,
     aliases_field,
     fuzzy_date,
 )
@@ -136,6 +137,8 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     }
 
     fuzzy_dates = ("period",)
+    #: Valid time: a shipment exists from its period on.
+    valid_time = ValidTime(begins="period")
     # Where a quote states each country (core.autotick): "from Russia", "to Afghanistan".
     quote_roles = {"exporter": "origin", "importer": "destination"}
     search_fields = ("note", "period_note")
