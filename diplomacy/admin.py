@@ -115,6 +115,12 @@ class DesignationAdmin(PublicModelAdmin):
     readonly_fields = ("status_since",)
     inlines = [DesignationChangeInline, CitationInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.latest_change() is not None:
+            return (*fields, "status")  # set by its dated changes (the model refuses edits)
+        return fields
+
 
 @admin.register(DesignationChange)
 class DesignationChangeAdmin(PublicModelAdmin):

@@ -118,7 +118,7 @@ class DesignationChangeViewSet(RecordViewSet):
     ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("status",)
-    select = {"designation": ("designation",)}
+    select = {"designation": ("designation__organization", "designation__jurisdiction")}
 
 
 class PolicyDecisionViewSet(RecordViewSet):

@@ -6,7 +6,32 @@ import re
 import simple_history.models
 import uuid
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def grant_curators(apps, schema_editor):
+    """Curators add, change, delete and view designation changes (and their history)."""
+    db = schema_editor.connection.alias
+    app_config = apps.get_app_config("diplomacy")
+    app_config.models_module = True  # state apps carry none; create_permissions needs one
+    try:
+        create_permissions(app_config, verbosity=0, using=db, apps=apps)
+    finally:
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [
+        f"{action}_{prefix}designationchange"
+        for prefix in ("", "historical")
+        for action in ("add", "change", "delete", "view")
+    ]
+    group, _ = Group.objects.using(db).get_or_create(name="curators")
+    group.permissions.add(
+        *Permission.objects.using(db).filter(
+            content_type__app_label="diplomacy", codename__in=codenames
+        )
+    )
 
 
 class Migration(migrations.Migration):
@@ -131,4 +156,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('review_state', 'retracted'), _negated=True), models.Q(('retraction_reason', ''), _negated=True), _connector='OR'), name='diplomacy_designationchange_retraction_has_reason', violation_error_message='A retracted record needs a retraction reason.')],
             },
         ),
+        migrations.RunPython(grant_curators, migrations.RunPython.noop),
     ]

@@ -117,6 +117,11 @@ def test_detail_examples_are_real_records(client, seed):
             # The first change of a fresh load; PostgreSQL's sequences go on across tests.
             assert parameter["example"] == "1"
             continue
+        if "example" not in parameter:
+            # No record of it in the seed (its designation has no dated change): no example,
+            # never an invented one.
+            assert path.startswith("/api/v1/diplomacy/designation-changes/"), path
+            continue
         url = path.replace("{public_id}", str(parameter["example"]))
         assert client.get(url).status_code == 200, url
         checked += 1
