@@ -8,6 +8,7 @@ page.
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -18,7 +19,12 @@ from core.loading import DatasetError, load_dataset
 from diplomacy.models import DesignationChange
 from tests import factories as f
 from tests.admin.forms import admin_url, form_data
-from tests.core.test_rules import api, snapshot, write_fixture  # noqa: F401 (fixture)
+from tests.core.test_rules import (  # noqa: F401 (api: a fixture)
+    api,
+    citation_fixture,
+    snapshot,
+    write_fixture,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,10 +117,13 @@ class TestReadAtADay:
         assert [(b["value"], b["count"]) for b in found["facets"]["status"]] == [(status, 1)]
         assert client.get(URL, {"as_of": day, "status": other}).json()["count"] == 0
 
-    def test_csv(self, story, client, day, status, uncertain):
+    def test_csv_and_ndjson(self, story, client, day, status, uncertain):
         response = client.get(URL, {"as_of": day, "format": "csv"})
         rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
         assert [row["status"] for row in rows] == [status]
+        response = client.get(URL, {"as_of": day, "format": "ndjson"})
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert [json.loads(line)["status"] for line in lines] == [status]
 
 
 class TestBeforeItBegan:
@@ -130,6 +139,38 @@ class TestEvidencePage:
         text = re.sub(r"<[^>]+>", "", page.content.decode())
         assert "Dated changes" in text
         assert text.index("2024: in force") < text.index("2025-03-14: suspended")
+
+
+class TestTheLoaderRecordsAChange:
+    def test_a_loaded_change_sets_the_status_once_published(self, story, tmp_path):
+        designation = story["designation"]
+        later = "In September 2025 the ban was lifted on appeal."
+        source = f.published(f.source(text=later))
+        change = {
+            "model": "diplomacy.designationchange",
+            "pk": "0f0f0f0f-0000-4000-8000-00000000c4a1",
+            "fields": {
+                "designation": str(designation.pk),
+                "status": "removed",
+                "date": "2025-09",
+                "description": "Lifted on appeal.",
+                "review_state": "draft",
+            },
+        }
+        load_dataset(write_fixture(tmp_path, [change]))
+        designation.refresh_from_db()
+        assert designation.status == "suspended"  # a draft change sets nothing
+        change["fields"]["review_state"] = "published"
+        citation = citation_fixture(
+            DesignationChange(pk=change["pk"]),
+            source,
+            quote=later,
+            start=0,
+            supports=["status", "date"],
+        )
+        load_dataset(write_fixture(tmp_path, [change, citation]))
+        designation.refresh_from_db()
+        assert (designation.status, designation.status_since) == ("removed", "2025-09")
 
 
 class TestStatusIsReadOnlyOnceChangesExist:
