@@ -439,16 +439,33 @@ def share_page_properties(result, generator, request, public):
             page = {
                 "type": "object",
                 "description": "A page of a list, with its links and, with facet=, its facets.",
-                "required": schema.get("required", []),
+                "required": [k for k in schema.get("required", []) if k != "results"],
                 "properties": {k: v for k, v in properties.items() if k != "results"},
             }
         if page["properties"] != {k: v for k, v in properties.items() if k != "results"}:
             continue  # a page of another shape keeps its own properties
         schemas[name] = {
-            "type": "object",
-            "allOf": [{"$ref": "#/components/schemas/Page"}],
-            "properties": {"results": properties["results"]},
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {"results": properties["results"]},
+                },
+            ],
         }
     if page is not None:
         schemas["Page"] = page
+        facets = page["properties"].get("facets")
+        if facets is not None:
+            # Named, so that a generated client makes their models once, not once per page.
+            schemas["FacetBucket"] = facets["additionalProperties"]["items"]
+            schemas["Facets"] = {
+                **facets,
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/FacetBucket"},
+                },
+            }
+            page["properties"]["facets"] = {"$ref": "#/components/schemas/Facets"}
     return result
