@@ -10,7 +10,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from config.api.as_of import AS_OF_HELP, AS_OF_RE
+from config.api.as_of import AS_OF_HELP, AS_OF_SCHEMA
 from config.api.exports import export_columns
 from config.api.pagination import nullable
 from config.api.schema_hooks import example_id
@@ -97,11 +97,7 @@ class AutoSchema(openapi.AutoSchema):
             ),
         ]
         if view.knows_valid_time:
-            params.append(
-                OpenApiParameter(
-                    "as_of", {"type": "string", "pattern": AS_OF_RE.pattern}, description=AS_OF_HELP
-                )
-            )
+            params.append(OpenApiParameter("as_of", AS_OF_SCHEMA, description=AS_OF_HELP))
         if not self._list_action():
             params.append(
                 OpenApiParameter("format", OpenApiTypes.STR, enum=["json"], description="json.")
