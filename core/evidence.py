@@ -179,6 +179,8 @@ class RecordPage:
     changes_url: str
     sources: list
     title: str = ""
+    #: The record's dated changes (valid time), as (date, label, evidence page) oldest first.
+    timeline: list = field(default_factory=list)
 
     @property
     def verbose_name(self) -> str:
@@ -335,7 +337,21 @@ def record_page(model, public_id, user) -> RecordPage:
         changes_url=f"{reverse('api-v1:core-change-list')}?record_id={record.public_id}",
         sources=[(s, evidence_path(Source, s.pk)) for s in sources],
         title=public_label(record, user),
+        timeline=_timeline(record, user),
     )
+
+
+def _timeline(record, user) -> list:
+    """The dated changes the record's valid time names (``valid_time.history``), that
+    ``user`` may see: a designation's status changes, a decision's stages."""
+    valid_time = getattr(type(record), "valid_time", None)
+    if valid_time is None or not valid_time.history:
+        return []
+    changes = getattr(record, valid_time.history).visible_as_related(user)
+    return [
+        (change.date or "undated", change, evidence_path(type(change), change.public_id))
+        for change in changes.order_by("date_earliest", "date_latest", "created")
+    ]
 
 
 def _history(record, user):

@@ -164,8 +164,9 @@ def evidence_problems(
             "Cite the evidence, with its quote, first."
         ]
     missing, notes, backed = [], [], {}
+    elsewhere = record.fields_evidenced_elsewhere()
     for name in type(record).factual_fields:
-        if not is_filled(record, name, m2m):
+        if name in elsewhere or not is_filled(record, name, m2m):
             continue
         value = support.field_value(record, name, m2m)
         backing = [c for c in live if support.supports(c, name, value)]

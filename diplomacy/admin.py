@@ -13,6 +13,7 @@ from .models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     Official,
     Organization,
     PolicyDecision,
@@ -31,6 +32,11 @@ class TenureInline(PublicInline):
 class DecisionStageInline(PublicInline):
     model = DecisionStage
     fields = ("sequence", "status", "date", "date_note", "description")
+
+
+class DesignationChangeInline(PublicInline):
+    model = DesignationChange
+    fields = ("status", "date", "date_note", "description")
 
 
 @admin.register(Country)
@@ -106,7 +112,27 @@ class DesignationAdmin(PublicModelAdmin):
     list_select_related = ("organization", "jurisdiction")
     search_fields = ("organization__name", "jurisdiction__name", "authority__name", "list_name")
     autocomplete_fields = ("organization", "jurisdiction", "authority")
+    readonly_fields = ("status_since",)
+    inlines = [DesignationChangeInline, CitationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.latest_change() is not None:
+            return (*fields, "status")  # set by its dated changes (the model refuses edits)
+        return fields
+
+
+@admin.register(DesignationChange)
+class DesignationChangeAdmin(PublicModelAdmin):
+    list_display = ("designation", "status", "date", *REVIEW_COLUMNS)
+    list_filter = ("review_state", "status")
+    list_select_related = ("designation__organization", "designation__jurisdiction")
+    search_fields = ("designation__organization__name", "description", "date_note")
+    autocomplete_fields = ("designation",)
     inlines = [CitationInline]
+
+    def api_record(self, obj):
+        return obj.designation
 
 
 @admin.register(PolicyDecision)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class DiplomacyConfig(AppConfig):
@@ -15,3 +16,17 @@ class DiplomacyConfig(AppConfig):
             weak=False,
             dispatch_uid="diplomacy-countries",
         )
+        from diplomacy.models import DesignationChange
+
+        # Every channel (the loader's raw saves too): a designation takes its latest change's
+        # status as soon as a change is saved, published, retracted or deleted.
+        post_save.connect(_refresh_designation, sender=DesignationChange, weak=False)
+        post_delete.connect(_refresh_designation, sender=DesignationChange, weak=False)
+
+
+def _refresh_designation(sender, instance, **kwargs):
+    from diplomacy.models import Designation
+
+    designation = Designation.objects.filter(pk=instance.designation_id).first()
+    if designation is not None:
+        designation.refresh_status()

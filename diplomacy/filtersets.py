@@ -5,6 +5,7 @@ from diplomacy.models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     Official,
     Organization,
     PolicyDecision,
@@ -62,6 +63,12 @@ class DecisionStageFilterSet(RecordFilterSet):
     class Meta:
         model = DecisionStage
         fields = ("decision", "sequence", "status", "date_earliest", "date_latest", *COMMON)
+
+
+class DesignationChangeFilterSet(RecordFilterSet):
+    class Meta:
+        model = DesignationChange
+        fields = ("designation", "status", "date_earliest", "date_latest", *COMMON)
 
 
 class DesignationFilterSet(RecordFilterSet):

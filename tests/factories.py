@@ -11,6 +11,7 @@ from diplomacy.models import (
     DecisionStatus,
     DecisionType,
     Designation,
+    DesignationChange,
     DesignationKind,
     DesignationStatus,
     Official,
@@ -124,6 +125,13 @@ def designation(**kw):
     kw.setdefault("kind", DesignationKind.BANNED)
     kw.setdefault("status", DesignationStatus.IN_FORCE)
     return Designation.objects.create(**kw)
+
+
+def designation_change(**kw):
+    kw.setdefault("designation", designation())
+    kw.setdefault("status", DesignationStatus.SUSPENDED)
+    kw.setdefault("date", "2025-03-14")
+    return DesignationChange.objects.create(**kw)
 
 
 def decision(**kw):

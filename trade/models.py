@@ -10,6 +10,7 @@ from core.models import (
     NamedModel,
     PublicModel,
     Qualifier,
+    ValidTime,
     aliases_field,
     date_order_constraint,
     fuzzy_date,
@@ -282,6 +283,8 @@ class Shipment(FuzzyDatesMixin, CitableModel):
     }
 
     fuzzy_dates = ("period",)
+    #: Valid time: a shipment exists from its period on.
+    valid_time = ValidTime(begins="period")
     # Where a quote states each country (core.autotick): "from Russia", "to Afghanistan".
     quote_roles = {"exporter": "origin", "importer": "destination"}
     # What selecting words may fill in when empty (core.proposals); a commodity by its name.

@@ -18,6 +18,7 @@ Under gunicorn's sync workers the whole export must finish within the worker tim
 the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``.
 """
 
+import dataclasses
 import itertools
 import logging
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def export_columns(model) -> list[tuple[str, str]]:
 
 
 def export_response(
-    queryset, fmt: str, *, visible_related=None, fields=None
+    queryset, fmt: str, *, visible_related=None, fields=None, columns=None
 ) -> StreamingHttpResponse:
     """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
 
@@ -89,8 +90,15 @@ def export_response(
     ``visible_related(model)`` gives the related rows the user may see (a subquery of keys,
     or None when the model has no such rule): a relation column shows only those, and is
     empty for the others, so an export never names a record its reader may not see.
+
+    ``columns`` maps a field to the annotation that holds its value (a state on an ``as_of``
+    day): the column of that name reads it instead.
     """
-    columns = export_expressions(queryset.model, visible_related, fields)
+    moved = columns or {}
+    columns = [
+        dataclasses.replace(column, path=moved[column.name]) if column.name in moved else column
+        for column in export_expressions(queryset.model, visible_related, fields)
+    ]
     if fmt == "csv":
         body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:

@@ -10,6 +10,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from config.api.as_of import AS_OF_HELP, AS_OF_SCHEMA
 from config.api.exports import export_columns
 from config.api.pagination import nullable
 from config.api.schema_hooks import example_id
@@ -95,6 +96,8 @@ class AutoSchema(openapi.AutoSchema):
                 "retraction_reason. Default: published records only.",
             ),
         ]
+        if view.knows_valid_time:
+            params.append(OpenApiParameter("as_of", AS_OF_SCHEMA, description=AS_OF_HELP))
         if not self._list_action():
             params.append(
                 OpenApiParameter("format", OpenApiTypes.STR, enum=["json"], description="json.")

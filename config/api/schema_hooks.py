@@ -269,16 +269,45 @@ def describe_partial_reads(result, generator, request, public):
             target["properties"]["facets"] = FACETS_SCHEMA
             items = target["properties"]["results"]["items"]
             target["properties"]["results"]["items"] = _either(schemas, items)
+            record = items
         elif ref:
             media["schema"] = _either(schemas, schema)
+            record = schema
+        else:
+            continue
+        if _takes(operation, "as_of"):
+            _with_as_of_uncertain(schemas, record)
     return result
+
+
+AS_OF_UNCERTAIN = {
+    "type": "boolean",
+    "readOnly": True,
+    "description": "With as_of= only: true when a date known only to the month or year (or "
+    "not at all) leaves the record's state on that day open.",
+}
+
+
+def _with_as_of_uncertain(schemas, record: dict) -> None:
+    """A record read with ``as_of=`` also says ``as_of_uncertain`` (stated once, shared)."""
+    name = record.get("$ref", "").rsplit("/", 1)[-1]
+    fields = schemas.get(f"{name}Fields")
+    if fields is None:
+        return
+    schemas.setdefault("AsOfUncertain", AS_OF_UNCERTAIN)
+    fields["properties"]["as_of_uncertain"] = {"$ref": "#/components/schemas/AsOfUncertain"}
 
 
 def _trims(operation) -> bool:
     """Does the operation take ``fields=`` (so its answer may be a subset)?"""
+    return _takes(operation, "fields")
+
+
+def _takes(operation, wanted: str) -> bool:
+    """Does the operation take the query parameter ``wanted``?"""
     for parameter in operation.get("parameters", []):
         name = parameter.get("name") or parameter.get("$ref", "").rsplit("/", 1)[-1]
-        if name.split(".")[0] == "fields":
+        if name.split(".")[0] == wanted:
             return True
     return False
 
@@ -346,4 +375,97 @@ def refuse_unknown_properties(result, generator, request, public):
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and schema.get("properties"):
             schema["additionalProperties"] = False
+    return result
+
+
+def share_request_properties(result, generator, request, public):
+    """Postprocessing hook: a create's body states its properties once, in the PATCH body.
+
+    ``<Name>Request`` (POST, PUT) and ``Patched<Name>Request`` (PATCH) have the same
+    properties; the first becomes the second plus what it requires (``allOf``), as read
+    responses share ``<Name>Fields``. Unknown properties stay refused: by the PATCH body's
+    ``additionalProperties``, which ``allOf`` applies.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in list(schemas.items()):
+        patched = schemas.get(f"Patched{name}")
+        if not name.endswith("Request") or patched is None:
+            continue
+        if patched.get("properties") != schema.get("properties"):
+            continue
+        shared = {"type": "object", "allOf": [{"$ref": f"#/components/schemas/Patched{name}"}]}
+        if "description" in schema:
+            shared["description"] = schema["description"]
+        if schema.get("required"):
+            shared["required"] = schema["required"]
+        schemas[name] = shared
+    return result
+
+
+def share_record_responses(result, generator, request, public):
+    """Postprocessing hook: a response that several writes give (the record as saved, from
+    PUT, PATCH, publish, retract, reopen) is stated once, in ``components/responses``."""
+    uses: dict[str, list] = {}
+    for _, _, operation in _operations(result):
+        for status, response in operation.get("responses", {}).items():
+            if "$ref" not in response and "headers" not in response:
+                uses.setdefault(json.dumps(response, sort_keys=True, default=str), []).append(
+                    (operation, status)
+                )
+    shared = result.setdefault("components", {}).setdefault("responses", {})
+    for key, places in sorted(uses.items()):
+        response = json.loads(key)
+        ref = response.get("content", {}).get("application/json", {}).get("schema", {})
+        if len(places) < 2 or "$ref" not in ref:
+            continue
+        name = f"{ref['$ref'].rsplit('/', 1)[-1]}Saved"
+        shared[name] = response
+        for operation, status in places:
+            operation["responses"][status] = {"$ref": f"#/components/responses/{name}"}
+    result["components"]["responses"] = dict(sorted(shared.items()))
+    return result
+
+
+def share_page_properties(result, generator, request, public):
+    """Postprocessing hook: every list's page says ``count``, ``next``, ``previous`` and
+    ``facets`` once, in ``Page``; ``Paginated<Name>List`` adds its ``results`` (``allOf``)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    page = None
+    for name, schema in list(schemas.items()):
+        properties = schema.get("properties", {})
+        if not name.startswith("Paginated") or "results" not in properties:
+            continue
+        if page is None:
+            page = {
+                "type": "object",
+                "description": "A page of a list, with its links and, with facet=, its facets.",
+                "required": [k for k in schema.get("required", []) if k != "results"],
+                "properties": {k: v for k, v in properties.items() if k != "results"},
+            }
+        if page["properties"] != {k: v for k, v in properties.items() if k != "results"}:
+            continue  # a page of another shape keeps its own properties
+        schemas[name] = {
+            "allOf": [
+                {"$ref": "#/components/schemas/Page"},
+                {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {"results": properties["results"]},
+                },
+            ],
+        }
+    if page is not None:
+        schemas["Page"] = page
+        facets = page["properties"].get("facets")
+        if facets is not None:
+            # Named, so that a generated client makes their models once, not once per page.
+            schemas["FacetBucket"] = facets["additionalProperties"]["items"]
+            schemas["Facets"] = {
+                **facets,
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/FacetBucket"},
+                },
+            }
+            page["properties"]["facets"] = {"$ref": "#/components/schemas/Facets"}
     return result

@@ -12,6 +12,7 @@ It knows no domain. What it asks of a model's default manager (queryset):
 ``searchable``, ``search(q, user)`` (the matches ``user`` may know of).
 """
 
+import copy
 import functools
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from config.api import exports, lean, response_cache
+from config.api.as_of import parse_as_of
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
@@ -35,6 +37,7 @@ from config.api.serializers import requested_fields
 LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
 DETAIL_PARAMS = {"fields", "brief", "format"}
 VISIBILITY_PARAMS = {"include_retracted"}
+VALID_TIME_PARAMS = {"as_of"}  # on resources whose queryset knows valid time (``as_of(day)``)
 FORMATS = ("json", "csv", "ndjson")
 EXPORT_FORMATS = ("csv", "ndjson")
 MAX_FACET_BUCKETS = 100
@@ -45,7 +48,9 @@ MAX_Q_CHARS = 500
 # Parameters whose empty value means "none": every other one must have a value.
 MAY_BE_EMPTY = {"q", "cursor"}
 # Options that take one value: repeated, the last would silently win (filters mean OR).
-SINGLE_VALUED = (LIST_PARAMS | DETAIL_PARAMS | VISIBILITY_PARAMS | {"q"}) - {"facet"}
+SINGLE_VALUED = (LIST_PARAMS | DETAIL_PARAMS | VISIBILITY_PARAMS | VALID_TIME_PARAMS | {"q"}) - {
+    "facet"
+}
 
 
 def parse_ordering(raw: str) -> list[tuple[str, bool]]:
@@ -85,6 +90,8 @@ class PublicReadOnlyViewSet(
         if self.request.method not in ("GET", "HEAD"):
             return {"format"}
         allowed = DETAIL_PARAMS | VISIBILITY_PARAMS
+        if self.knows_valid_time:
+            allowed = allowed | VALID_TIME_PARAMS
         if self.action == "list":
             allowed = allowed | LIST_PARAMS | set(self.get_filterset_class_filters())
             if self.searchable:
@@ -114,6 +121,12 @@ class PublicReadOnlyViewSet(
             errors["format"] = [f"One of {', '.join(FORMATS)}."]
         elif fmt in EXPORT_FORMATS and self.action != "list":
             errors["format"] = [f"{fmt} is for lists; a record is served as json."]
+        self.as_of = None
+        if params.get("as_of") and self.knows_valid_time:
+            try:
+                self.as_of = parse_as_of(params["as_of"])
+            except ValueError as exc:
+                errors["as_of"] = [str(exc)]
         for name in ("brief", "include_retracted"):
             if params.get(name, "true").lower() not in ("true", "false", "1", "0"):
                 errors[name] = ["true or false."]
@@ -155,6 +168,21 @@ class PublicReadOnlyViewSet(
 
     # --- querysets ------------------------------------------------------------------
 
+    #: The ``as_of`` day of this request (valid time), parsed by ``check_parameters``.
+    as_of = None
+
+    @property
+    def knows_valid_time(self) -> bool:
+        return hasattr(self.queryset, "as_of")
+
+    def at_day(self, queryset):
+        """``queryset`` as it stood on the ``as_of`` day, if one was asked for."""
+        return queryset.as_of(self.as_of) if self.as_of is not None else queryset
+
+    def as_of_columns(self, queryset) -> dict[str, str]:
+        """Field → the column holding its value on the ``as_of`` day (filters, facets)."""
+        return queryset.as_of_columns() if self.as_of is not None else {}
+
     @property
     def include_retracted(self) -> bool:
         if self.request.method not in ("GET", "HEAD"):
@@ -164,6 +192,7 @@ class PublicReadOnlyViewSet(
     def get_queryset(self):
         model = self.queryset.model
         queryset = model._default_manager.visible_to(self.request.user, self.include_retracted)
+        queryset = self.at_day(queryset)
         wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
         if self.request.method not in ("GET", "HEAD"):
             wanted = None
@@ -210,7 +239,9 @@ class PublicReadOnlyViewSet(
         names = tuple(sorted(name for name in params if name in self.filterset_class.base_filters))
         if names:
             # A FilterSet of just the filters asked for: building all ~100 costs ~9 ms.
-            filterset = filterset_for(self.filterset_class, names)(
+            # On an as_of day, a state's filters read its value then (an annotation).
+            columns = tuple(sorted(self.as_of_columns(queryset).items()))
+            filterset = filterset_for(self.filterset_class, names, columns)(
                 params, queryset=queryset, request=self.request
             )
             if not filterset.is_valid():
@@ -312,6 +343,8 @@ class PublicReadOnlyViewSet(
     def lean_plan(self):
         if not self.lean or self.request.method not in ("GET", "HEAD"):
             return None
+        if self.as_of is not None:
+            return None  # states on a day are annotations: the serializer reads them
         wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
         return lean.plan_for(
             self.get_serializer_class(),
@@ -321,7 +354,7 @@ class PublicReadOnlyViewSet(
 
     def visible_queryset(self):
         manager = self.queryset.model._default_manager
-        return manager.visible_to(self.request.user, self.include_retracted)
+        return self.at_day(manager.visible_to(self.request.user, self.include_retracted))
 
     def lean_extra_columns(self) -> tuple[str, ...]:
         """Columns the view itself reads from each row (beyond what the fields render)."""
@@ -415,7 +448,7 @@ class PublicReadOnlyViewSet(
                     Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
                 )
         else:
-            key = label_field = name
+            key = label_field = self.as_of_columns(queryset).get(name, name)
         rows = (
             queryset.order_by()
             .values(key, label_field)
@@ -445,7 +478,11 @@ class PublicReadOnlyViewSet(
                     sorted(self.allowed_parameters()),
                 )
         return exports.export_response(
-            queryset, fmt, visible_related=self.visible_related, fields=fields
+            queryset,
+            fmt,
+            visible_related=self.visible_related,
+            fields=fields,
+            columns=self.as_of_columns(queryset),
         )
 
 
@@ -455,10 +492,17 @@ MAX_LEAN_QUERYSETS = 512
 
 
 @functools.lru_cache(maxsize=1024)
-def filterset_for(filterset_class, names: tuple[str, ...]):
-    """A subclass of ``filterset_class`` that holds only the filters ``names``."""
+def filterset_for(filterset_class, names: tuple[str, ...], columns: tuple = ()):
+    """A subclass of ``filterset_class`` that holds only the filters ``names``; those of a
+    field named in ``columns`` (field, column) filter on that column instead."""
     subclass = type(filterset_class.__name__, (filterset_class,), {"__module__": __name__})
     subclass.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    for name, column in columns:
+        for key, base in list(subclass.base_filters.items()):
+            if base.field_name == name:
+                moved = copy.deepcopy(base)
+                moved.field_name = column
+                subclass.base_filters[key] = moved
     return subclass
 
 

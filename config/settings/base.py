@@ -349,6 +349,9 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema_hooks.describe_resources_once",
         "config.api.schema_hooks.describe_properties_once",
         "config.api.schema_hooks.refuse_unknown_properties",
+        "config.api.schema_hooks.share_request_properties",
+        "config.api.schema_hooks.share_record_responses",
+        "config.api.schema_hooks.share_page_properties",
     ],
     "LICENSE": {
         "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",

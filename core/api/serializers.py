@@ -48,6 +48,7 @@ from core.models import (
     ReviewState,
     Source,
 )
+from core.validtime import UNCERTAIN
 
 
 class FuzzyDateSchema(serializers.Serializer):
@@ -307,6 +308,14 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
             for name in list(self.fields):
                 if name not in keep:
                     self.fields.pop(name)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Read on an as_of day (``core.validtime``): say whether its dates leave it open.
+        uncertain = getattr(instance, UNCERTAIN, None)
+        if uncertain is not None:
+            data["as_of_uncertain"] = bool(uncertain)
+        return data
 
     def get_field_names(self, declared_fields, info):
         trailing = [

@@ -48,8 +48,12 @@ class Visible:
     select: tuple[str, ...] = ()
     cited: bool = True
 
-    def resolve(self, user) -> Prefetch:
+    def resolve(self, user, as_of=None) -> Prefetch:
+        """The prefetch for ``user``; on an ``as_of`` day, of the records that existed then
+        (a position's tenures held then, a decision's stages reached by then)."""
         queryset = self.model._default_manager.visible_as_related(user)
+        if as_of is not None and getattr(self.model, "valid_time", None) is not None:
+            queryset = queryset.as_of(as_of)
         if self.select:
             queryset = queryset.select_related(*self.select)
         if self.cited:
@@ -64,7 +68,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         user = self.request.user
         prefetches = {
             field: tuple(
-                lookup.resolve(user) if isinstance(lookup, Visible) else lookup
+                lookup.resolve(user, self.as_of) if isinstance(lookup, Visible) else lookup
                 for lookup in lookups
             )
             for field, lookups in self.prefetch.items()
@@ -79,7 +83,8 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             public_id, version = row[lean_id_column(self.queryset.model)], row["version"]
         else:
             public_id, version = instance.public_id, instance.version
-        reader = f"{dataset_version()}:{self.visibility_class()}"
+        # A record read on an as_of day is another representation of it.
+        reader = f"{dataset_version()}:{self.visibility_class()}:{self.as_of}"
         digest = hashlib.sha256(reader.encode()).hexdigest()[:10]
         return record_etag(public_id, version, reader=digest)
 

@@ -1,5 +1,7 @@
 """The records' foundation: base classes, fuzzy dates, sources, citations, the change feed."""
 
+from core.validtime import ValidTime
+
 from .changes import Change, ChangeAction
 from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind
 from .records import (
@@ -15,6 +17,7 @@ from .records import (
     date_order_constraint,
     fuzzy_date,
     parse_partial_date,
+    read_only,
 )
 from .releases import Release
 
@@ -35,8 +38,10 @@ __all__ = [
     "ReviewState",
     "Source",
     "SourceKind",
+    "ValidTime",
     "aliases_field",
     "date_order_constraint",
     "fuzzy_date",
     "parse_partial_date",
+    "read_only",
 ]

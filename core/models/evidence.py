@@ -21,6 +21,7 @@ from django.db import models
 from core.spans import span_problem
 from core.support import captured_values
 from core.text import normalize_text
+from core.validtime import ValidTime
 
 from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
 
@@ -46,6 +47,8 @@ class Source(FuzzyDatesMixin, PublicModel):
     """
 
     fuzzy_dates = ("published",)
+    #: Valid time: a source exists from its publication on.
+    valid_time = ValidTime(begins="published")
     search_fields = ("title", "publisher", "text")
 
     kind = models.CharField(max_length=24, choices=SourceKind.choices, db_index=True)
@@ -689,3 +692,8 @@ class CitableModel(PublicModel):
 
     class Meta(PublicModel.Meta):
         abstract = True
+
+    def fields_evidenced_elsewhere(self) -> tuple[str, ...]:
+        """Factual fields whose value other records' evidence carries (a designation's status
+        set by its dated changes): publishing does not ask this record's citations for them."""
+        return ()

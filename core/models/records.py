@@ -18,11 +18,49 @@ from simple_history.models import HistoricalRecords
 
 from core.history import ChannelHistoricalModel
 from core.search import search
+from core.validtime import UNCERTAIN
 from core.visibility import ReviewState, visibility_class, visible_as_related, visible_states
 
 
 class PublicQuerySet(models.QuerySet):
-    """Visibility in one place: every reader goes through ``visible_to`` (``core.visibility``)."""
+    """Visibility in one place: every reader goes through ``visible_to`` (``core.visibility``).
+
+    ``as_of(day)``: the records as they stood on ``day`` (valid time, ``core.validtime``).
+    """
+
+    _as_of = None
+
+    def as_of(self, day):
+        """The records that existed on ``day``, each with its state then and
+        ``as_of_uncertain``; records without a declared valid time are as they are."""
+        valid_time = getattr(self.model, "valid_time", None)
+        if valid_time is not None:
+            queryset = valid_time.apply(self, day)
+        else:
+            queryset = self.annotate(**{UNCERTAIN: models.Value(False)})
+        queryset._as_of = day
+        return queryset
+
+    def as_of_columns(self) -> dict[str, str]:
+        """Field → the annotation holding its value on the ``as_of`` day (for filters)."""
+        valid_time = getattr(self.model, "valid_time", None)
+        if self._as_of is None or valid_time is None:
+            return {}
+        return valid_time.columns()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._as_of = self._as_of
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        valid_time = getattr(self.model, "valid_time", None)
+        if fresh and self._as_of is not None and valid_time is not None:
+            for obj in self._result_cache:
+                if isinstance(obj, models.Model):
+                    valid_time.restate(obj)
 
     def published(self):
         return self.filter(review_state=ReviewState.PUBLISHED)
@@ -321,15 +359,25 @@ class FuzzyDatesMixin(models.Model):
         errors = {}
         for name in self.fuzzy_dates:
             try:
-                precision, earliest, latest = parse_partial_date(getattr(self, name))
+                self.compute_fuzzy_date(name)
             except ValidationError as exc:
                 errors[name] = exc.messages
-                continue
-            setattr(self, f"{name}_precision", precision)
-            setattr(self, f"{name}_earliest", earliest)
-            setattr(self, f"{name}_latest", latest)
         if errors:
             raise ValidationError(errors)
+
+    def compute_fuzzy_date(self, name: str) -> None:
+        """Derive the precision and bounds of the fuzzy date ``name`` from its value."""
+        precision, earliest, latest = parse_partial_date(getattr(self, name))
+        setattr(self, f"{name}_precision", precision)
+        setattr(self, f"{name}_earliest", earliest)
+        setattr(self, f"{name}_latest", latest)
+
+
+def read_only(fields):
+    """The fields of a ``fuzzy_date`` as derived ones: not edited in forms or the API."""
+    for model_field in fields:
+        model_field.editable = False
+    return fields
 
 
 def date_order_constraint(model: str, start: str, end: str) -> models.CheckConstraint:

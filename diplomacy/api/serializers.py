@@ -8,6 +8,7 @@ from diplomacy.models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     Official,
     Organization,
     PolicyDecision,
@@ -94,7 +95,11 @@ class TenureSerializer(PublicSerializer):
 
 
 class DesignationSerializer(PublicSerializer):
-    """An organization listed, restricted or banned by an authority in a jurisdiction."""
+    """An organization listed, restricted or banned by an authority in a jurisdiction.
+
+    Once the designation has published dated changes (``designation-changes``), ``status``
+    is the latest one's (by date) and read-only, and ``status_since`` is that change's date.
+    """
 
     id = serializers.UUIDField(read_only=True)
 
@@ -107,12 +112,26 @@ class DesignationSerializer(PublicSerializer):
             "kind",
             "list_name",
             "status",
+            "status_since",
             "start",
             "end",
             "as_of",
         )
-        fuzzy_dates = ("start", "end", "as_of")
+        fuzzy_dates = ("start", "end", "as_of", "status_since")
+        read_only_fields = (*PublicSerializer.Meta.read_only_fields, "status_since")
         brief_fields = ("id", "url", "organization", "jurisdiction", "status")
+
+
+class DesignationChangeSerializer(PublicSerializer):
+    """A dated change of a designation's status, with its own evidence."""
+
+    id = serializers.UUIDField(read_only=True)
+
+    class Meta(PublicSerializer.Meta):
+        model = DesignationChange
+        fields = ("designation", "status", "date", "description")
+        fuzzy_dates = ("date",)
+        brief_fields = ("id", "url", "designation", "status")
 
 
 class DecisionStageSerializer(PublicSerializer):

@@ -11,6 +11,7 @@ routes = [
     ("positions", views.PositionViewSet),
     ("tenures", views.TenureViewSet),
     ("designations", views.DesignationViewSet),
+    ("designation-changes", views.DesignationChangeViewSet),
     ("policy-decisions", views.PolicyDecisionViewSet),
     ("decision-stages", views.DecisionStageViewSet),
     ("statements", views.StatementViewSet),

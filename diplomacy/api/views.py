@@ -7,6 +7,7 @@ from diplomacy.models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     Official,
     Organization,
     PolicyDecision,
@@ -106,6 +107,18 @@ class DesignationViewSet(RecordViewSet):
         "jurisdiction": ("jurisdiction",),
         "authority": ("authority",),
     }
+
+
+class DesignationChangeViewSet(RecordViewSet):
+    """Dated changes of designations' statuses (in force, suspended, removed), each cited."""
+
+    queryset = DesignationChange.objects.all()
+    serializer_class = serializers.DesignationChangeSerializer
+    filterset_class = filtersets.DesignationChangeFilterSet
+    ordering = ("id",)
+    ordering_fields = ("id", "updated")
+    facet_fields = ("status",)
+    select = {"designation": ("designation__organization", "designation__jurisdiction")}
 
 
 class PolicyDecisionViewSet(RecordViewSet):

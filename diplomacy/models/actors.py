@@ -10,6 +10,7 @@ from core.models import (
     NamedManager,
     NamedModel,
     PublicModel,
+    ValidTime,
     aliases_field,
     date_order_constraint,
     fuzzy_date,
@@ -186,6 +187,8 @@ class Tenure(FuzzyDatesMixin, CitableModel):
 
     fuzzy_dates = ("start", "end", "as_of")
     search_fields = ("start_note", "end_note", "as_of_note")
+    #: Valid time: held from ``start`` to ``end`` (an empty end: still held).
+    valid_time = ValidTime(begins="start", ends="end")
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="tenures")
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="tenures")

@@ -1,13 +1,18 @@
 """What actors said and decided: designations, policy decisions with their stages, statements."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from core.models import (
     CitableModel,
     FuzzyDatesMixin,
+    PublicManager,
     PublicModel,
+    PublicQuerySet,
+    ValidTime,
     date_order_constraint,
     fuzzy_date,
+    read_only,
 )
 
 from .actors import Country, Official, Organization
@@ -39,7 +44,7 @@ class Designation(FuzzyDatesMixin, CitableModel):
         "as_of",
     )
 
-    fuzzy_dates = ("start", "end", "as_of")
+    fuzzy_dates = ("start", "end", "as_of", "status_since")
     search_fields = ("list_name", "start_note", "end_note", "as_of_note")
 
     organization = models.ForeignKey(
@@ -60,6 +65,19 @@ class Designation(FuzzyDatesMixin, CitableModel):
     start, start_precision, start_earliest, start_latest, start_note = fuzzy_date("start")
     end, end_precision, end_earliest, end_latest, end_note = fuzzy_date("end")
     as_of, as_of_precision, as_of_earliest, as_of_latest, as_of_note = fuzzy_date("as of")
+    # The date of the published change that set ``status`` (derived; empty without changes).
+    (
+        status_since,
+        status_since_precision,
+        status_since_earliest,
+        status_since_latest,
+        status_since_note,
+    ) = read_only(fuzzy_date("status since"))
+
+    #: Valid time: begins at ``start``; its status on a day comes from its dated changes.
+    valid_time = ValidTime(
+        begins="start", history="changes", state={"status": "status"}, since="status_since"
+    )
 
     class Meta(PublicModel.Meta):
         ordering = ["id"]
@@ -70,6 +88,87 @@ class Designation(FuzzyDatesMixin, CitableModel):
 
     def __str__(self):
         return f"{self.organization} {self.get_kind_display().lower()} in {self.jurisdiction}"
+
+    def latest_change(self):
+        """The latest published dated change (by date), which sets ``status``; or None."""
+        if self.pk is None:
+            return None
+        return DesignationChange.objects.published().filter(designation=self.pk).latest_first()
+
+    def fields_evidenced_elsewhere(self) -> tuple[str, ...]:
+        # Once changes set the status, their citations are its evidence, not the designation's.
+        return ("status",) if self.latest_change() is not None else ()
+
+    def clean(self):
+        super().clean()
+        latest = self.latest_change()
+        if latest is not None and self.status != latest.status:
+            raise ValidationError(
+                {
+                    "status": f"The status is set by the designation's dated changes: it is "
+                    f"{latest.get_status_display().lower()} since {latest.date}. Record a new "
+                    "change (with its evidence) instead of editing the status."
+                }
+            )
+
+    def refresh_status(self):
+        """Take the latest published change's status and date (kept for filters and indexes)."""
+        latest = self.latest_change()
+        if latest is None:
+            since = ""
+            if not self.status_since:
+                return
+            status = self.status
+        else:
+            status, since = latest.status, latest.date
+        if (status, since) != (self.status, self.status_since):
+            self.status, self.status_since = status, since
+            self.save(update_fields=["status", *STATUS_SINCE_FIELDS, "updated"])
+
+
+STATUS_SINCE_FIELDS = (
+    "status_since",
+    "status_since_precision",
+    "status_since_earliest",
+    "status_since_latest",
+)
+
+
+class DesignationChangeQuerySet(PublicQuerySet):
+    def latest_first(self):
+        return self.order_by("-date_earliest", "-date_latest", "-created").first()
+
+
+class DesignationChange(FuzzyDatesMixin, CitableModel):
+    """A dated change of a designation's status (in force, suspended, removed), with its own
+    evidence. The designation's ``status`` is its latest published change's status."""
+
+    factual_fields = ("status", "date")
+
+    fuzzy_dates = ("date",)
+    search_fields = ("description", "date_note")
+    #: Valid time: a change exists from its date on.
+    valid_time = ValidTime(begins="date")
+
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(max_length=16, choices=DesignationStatus.choices, db_index=True)
+    date, date_precision, date_earliest, date_latest, date_note = fuzzy_date("date")
+    description = models.TextField(blank=True)
+
+    objects = PublicManager.from_queryset(DesignationChangeQuerySet)()
+
+    class Meta(PublicModel.Meta):
+        ordering = ["designation", "date_earliest", "date_latest", "created"]
+
+    def __str__(self):
+        return f"{self.designation}: {self.get_status_display().lower()} from {self.date}"
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        if not self.date:
+            raise ValidationError(
+                {"date": "A status change needs its date: YYYY, YYYY-MM or YYYY-MM-DD."}
+            )
 
 
 class DecisionType(models.TextChoices):
@@ -111,6 +210,10 @@ class PolicyDecision(CitableModel):
 
     search_fields = ("title", "description")
     label_field = "title"
+    #: Valid time: its status on a day is that of its last stage (by sequence) dated by then.
+    valid_time = ValidTime(
+        history="stages", state={"status": "status"}, history_order=("-sequence",)
+    )
 
     title = models.CharField(max_length=300, help_text="A short description of the decision.")
     decision_type = models.CharField(max_length=24, choices=DecisionType.choices, db_index=True)
@@ -171,6 +274,7 @@ class DecisionStage(FuzzyDatesMixin, CitableModel):
 
     fuzzy_dates = ("date",)
     search_fields = ("description", "date_note")
+    valid_time = ValidTime(begins="date")
 
     decision = models.ForeignKey(PolicyDecision, on_delete=models.CASCADE, related_name="stages")
     sequence = models.PositiveSmallIntegerField(help_text="Order of the stage within its decision.")
@@ -219,6 +323,8 @@ class Statement(FuzzyDatesMixin, CitableModel):
     # said is rarely the day it was said.
     quote_fills = ("speaker", "quote", "mode")
     quote_names = ("speaker",)
+    #: Valid time: a statement exists from the day it was made.
+    valid_time = ValidTime(begins="date")
 
     speaker = models.ForeignKey(
         Official, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"

@@ -24,6 +24,10 @@ SAMPLES = {
     d.Position: lambda: (f.position(name="Envoy to Qazland"), "envoy"),
     d.Tenure: lambda: (f.tenure(official=f.official(name="Bo Tenured")), "tenured"),
     d.Designation: lambda: (f.designation(list_name="Banned list 7"), "list 7"),
+    d.DesignationChange: lambda: (
+        f.designation_change(description="Lifted by a court"),
+        "lifted by",
+    ),
     d.PolicyDecision: lambda: (f.decision(title="Delisting of the Wells"), "delisting"),
     d.DecisionStage: lambda: (f.stage(decision=f.decision(title="Staged thing")), "staged"),
     d.Statement: lambda: (f.statement(summary="Ties are strong."), "ties are"),
@@ -41,6 +45,7 @@ OTHERS = {
     d.Position: f.position,
     d.Tenure: f.tenure,
     d.Designation: f.designation,
+    d.DesignationChange: f.designation_change,
     d.PolicyDecision: f.decision,
     d.DecisionStage: f.stage,
     d.Statement: f.statement,

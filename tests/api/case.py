@@ -178,6 +178,92 @@ class APIResourceTest:
         assert set(ids(response)) == {public_id(first), public_id(second)}
         assert public_id(third) not in ids(response)
 
+    # --- as_of: valid time (core.validtime) ------------------------------------------
+
+    def began(self, record):
+        """The (earliest, latest) of the date ``record`` began on, if its model declares one
+        and it is known."""
+        valid_time = getattr(self.model, "valid_time", None)
+        if valid_time is None or not valid_time.begins:
+            return None
+        bounds = (
+            getattr(record, f"{valid_time.begins}_earliest"),
+            getattr(record, f"{valid_time.begins}_latest"),
+        )
+        return bounds if bounds[0] is not None else None
+
+    def test_as_of_reads_every_record_as_it_stood(self, client):
+        record = self.make_published()
+        record.refresh_from_db()
+        valid_time = getattr(self.model, "valid_time", None)
+        ended = valid_time is not None and valid_time.ends and getattr(record, valid_time.ends)
+        day = (getattr(record, f"{valid_time.ends}_earliest") if ended else None) or "9999-12-31"
+        listing = self.get(client, self.url, as_of=str(day), limit=1000)
+        assert listing.status_code == 200, listing.content
+        rows = {row["id"]: row for row in listing.json()["results"]}
+        assert rows[public_id(record)]["as_of_uncertain"] in (True, False)
+        detail = self.get(client, self.detail_url(record), as_of=str(day))
+        assert detail.status_code == 200
+        assert "as_of_uncertain" in detail.json()
+        if ended:  # held until its end, and no longer after it
+            after = getattr(record, f"{valid_time.ends}_latest") + datetime.timedelta(days=1)
+            assert public_id(record) not in ids(self.get(client, self.url, as_of=str(after)))
+        # Long before: records that began later are not there; the others are as they are.
+        early = self.get(client, self.url, as_of="1000-01-01", limit=1000)
+        assert early.status_code == 200
+        listed = public_id(record) in ids(early)
+        assert listed == (self.began(record) is None and not self.has_dated_history(record))
+        if listed:
+            detail = self.get(client, self.detail_url(record), as_of="1000-01-01").json()
+            plain = self.get(client, self.detail_url(record)).json()
+            # Unchanged, but for what it holds that began later (a position's tenures).
+            assert detail.pop("as_of_uncertain") is False
+            assert {k: v for k, v in detail.items() if not isinstance(v, list)} == {
+                k: v for k, v in plain.items() if not isinstance(v, list)
+            }
+        exported = self.get(client, self.url, as_of="1000-01-01", format="csv")
+        assert exported.status_code == 200
+        text = b"".join(exported.streaming_content).decode()
+        assert (public_id(record) in text) == listed
+
+    def has_dated_history(self, record) -> bool:
+        valid_time = getattr(self.model, "valid_time", None)
+        if valid_time is None or not valid_time.history:
+            return False
+        changes = getattr(record, valid_time.history).published()
+        return changes.filter(date_earliest__isnull=False).exists()
+
+    def test_as_of_inside_a_fuzzy_date_is_uncertain(self, client):
+        record = self.make_published()
+        record.refresh_from_db()
+        bounds = self.began(record)
+        if bounds is None or bounds[0] == bounds[1]:
+            pytest.skip("no date known only to the month or year to fall inside")
+        inside = bounds[0].isoformat()  # earliest ≤ as_of < latest
+        body = self.get(client, self.detail_url(record), as_of=inside).json()
+        assert body["as_of_uncertain"] is True
+        after = self.get(client, self.detail_url(record), as_of=bounds[1].isoformat()).json()
+        assert after["as_of_uncertain"] is False or self.has_dated_history(record)
+        before = bounds[0] - datetime.timedelta(days=1)
+        assert (
+            self.get(client, self.detail_url(record), as_of=before.isoformat()).status_code == 404
+        )
+
+    @pytest.mark.parametrize("value", ["2025-13", "2025-02-30", "25", "yesterday", "2025-1-5"])
+    def test_bad_as_of_is_a_400_problem(self, client, value):
+        record = self.make_published()
+        for url in (self.url, self.detail_url(record)):
+            response = self.get(client, url, as_of=value)
+            assert response.status_code == 400
+            assert response["Content-Type"] == "application/problem+json"
+            assert list(response.json()["errors"]) == ["as_of"]
+
+    def test_as_of_has_its_own_etag(self, client):
+        record = self.make_published()
+        plain = self.get(client, self.detail_url(record))
+        dated = self.get(client, self.detail_url(record), as_of="9999-12-31")
+        assert plain["ETag"] != dated["ETag"]
+
     def test_unknown_parameter_is_refused_and_names_the_allowed_ones(self, client):
         response = self.get(client, self.url, colour="red")
         assert response.status_code == 400
@@ -185,6 +271,7 @@ class APIResourceTest:
         assert body["errors"] == {"colour": ["Unknown parameter."]}
         assert set(self.viewset.filterset_class.base_filters) <= set(body["allowed"])
         assert {"q", "ordering", "fields", "format", "limit", "cursor"} <= set(body["allowed"])
+        assert "as_of" in body["allowed"]
 
     def test_bad_filter_value_is_refused(self, client):
         response = self.get(client, self.url, created__gte="yesterday")

@@ -108,6 +108,7 @@ def test_api_root_lists_every_resource(client):
         "diplomacy/tenures",
         "diplomacy/decision-stages",
         "diplomacy/designations",
+        "diplomacy/designation-changes",
         "diplomacy/policy-decisions",
         "diplomacy/statements",
         "diplomacy/sources",

@@ -11,6 +11,7 @@ from diplomacy.models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     Official,
     Organization,
     PolicyDecision,
@@ -164,6 +165,7 @@ class TestDesignationAPI(APIResourceTest):
         "kind",
         "list_name",
         "status",
+        "status_since",
         "start",
         "end",
         "as_of",
@@ -179,6 +181,24 @@ class TestDesignationAPI(APIResourceTest):
             start="2003-02",
             end="2025",
             as_of="2025-06-01",
+        )
+
+
+class TestDesignationChangeAPI(APIResourceTest):
+    model = DesignationChange
+    url = "/api/v1/diplomacy/designation-changes/"
+    fields = ("id", "url", "designation", "status", "date", "description", *COMMON_TAIL)
+
+    def make(self):
+        designation = f.designation(
+            organization=cited_published(f.organization()),
+            jurisdiction=cited_published(f.country()),
+        )
+        return DesignationChange.objects.create(
+            designation=cited_published(designation),
+            status="suspended",
+            date="2025-02",
+            description="Suspended by a court, as reported.",
         )
 
 

@@ -5,6 +5,9 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import resolve as resolve_url
+
+from config.api.schema_hooks import example_id
 
 COMMITTED = Path(settings.BASE_DIR) / "openapi.yaml"
 
@@ -124,11 +127,8 @@ def test_detail_examples_are_real_records(client, seed):
             assert parameter["example"] == "1"
             continue
         if "example" not in parameter:
-            # A resource the seed has no record of (the article states no commitment).
-            from django.urls import resolve as resolve_url
-
-            from config.api.schema_hooks import example_id
-
+            # A resource the seed has no record of (no commitment, no dated change): no
+            # example, never an invented one.
             view = resolve_url(path.replace("{public_id}", "x")).func.cls
             assert example_id(view.queryset.model) is None, path
             continue

@@ -104,7 +104,7 @@ def test_pandas_reads_every_csv_with_the_declared_types(seed_release):
         assert list(frame.columns) == [fd["name"] for fd in fields], resource["path"]
         assert len(frame) == rows[resource["path"]], resource["path"]
         for fd in fields:
-            # An empty table (the seed states no commitment) has no value to type.
+            # An empty table (the seed states no commitment, no dated change) has no value.
             if fd["type"] == "datetime" and len(frame):
                 assert str(frame[fd["name"]].dtype).startswith("datetime64"), fd["name"]
 
