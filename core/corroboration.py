@@ -32,6 +32,7 @@ from django.apps import apps as registry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.canonical import sorted_json
 from core.models import CitableModel, Citation, ReviewState, Source
 from core.support import supports_value
 
@@ -130,7 +131,7 @@ def summarize(record, citations, keys, factual_fields) -> dict:
     # No supported field: the record's existence is what its evidence attests.
     least = min(supported) if supported else len({keys[c.source_id] for c in citations})
     return {
-        "corroboration": corroboration,
+        "corroboration": sorted_json(corroboration),
         "contested": any(
             e["status"] == CorroborationStatus.CONTESTED for e in corroboration.values()
         ),

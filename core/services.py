@@ -41,6 +41,7 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 
 from core import support
+from core.canonical import sorted_json
 from core.corroboration import refresh_after
 from core.measures import measure_problems
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
@@ -633,7 +634,9 @@ def citations_capture_values(citations) -> None:
         record = citation.record
         if record is None or not missing:
             continue
-        citation.supported_values = {**captured, **support.captured_values(record, missing)}
+        citation.supported_values = sorted_json(
+            {**captured, **support.captured_values(record, missing)}
+        )
         Citation.objects.filter(pk=citation.pk).update(supported_values=citation.supported_values)
 
 

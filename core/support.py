@@ -84,7 +84,7 @@ def _decimal(value: Decimal) -> str:
 
 def captured_values(record, names, m2m: dict | None = None) -> dict:
     """``{name: canonical value}`` of the fields ``names``: what a new citation supports."""
-    return {name: field_value(record, name, m2m) for name in names}
+    return {name: field_value(record, name, m2m) for name in sorted(names)}
 
 
 def _current(record, name: str):

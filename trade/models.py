@@ -156,6 +156,8 @@ class Commitment(FuzzyDatesMixin, CitableModel):
     # unit and its qualifier.
     measures = {"quantity": Measure("quantity", "unit", "quantity_qualifier")}
     fuzzy_dates = ("start", "end")
+    #: Valid time: an agreement holds from its start to its end (as_of reads it then).
+    valid_time = ValidTime(begins="start", ends="end")
     quote_roles = {"supplier": "origin", "recipient": "destination"}
     # The choices of a list field, for the auto-tick (core.autotick): "rail" by its label.
     list_choices = {"transport_modes": TransportMode}

@@ -4,7 +4,7 @@ Numbers read as people read them (``core.measures``): "up to 2,000,000 t a year"
 """
 
 from core.measures import format_measure
-from diplomacy.models import Designation, PolicyDecision, Statement
+from diplomacy.models import Designation, DesignationChange, PolicyDecision, Statement
 from trade.models import Commitment, CommitmentPer, Shipment
 
 PER_WORDS = {
@@ -60,6 +60,8 @@ def summary(record, stage=None) -> str:
         return _decision(record, stage)
     if isinstance(record, Designation):
         return record.get_status_display()
+    if isinstance(record, DesignationChange):
+        return f"{record.get_status_display()}: {record.description}".rstrip(": ")
     if isinstance(record, Statement):
         return _statement(record)
     return str(record)

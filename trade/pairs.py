@@ -34,6 +34,7 @@ from diplomacy.models import (
     Country,
     DecisionStage,
     Designation,
+    DesignationChange,
     PolicyDecision,
     Position,
     Statement,
@@ -286,18 +287,28 @@ def _stage_then(decision, dated, window):
     return placed[-1] if placed else False
 
 
-def designations(a, b, user, window):
-    rows = (
-        Designation.objects.visible_to(user)
-        .filter(
-            Q(jurisdiction=a, organization__country=b) | Q(jurisdiction=b, organization__country=a)
-        )
-        .select_related("organization", "jurisdiction", "authority")
+def _designations(a, b, user):
+    return Designation.objects.visible_to(user).filter(
+        Q(jurisdiction=a, organization__country=b) | Q(jurisdiction=b, organization__country=a)
     )
+
+
+def designations(a, b, user, window):
+    rows = _designations(a, b, user).select_related("organization", "jurisdiction", "authority")
     items = []
     for d in _cited(rows, user):
         items.append(_item("designation", d, d, "start" if d.start_earliest else "as_of"))
     return items
+
+
+def designation_changes(a, b, user, window):
+    """Each dated change of a designation between the two: in force, suspended, removed."""
+    rows = (
+        DesignationChange.objects.visible_to(user)
+        .filter(designation__in=_designations(a, b, user).values("pk"))
+        .select_related("designation__organization", "designation__jurisdiction")
+    )
+    return [_item("designation_change", c, c, "date") for c in _cited(rows, user)]
 
 
 #: The kinds of the timeline and where their items come from, in the order of a day's items.
@@ -307,6 +318,7 @@ SOURCES = (
     ("statement", statements),
     ("policy_decision", decisions),
     ("designation", designations),
+    ("designation_change", designation_changes),
 )
 KINDS = tuple(kind for kind, _ in SOURCES)
 

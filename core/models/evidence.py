@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.canonical import sorted_json
 from core.spans import span_problem
 from core.support import captured_values
 from core.text import normalize_text
@@ -429,6 +430,9 @@ class Citation(PublicModel):
         ):
             # A draft stands for the record's values as they are; publishing pins them.
             self.capture_values()
+        # JSON values in one key order, whatever the database and the channel (core.canonical).
+        for name in ("supported_values", "stated", "withdrawn"):
+            setattr(self, name, sorted_json(getattr(self, name)))
         super().save(*args, **kwargs)
 
     def capture_values(self, record=None, *, m2m: dict | None = None) -> None:

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from config.api.exports import export_expressions
 from config.api.filters import public_id_field
+from core.canonical import sorted_json
 from core.models import Citation, PublicModel
 
 
@@ -72,17 +73,6 @@ def public_id_of(obj) -> str:
 
 
 # --- the fixture ---------------------------------------------------------------------
-
-
-def sorted_json(value):
-    """A JSON value with every object's keys in order: PostgreSQL's jsonb keeps keys in an
-    order of its own (shorter first) and SQLite as written, and a release is the same bytes
-    from either database."""
-    if isinstance(value, dict):
-        return {key: sorted_json(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [sorted_json(item) for item in value]
-    return value
 
 
 class FixtureEncoder(DjangoJSONEncoder):
