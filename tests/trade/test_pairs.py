@@ -227,3 +227,27 @@ def test_the_page_reads_one_line_per_item_and_charts_the_flows(client, dated):
     assert "<script" not in html and "http" not in svg and "src=" not in svg  # nothing fetched
     assert 'href="/api/v1/pairs/QA-QB/?to=2025-12"' in html
     assert "Only records dated on or before 2025-12; undated records are left out." in html
+
+
+def test_a_designations_dated_changes_are_items_of_the_pair(client):
+    a, b = f.published(f.country("QA")), f.published(f.country("QB"))
+    src = f.published(f.source())
+    banned = cited(f.designation(jurisdiction=a, organization=f.organization(country=b)), src)
+    f.published(banned.organization)
+    cited(f.designation_change(designation=banned, status="in_force", date="2024"), src)
+    cited(f.designation_change(designation=banned, status="suspended", date="2025-03-14"), src)
+    cited(f.designation_change(designation=banned, status="removed", date="2026-01"), src)
+
+    items = [i for i in timeline(client) if i["kind"] == "designation_change"]
+    assert [(i["date"], i["precision"], i["summary"]) for i in items] == [
+        ("2024-01-01", "year", "In force"),
+        ("2025-03-14", "day", "Suspended"),
+        ("2026-01-01", "month", "Removed"),
+    ]
+    assert [
+        i["summary"] for i in timeline(client, as_of="2025-06") if i["kind"] == "designation_change"
+    ] == [
+        "In force",
+        "Suspended",
+    ]
+    assert "item-designation_change" in client.get("/evidence/pairs/QA-QB/").content.decode()
