@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "diplomacy",
     "trade",
+    "ingest",
 ]
 
 MIDDLEWARE = [
