@@ -10,6 +10,7 @@ Addresses mirror the API's: ``/api/v1/trade/shipments/<id>/`` is shown at
 ``/evidence/trade/shipments/<id>/``; sources at ``/evidence/sources/<id>/``.
 """
 
+import datetime
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from core.corroboration import describe
 from core.measures import format_measure, format_number
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.notes import quote_states_note
+from core.validtime import UNCERTAIN
 from core.visibility import is_curator, visible_as_related
 
 CONTEXT_CHARS = 100  # on each side of a quote: about 200 characters around it
@@ -181,6 +183,10 @@ class RecordPage:
     title: str = ""
     #: The record's dated changes (valid time), as (date, label, evidence page) oldest first.
     timeline: list = field(default_factory=list)
+    #: The day of valid time the page shows the record at (``?as_of=``), or None for today.
+    as_of: datetime.date | None = None
+    #: On that day, do dates known only to the month or year leave its state open?
+    as_of_uncertain: bool = False
 
     @property
     def verbose_name(self) -> str:
@@ -303,17 +309,27 @@ def _quotes_of(record, f, citations, shown: dict) -> tuple[list, list, list]:
     return current, former, contradictions
 
 
-def record_page(model, public_id, user) -> RecordPage:
+def record_page(model, public_id, user, as_of: datetime.date | None = None) -> RecordPage:
+    """The evidence page of a record; with ``as_of``, the record as it stood on that day
+    (valid time, as the API's ``?as_of=``): its state then and its dated changes up to then.
+    """
     manager = model._default_manager
     queryset = manager.visible_to(user, include_retracted=True).select_related(
         *_related_selects(model)
     )
+    if as_of is not None:
+        queryset = queryset.as_of(as_of)
     for f in model._meta.many_to_many:
         related = f.related_model._default_manager.visible_as_related(user)
         queryset = queryset.prefetch_related(
             models.Prefetch(f.name, queryset=related, to_attr=f"visible_{f.name}")
         )
-    record = _get_visible(queryset, model, public_id)
+    try:
+        record = _get_visible(queryset, model, public_id)
+    except Http404 as exc:
+        if as_of is None:
+            raise
+        raise Http404(f"No {model._meta.verbose_name} {public_id} on {as_of}.") from exc
     citations = []
     if issubclass(model, CitableModel):
         citations = list(
@@ -326,6 +342,7 @@ def record_page(model, public_id, user) -> RecordPage:
     unassigned = [quote_in_context(c) for c in citations if not c.supports and not c.contradicts]
     history = list(_history(record, user)[:5])
     sources = list({c.source_id: c.source for c in citations}.values())
+    api_url = detail_path(model, record.public_id)
     return RecordPage(
         record=record,
         model=model,
@@ -333,21 +350,26 @@ def record_page(model, public_id, user) -> RecordPage:
         unassigned=unassigned,
         history=history,
         history_count=_history(record, user).count(),
-        api_url=detail_path(model, record.public_id),
+        api_url=f"{api_url}?as_of={as_of}" if api_url and as_of else api_url,
         changes_url=f"{reverse('api-v1:core-change-list')}?record_id={record.public_id}",
         sources=[(s, evidence_path(Source, s.pk)) for s in sources],
         title=public_label(record, user),
-        timeline=_timeline(record, user),
+        timeline=_timeline(record, user, as_of),
+        as_of=as_of,
+        as_of_uncertain=bool(getattr(record, UNCERTAIN, False)),
     )
 
 
-def _timeline(record, user) -> list:
+def _timeline(record, user, as_of=None) -> list:
     """The dated changes the record's valid time names (``valid_time.history``), that
-    ``user`` may see: a designation's status changes, a decision's stages."""
+    ``user`` may see: a designation's status changes, a decision's stages; with ``as_of``,
+    those that may have happened by that day (as the API's nested changes)."""
     valid_time = getattr(type(record), "valid_time", None)
     if valid_time is None or not valid_time.history:
         return []
     changes = getattr(record, valid_time.history).visible_as_related(user)
+    if as_of is not None:
+        changes = changes.as_of(as_of)  # by the change model's own valid time, as the API
     return [
         (change.date or "undated", change, evidence_path(type(change), change.public_id))
         for change in changes.order_by("date_earliest", "date_latest", "created")

@@ -5,10 +5,12 @@ through their admin session), retracted records marked as such.
 """
 
 from django.db.models.functions import Substr
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from config.api.as_of import parse_as_of
+from config.api.errors import PROBLEM_CONTENT_TYPE, problem
 from core import evidence
 from core.models import Source
 
@@ -49,5 +51,19 @@ def record_detail(request, resource, public_id):
     if model is Source:
         # A source's API address, under /evidence/: its page lives at /evidence/sources/.
         return redirect(evidence.evidence_path(Source, public_id), permanent=True)
-    page = evidence.record_page(model, public_id, request.user)
+    day = None
+    if request.GET.get("as_of") and getattr(model, "valid_time", None) is not None:
+        try:
+            day = parse_as_of(request.GET["as_of"])
+        except ValueError as exc:
+            return bad_parameters(request, {"as_of": [str(exc)]})
+    page = evidence.record_page(model, public_id, request.user, as_of=day)
     return render(request, "evidence/record.html", {"page": page, "record": page.record})
+
+
+def bad_parameters(request, errors: dict) -> JsonResponse:
+    """The API's one error shape, on the pages too: a bad parameter is the reader's to fix."""
+    body = problem(400, "Some query parameters have bad values.", instance=request.get_full_path())
+    response = JsonResponse({**body, "errors": errors}, status=400)
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response

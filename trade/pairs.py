@@ -42,6 +42,7 @@ from diplomacy.models import (
 )
 from trade.models import Commitment, Shipment
 from trade.pair_summaries import summary
+from trade.pair_totals import totals
 
 
 @dataclass
@@ -130,6 +131,8 @@ class Pair:
     b: Country
     items: list
     window: Window = Window()
+    #: Per year and commodity, agreed beside reported (``trade.pair_totals``).
+    totals: list = field(default_factory=list)
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -357,4 +360,4 @@ def pair(a: str, b: str, user, window: Window = Window()) -> Pair:
                 item.uncertain = _uncertain(item, window)
                 items.append(item)
     items.sort(key=_order)
-    return Pair(country_a, country_b, items, window)
+    return Pair(country_a, country_b, items, window, totals(items, window))

@@ -1,11 +1,10 @@
 """The country-pair evidence page, ``/evidence/pairs/RU-AF/`` (``trade.pairs``)."""
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from config.api.errors import PROBLEM_CONTENT_TYPE, problem
+from core.views import bad_parameters
 from trade import pairs
 from trade.pair_chart import chart
 
@@ -15,13 +14,7 @@ def pair_page(request, a: str, b: str):
     try:
         window = pairs.parse_window(request.GET)
     except pairs.WindowError as exc:
-        # The API's one error shape, here too: a bad date is the reader's to fix.
-        body = problem(
-            400, "Some query parameters have bad values.", instance=request.get_full_path()
-        )
-        response = JsonResponse({**body, "errors": exc.errors}, status=400)
-        response["Content-Type"] = PROBLEM_CONTENT_TYPE
-        return response
+        return bad_parameters(request, exc.errors)
     timeline = pairs.pair(a, b, request.user, window)
     api_url = reverse("api-v1:pair", kwargs={"a": timeline.a.iso2, "b": timeline.b.iso2})
     query = request.GET.urlencode()

@@ -55,7 +55,8 @@ SQL_FORMATS = {
         "||CASE WHEN to_char({c},'US')='000000' THEN '' ELSE to_char({c},'.US') END"
         "||'+00:00'",
         "DecimalField": "({c})::text",
-        "BooleanField": "CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END",
+        # The column once: it may be an expression with parameters (``as_of_uncertain``).
+        "BooleanField": "CASE ({c}) WHEN true THEN 'true' WHEN false THEN 'false' END",
         "DateField": "({c})::text",
         "JSONField": "({c})::text",
     },
@@ -80,7 +81,7 @@ def export_columns(model) -> list[tuple[str, str]]:
 
 
 def export_response(
-    queryset, fmt: str, *, visible_related=None, fields=None, columns=None
+    queryset, fmt: str, *, visible_related=None, fields=None, columns=None, flags=None
 ) -> StreamingHttpResponse:
     """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
 
@@ -92,13 +93,16 @@ def export_response(
     empty for the others, so an export never names a record its reader may not see.
 
     ``columns`` maps a field to the annotation that holds its value (a state on an ``as_of``
-    day): the column of that name reads it instead.
+    day): the column of that name reads it instead. ``flags`` maps the name of a true/false
+    column added at the end (``as_of_uncertain`` on an ``as_of`` day) to its annotation.
     """
     moved = columns or {}
     columns = [
         dataclasses.replace(column, path=moved[column.name]) if column.name in moved else column
         for column in export_expressions(queryset.model, visible_related, fields)
     ]
+    for name, annotation in (flags or {}).items():
+        columns.append(ExportColumn(name, models.BooleanField(name=name), annotation))
     if fmt == "csv":
         body, content_type = stream_csv(queryset, columns), "text/csv; charset=utf-8"
     else:

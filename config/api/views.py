@@ -483,6 +483,7 @@ class PublicReadOnlyViewSet(
             visible_related=self.visible_related,
             fields=fields,
             columns=self.as_of_columns(queryset),
+            flags=queryset.as_of_flags() if self.as_of is not None else None,
         )
 
 

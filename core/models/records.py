@@ -48,6 +48,10 @@ class PublicQuerySet(models.QuerySet):
             return {}
         return valid_time.columns()
 
+    def as_of_flags(self) -> dict[str, str]:
+        """Export column → the annotation it reads, on an ``as_of`` day: the uncertainty."""
+        return {"as_of_uncertain": UNCERTAIN} if self._as_of is not None else {}
+
     def _clone(self):
         clone = super()._clone()
         clone._as_of = self._as_of

@@ -14,6 +14,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from config.api.as_of import parse_as_of
 from core import services
 from core.loading import DatasetError, load_dataset
 from diplomacy.models import DesignationChange
@@ -232,3 +233,56 @@ class TestStatusIsReadOnlyOnceChangesExist:
         services.record_save(designation, user=curator)
         designation.refresh_from_db()
         assert designation.status == "removed"
+
+
+@pytest.mark.parametrize(
+    ("day", "status", "uncertain"),
+    [
+        ("2024-06-01", "in_force", True),
+        ("2025-01-15", "in_force", False),
+        ("2025-03", "suspended", False),
+        ("2025-06-01", "suspended", False),
+    ],
+)
+class TestReadAtADayBeyondJson:
+    """The same four days through what is not the JSON detail: the exports' uncertainty
+    column and the evidence page."""
+
+    def test_exports_say_whether_the_day_is_uncertain(self, story, client, day, status, uncertain):
+        response = client.get(URL, {"as_of": day, "format": "csv"})
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert [(r["status"], r["as_of_uncertain"]) for r in rows] == [
+            (status, "true" if uncertain else "false")
+        ]
+        response = client.get(URL, {"as_of": day, "format": "ndjson"})
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert [json.loads(line)["as_of_uncertain"] for line in lines] == [uncertain]
+
+    def test_evidence_page(self, story, client, day, status, uncertain):
+        page = client.get(
+            f"/evidence/diplomacy/designations/{story['designation'].pk}/", {"as_of": day}
+        )
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page.content.decode()))
+        assert f"As it stood on {parse_as_of(day)}" in text
+        assert ("Uncertain on that day" in text) is uncertain
+        shown = {"in_force": "in force", "suspended": "suspended"}[status]
+        assert re.search(rf"Status {shown}\b", text, re.IGNORECASE), text[:2000]
+        # The dated changes up to that day, and not the later one.
+        assert ("2025-03-14: suspended" in text) is (status == "suspended")
+
+
+class TestEvidencePageAsOfRefusals:
+    def test_a_bad_day_is_a_problem(self, story, client):
+        page = f"/evidence/diplomacy/designations/{story['designation'].pk}/"
+        response = client.get(page, {"as_of": "2025-13"})
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert "as_of" in response.json()["errors"]
+
+    def test_before_it_began_there_is_no_page(self, story, client):
+        page = f"/evidence/diplomacy/designations/{story['designation'].pk}/"
+        assert client.get(page, {"as_of": "2023"}).status_code == 404
+
+    def test_without_as_of_no_banner(self, story, client):
+        page = client.get(f"/evidence/diplomacy/designations/{story['designation'].pk}/")
+        assert "As it stood on" not in page.content.decode()

@@ -91,6 +91,30 @@ class PairWindowSerializer(serializers.Serializer):
         return fields
 
 
+class PairAmountSerializer(serializers.Serializer):
+    """A sum of quantities in one unit, and the records it adds."""
+
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=True)
+    qualifier = serializers.CharField(
+        allow_blank=True,
+        help_text="The amounts' qualifier (`at_most`, `approximate`, `at_least`), empty when "
+        "exact, `mixed` when the amounts added have different ones.",
+    )
+    records = PairRecordSerializer(many=True)
+
+
+class PairTotalSerializer(serializers.Serializer):
+    """One year and commodity: what was agreed (commitments) beside what was reported
+    (shipments other than planned ones), in one unit. Only what a year can honestly be named
+    for is added: see the README ("Agreed beside reported")."""
+
+    year = serializers.IntegerField()
+    commodity = PairRecordSerializer()
+    unit = serializers.CharField()
+    agreed = PairAmountSerializer(allow_null=True)
+    reported = PairAmountSerializer(allow_null=True)
+
+
 class PairSerializer(serializers.Serializer):
     """Two countries in one chronological view: commitments and shipments between them,
     statements and policy decisions involving both, designations between them, each with its
@@ -101,6 +125,7 @@ class PairSerializer(serializers.Serializer):
     window = PairWindowSerializer()
     evidence_url = serializers.URLField(help_text="This timeline as a page.")
     items = PairItemSerializer(many=True)
+    totals = PairTotalSerializer(many=True)
 
 
 def _brief(request, record) -> dict:
@@ -190,6 +215,7 @@ class PairView(CacheHeadersMixin, MethodFirstMixin, APIView):
             "window": dict(window.given),
             "evidence_url": absolute(request, f"{page}?{query}" if query else page),
             "items": [_item(request, item) for item in timeline.items],
+            "totals": [_total(request, total) for total in timeline.totals],
         }
         return Response(data)
 
@@ -207,4 +233,24 @@ def _item(request, item) -> dict:
         "summary": item.summary,
         "record": _brief(request, item.record),
         "evidence": [_evidence(request, q) for q in item.quotes],
+    }
+
+
+def _amount(request, amount) -> dict | None:
+    if amount is None:
+        return None
+    return {
+        "quantity": f"{amount.quantity:.3f}",
+        "qualifier": amount.qualifier,
+        "records": [_brief(request, record) for record in amount.records],
+    }
+
+
+def _total(request, total) -> dict:
+    return {
+        "year": total.year,
+        "commodity": _brief(request, total.commodity),
+        "unit": total.unit,
+        "agreed": _amount(request, total.agreed),
+        "reported": _amount(request, total.reported),
     }
