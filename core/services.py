@@ -557,15 +557,33 @@ def _source_problems(source: Source, *, user, publish: bool) -> list[str]:
     ]
 
 
+#: Citations one save may add: a record's evidence is a handful of quotes, and each is
+#: checked against its source's text (thousands in one request would hold a worker for a
+#: minute). More are added in further saves.
+MAX_CITATIONS_PER_SAVE = 100
+
+
+def _same_citation(item: CitationInput) -> tuple:
+    return (item.source.pk, item.quote, item.start, item.locator)
+
+
 def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> list[Citation]:
     if not isinstance(record, CitableModel):
         if cite or uncite or remove:
             raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
         return []
+    if len(cite) > MAX_CITATIONS_PER_SAVE:
+        raise ValidationError(
+            {"citations": f"At most {MAX_CITATIONS_PER_SAVE} new citations in one save."}
+        )
     for citation in remove:
         citation.delete()
-    errors = []
+    errors, seen = [], set()
     for item in cite:
+        if _same_citation(item) in seen:
+            errors.append({"quote": ["The same citation (source, quote, span) is sent twice."]})
+            continue
+        seen.add(_same_citation(item))
         citation = new_citation(record, item)
         if citation.review_state == ReviewState.PUBLISHED:
             problems = _source_problems(item.source, user=user, publish=publish)

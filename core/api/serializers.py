@@ -275,7 +275,10 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     evidence_url = serializers.SerializerMethodField(
         help_text="This record's evidence page: its fields beside the quotes that support them."
     )
-    citations = CitationSerializer(many=True, required=False)
+    # Refused before each item is read (a source lookup each): the services' limit.
+    citations = CitationSerializer(
+        many=True, required=False, max_length=services.MAX_CITATIONS_PER_SAVE
+    )
     corroboration = CorroborationField(read_only=True)
 
     common_fields = ("id", "url")

@@ -10,6 +10,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -123,7 +124,13 @@ class CuratedWritesMixin(
 
     def locked_object(self):
         instance = self.get_object()
-        return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        # Deleted by another request between the read and the lock (the lock waits for its
+        # commit): gone, as for a request that came a moment later.
+        found = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
+        locked = found.first()
+        if locked is None:
+            raise Http404(f"No {type(instance)._meta.verbose_name} {instance.public_id}.")
+        return locked
 
     def written(self, instance, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=instance.pk)

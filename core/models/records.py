@@ -232,12 +232,15 @@ class NamedModel(PublicModel):
 # --- Other names ---------------------------------------------------------------------------
 
 ALIAS_MAX_LENGTH = 300
+ALIASES_MAX = 100  # spellings and forms of one name, not a word list
 
 
 def validate_aliases(value) -> None:
     """A list of distinct, non-empty names, each as a source writes it."""
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
         raise ValidationError('A list of names, e.g. ["Russia", "Russian Federation"].')
+    if len(value) > ALIASES_MAX:
+        raise ValidationError(f"At most {ALIASES_MAX} aliases.")
     problems = []
     if any(not name.strip() for name in value):
         problems.append("An alias cannot be empty.")
