@@ -4,9 +4,12 @@ Who sees what is ``core.visibility``'s rule, as in the API: drafts only for cura
 through their admin session), retracted records marked as such.
 """
 
+import functools
+
 from django.db.models.functions import Substr
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from config.api.as_of import parse_as_of
@@ -15,7 +18,28 @@ from core import evidence
 from core.models import Source
 
 
-@require_safe
+def read_only_page(*parameters):
+    """A read-only page: GET and HEAD only (405 for the rest, never a CSRF refusal, as
+    nothing is written), and only the query ``parameters`` it reads (a misspelt one is a 400,
+    as in the API, not silently ignored)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(request, *args, **kwargs):
+            unknown = sorted(set(request.GET) - set(parameters))
+            if unknown:
+                allowed = ", ".join(parameters) or "none"
+                return bad_parameters(
+                    request, {name: [f"Unknown parameter. Allowed: {allowed}."] for name in unknown}
+                )
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(require_safe(checked))
+
+    return decorate
+
+
+@read_only_page()
 def index(request):
     """What the evidence pages are, and the sources a reader may open."""
     # The start of each text names an untitled source; the full texts are not read.
@@ -35,13 +59,13 @@ def index(request):
     )
 
 
-@require_safe
+@read_only_page()
 def source_detail(request, pk):
     page = evidence.source_page(pk, request.user)
     return render(request, "evidence/source.html", {"page": page, "source": page.source})
 
 
-@require_safe
+@read_only_page("as_of")
 def record_detail(request, resource, public_id):
     model = evidence.resource_models().get(resource)
     if model is None:
@@ -52,7 +76,7 @@ def record_detail(request, resource, public_id):
         # A source's API address, under /evidence/: its page lives at /evidence/sources/.
         return redirect(evidence.evidence_path(Source, public_id), permanent=True)
     day = None
-    if request.GET.get("as_of") and getattr(model, "valid_time", None) is not None:
+    if "as_of" in request.GET:
         try:
             day = parse_as_of(request.GET["as_of"])
         except ValueError as exc:

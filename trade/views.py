@@ -2,14 +2,13 @@
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
-from core.views import bad_parameters
+from core.views import bad_parameters, read_only_page
 from trade import pairs
 from trade.pair_chart import chart
 
 
-@require_safe
+@read_only_page(*pairs.WINDOW_PARAMETERS)
 def pair_page(request, a: str, b: str):
     try:
         window = pairs.parse_window(request.GET)
