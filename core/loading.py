@@ -16,6 +16,7 @@ Only the dataset's own models load (records, sources and citations); users, toke
 sessions, history and the change feed are refused, as is a file naming one id twice.
 """
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,29 @@ def _same_as_stored(obj) -> bool | None:
     )
 
 
+def _fixture_entries(path: Path, raw: str) -> list:
+    """The fixture's entries, or a ``DatasetError`` saying what the file is instead (Django's
+    own reader says nothing when the text is not JSON)."""
+    try:
+        entries = json.loads(raw)
+    except ValueError as exc:
+        raise DatasetError(f"{path}: not JSON: {exc}.") from exc
+    if not isinstance(entries, list):
+        raise DatasetError(f"{path}: a fixture is a JSON list of records, not {_kind(entries)}.")
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("model"), str):
+            raise DatasetError(
+                f"{path}: entry {number} is not a record: a JSON object with a `model` and "
+                "its `fields`."
+            )
+    return entries
+
+
+def _kind(value) -> str:
+    kinds = {dict: "an object", str: "a string", bool: "a boolean"}
+    return kinds.get(type(value), "a number or null")
+
+
 def load_dataset(path: Path, *, user=None) -> LoadReport:
     """Load one fixture file, or a release, atomically; raise ``DatasetError`` naming every
     problem."""
@@ -210,12 +234,13 @@ def load_dataset(path: Path, *, user=None) -> LoadReport:
     format_ = path.suffix.lstrip(".") or "json"
     if format_ != "json":
         raise DatasetError(f"{path}: not a dataset file; give a JSON fixture (.json).")
+    entries = _fixture_entries(path, raw)
     try:
         with history_channel(Channel.IMPORT), transaction.atomic():
             saved, deferred, seen, loaded, uncaptured = [], [], set(), [], []
             changes = {}  # (model, pk) → the review state before the load
             now = timezone.now()
-            objects = serializers.deserialize(format_, raw, handle_forward_references=True)
+            objects = serializers.deserialize("python", entries, handle_forward_references=True)
             for wrapped in objects:
                 problem = _admissible(wrapped.object, seen)
                 if problem:

@@ -25,13 +25,12 @@ from .snapshot import (
     public_id_of,
     resource_name,
 )
+from .verify import PACKAGE, SUMS  # noqa: F401 (files.PACKAGE is read by publish)
 
 FIXTURE = "fixture.json"
 CHANGELOG_JSON = "changelog.json"
 CHANGELOG_MD = "CHANGELOG.md"
-SUMS = "SHA256SUMS"
 MD_IDS = 20  # ids listed per resource in CHANGELOG.md; changelog.json lists them all
-PACKAGE = "datapackage.json"
 MEDIA_TYPES = {
     "csv": "text/csv",
     "ndjson": "application/x-ndjson",

@@ -1,7 +1,12 @@
-"""Before a release is loaded: every file it lists is there, whole and unchanged.
+"""Before a release is loaded: every file it lists is there, whole and unchanged, and
+nothing else is.
 
 ``datapackage.json`` lists each file's size and sha256; a missing file, a truncated one or
-one changed by a single byte is refused here, before the database is touched. What the
+one changed by a single byte is refused here, before the database is touched. The folder
+holds those files, the package and ``SHA256SUMS`` only, and ``SHA256SUMS`` is exactly what
+publishing writes (one line per listed file, sorted by name, with the package's sha256):
+its own sha256 is the release's checksum, so a reordered or extended one is another
+release. What the
 checksums cannot catch (a release whose own checksums were rewritten) the loader's checks
 still do: references, quotes, evidence.
 """
@@ -11,6 +16,7 @@ import json
 from pathlib import Path
 
 PACKAGE = "datapackage.json"
+SUMS = "SHA256SUMS"
 
 
 class ReleaseCorrupt(Exception):
@@ -60,6 +66,35 @@ def _file_problem(folder: Path, resource: dict) -> str:
     return ""
 
 
+def _folder_problems(folder: Path, package: dict) -> list[str]:
+    """Files the package does not list, and a ``SHA256SUMS`` other than publishing's."""
+    hashes = {
+        str(r.get("path")): str(r.get("hash", "")).removeprefix("sha256:")
+        for r in package["resources"]
+    }
+    present = {entry.name for entry in folder.iterdir()}
+    problems = [
+        f"{name}: not part of the release (its datapackage.json does not list it)."
+        for name in sorted(present - set(hashes) - {PACKAGE, SUMS})
+    ]
+    try:
+        sums = (folder / SUMS).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [*problems, f"{SUMS}: missing or unreadable: {exc}."]
+    expected = "".join(f"{hashes[name]}  {name}\n" for name in sorted(hashes))
+    if sums == expected:
+        return problems
+    named = [line.partition("  ")[2] for line in sums.splitlines()]
+    outside = [name for name in named if name not in present or "/" in name or "\\" in name]
+    if outside:
+        problems.append(f"{SUMS}: names files that are not in the release: {outside}.")
+    elif sorted(named) == sorted(hashes) and named != sorted(named):
+        problems.append(f"{SUMS}: not in the order publishing writes it (sorted by name).")
+    else:
+        problems.append(f"{SUMS}: does not match the release's files and their checksums.")
+    return problems
+
+
 def verify_release(path: Path) -> dict:
     """Check every file of the release at ``path`` (its folder or its datapackage.json).
 
@@ -69,6 +104,8 @@ def verify_release(path: Path) -> dict:
     package = read_package(folder)
     problems = [_file_problem(folder, resource) for resource in package["resources"]]
     problems = [problem for problem in problems if problem]
+    if not problems:  # each listed file is right: now what else the folder holds
+        problems = _folder_problems(folder, package)
     if problems:
         version = package.get("version", "?")
         raise ReleaseCorrupt(

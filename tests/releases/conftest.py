@@ -83,6 +83,12 @@ def rewrite(folder: Path, name: str, change) -> None:
             resource["bytes"] = len(data)
             resource["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
     (folder / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    sums = folder / "SHA256SUMS"
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}" if line.endswith(f"  {name}") else line
+        for line in sums.read_text(encoding="ascii").splitlines()
+    ]
+    sums.write_text("".join(f"{line}\n" for line in lines), encoding="ascii")
 
 
 def dataset_tables():

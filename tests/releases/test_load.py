@@ -123,3 +123,44 @@ def test_a_missing_file_is_named(seed_release, tmp_path, db):
     with pytest.raises(DatasetError, match=r"shipments\.ndjson: missing"):
         load_dataset(copy)
     assert not any(rows for rows in db_state().values())
+
+
+def _sums(folder, change):
+    path = folder / "SHA256SUMS"
+    lines = path.read_text(encoding="ascii").splitlines()
+    path.write_text("".join(f"{line}\n" for line in change(lines)), encoding="ascii")
+
+
+FOLDER_CHANGES = {
+    # A file the package does not list, dropped into the folder.
+    "extra file": (
+        lambda folder: (folder / "notes.txt").write_text("mine", encoding="utf-8"),
+        r"notes\.txt: not part of the release",
+    ),
+    # The same lines in another order: another manifest, so another release checksum.
+    "reordered sums": (
+        lambda folder: _sums(folder, lambda lines: list(reversed(lines))),
+        r"SHA256SUMS: not in the order publishing writes it",
+    ),
+    # A line naming a file outside the folder.
+    "path outside": (
+        lambda folder: _sums(folder, lambda lines: [*lines, f"{'0' * 64}  ../../etc/passwd"]),
+        r"SHA256SUMS: names files that are not in the release: \['\.\./\.\./etc/passwd'\]",
+    ),
+    "sums missing": (
+        lambda folder: (folder / "SHA256SUMS").unlink(),
+        r"SHA256SUMS: missing or unreadable",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FOLDER_CHANGES)
+def test_a_release_folder_holds_its_files_and_nothing_else(seed_release, tmp_path, db, case):
+    _, folder = seed_release
+    copy = tmp_path / "release"
+    shutil.copytree(folder, copy)
+    change, message = FOLDER_CHANGES[case]
+    change(copy)
+    with pytest.raises(DatasetError, match=message):
+        load_dataset(copy)
+    assert not any(rows for rows in db_state().values())
