@@ -7,8 +7,19 @@ class DiplomacyConfig(AppConfig):
 
     def ready(self):
         # Imported here, as Django requires: models are not ready when this module loads.
+        from core import locators
         from core.loading import dataset_loaded
-        from diplomacy.reference import countries_sync
+        from diplomacy.reference import (
+            HS_SOURCE_ID,
+            ISO_3166_SOURCE_ID,
+            countries_sync,
+            hs_row,
+            iso_3166_row,
+        )
+
+        # verify_citations reads the reference datasets' rows (core.locators).
+        locators.register(ISO_3166_SOURCE_ID, iso_3166_row)
+        locators.register(HS_SOURCE_ID, hs_row)
 
         # Every load leaves the ISO 3166-1 countries complete, so any pair can be filtered.
         dataset_loaded.connect(

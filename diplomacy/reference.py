@@ -1,5 +1,6 @@
 """Reference data: the ISO 3166-1 countries, cited to their standard as a dataset source."""
 
+import re
 import uuid
 
 import pycountry
@@ -34,6 +35,23 @@ def reference_aliases(iso2: str) -> list[str]:
     names.extend(SHORT_NAMES.get(iso2, ()))
     official = getattr(entry, "official_name", "") if entry is not None else ""
     return [name for name in dict.fromkeys(names) if name and name != official]
+
+
+def iso_3166_row(locator: str) -> dict | None:
+    """The ISO 3166-1 entry ``locator`` names, by the Country fields it gives (None: no such
+    code). Registered with ``core.locators`` for ``verify_citations``."""
+    entry = pycountry.countries.get(alpha_2=locator) if len(locator) == 2 else None
+    if entry is None:
+        return None
+    return {"iso2": entry.alpha_2, "iso3": entry.alpha_3, "numeric": entry.numeric}
+
+
+def hs_row(locator: str) -> dict | None:
+    """An HS heading or subheading: no copy of the nomenclature is shipped, so a code of 2, 4
+    or 6 digits is taken as a row, and it gives the cited commodity's ``hs_code``."""
+    if not re.fullmatch(r"\d{2}(?:\d{2}){0,2}", locator):
+        return None
+    return {"hs_code": locator}
 
 
 def iso_3166_source() -> Source:

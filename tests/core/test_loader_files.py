@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db
 CASES = {
     "not JSON": ("the text of an article", r"not JSON: Expecting value: line 1 column 1"),
     "empty": ("", r"not JSON: Expecting value"),
-    "an object": ('{"model": "trade.shipment"}', r"a fixture is a JSON list of records, not an object"),
+    "an object": (
+        '{"model": "trade.shipment"}',
+        r"a fixture is a JSON list of records, not an object",
+    ),
     "a list of numbers": ("[1, 2]", r"entry 1 is not a record"),
     "a record with no model": ('[{"fields": {}}]', r"entry 1 is not a record"),
 }

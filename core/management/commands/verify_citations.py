@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.locators import locator_problems
 from core.models import CitableModel, Citation, ReviewState, Source
 from core.services import published_problems
 from core.spans import span_problem
@@ -10,7 +11,8 @@ from core.spans import span_problem
 class Command(BaseCommand):
     help = (
         "Check the evidence: every source's text against its content hash, every citation's "
-        "quote against its source (or its locator in a dataset), and every published record "
+        "quote against its source (or its locator against the dataset's row, where the dataset "
+        "can be read here: ISO 3166-1, HS codes), and every published record "
         "for evidence of each of its facts. Exits non-zero and names each problem."
     )
 
@@ -55,6 +57,8 @@ class Command(BaseCommand):
                     raise ValidationError("The stored span does not match the quote.")
                 if citation.quote and (cut := span_problem(citation.source.text, *stored)):
                     raise ValidationError(cut)
+                if rows := locator_problems(citation):
+                    raise ValidationError(rows)
             except ValidationError as exc:
                 problems.append(
                     f"citation {citation.pk} ({citation.record_label} {citation.object_id}, "
