@@ -28,26 +28,50 @@ def client_ip(request) -> str:
 
 
 class HeadersMixin:
-    """Records the throttle's state on the request, for the rate-limit headers."""
+    """Counts each request atomically in a fixed window, and records the throttle's state on
+    the request, for the rate-limit headers.
+
+    DRF's own throttle reads the client's list of request times, appends one and writes it
+    back: two workers doing so at once both write, and one request is lost (under load with
+    Redis, about one in five went uncounted). Here each window (``duration`` seconds,
+    aligned to the clock) is one counter, and ``incr`` is atomic in Redis and in the
+    in-memory cache alike. A client may send up to the limit at the end of one window and
+    again at the start of the next, as with any fixed window.
+    """
 
     def get_ident(self, request):
         return client_ip(request)
 
     def allow_request(self, request, view):
-        allowed = super().allow_request(request, view)
-        if getattr(self, "key", None) is not None:
-            remaining = max(self.num_requests - len(self.history), 0)
-            oldest = self.history[-1] if self.history else self.now
-            reset = max(int(self.duration - (self.now - oldest)), 0)
-            django_request = getattr(request, "_request", request)
-            django_request.ratelimit = (
-                self.scope,
-                self.num_requests,
-                self.duration,
-                remaining,
-                reset,
-            )
-        return allowed
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        key = f"{self.key}:{window}"
+        self.cache.add(key, 0, self.duration + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.add(key, 1, self.duration + 1)
+            count = 1
+        if count is None:  # the cache is down (IGNORE_EXCEPTIONS): serve, uncounted
+            return True
+        self.reset = max(int((window + 1) * self.duration - self.now), 1)
+        django_request = getattr(request, "_request", request)
+        django_request.ratelimit = (
+            self.scope,
+            self.num_requests,
+            self.duration,
+            max(self.num_requests - count, 0),
+            self.reset,
+        )
+        return count <= self.num_requests
+
+    def wait(self):
+        return self.reset
 
 
 class AnonRateThrottle(HeadersMixin, throttling.AnonRateThrottle):
