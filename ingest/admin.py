@@ -11,6 +11,7 @@ Curators only: staff who may add sources (``core.add_source``); making each kind
 also needs its add permission. Others get the admin's refusal (403).
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -49,6 +50,24 @@ def named_choices(review) -> dict[str, list[tuple[str, str]]]:
         rows = model._default_manager.order_by("name").values_list(label, "name")[:CHOICES]
         choices[kind] = list(rows)
     return choices
+
+
+#: The drafts listed first: those whose publishing publishes the others they stand on (a
+#: stage its decision, a shipment its new commodity, a statement its speaker).
+FIRST = ("quantity", "value", "statement", "decision", "designation", "position")
+
+
+def drafted_records(source) -> list:
+    """Every record drafted from ``source``'s proposals, those that stand on others first."""
+    rows = source.proposal_reviews.exclude(made=[]).order_by("created", "id")
+    rows = sorted(rows, key=lambda row: (row.kind not in FIRST, row.created))
+    found = []
+    for row in rows:
+        for label, pk in reversed(row.made):
+            record = apps.get_model(label)._default_manager.filter(pk=pk).first()
+            if record is not None and record not in found:  # a draft deleted since is gone
+                found.append(record)
+    return found
 
 
 @admin.register(ProposalReview)
@@ -146,11 +165,7 @@ class ProposalReviewAdmin(admin.ModelAdmin):
     def review_view(self, request, source_id, *, errors=(), status=200):
         source = self._source(request, source_id)
         review = source_review(source)
-        drafted = [
-            (row.drafted, change_url(row.drafted))
-            for row in source.proposal_reviews.filter(drafted_id__isnull=False).order_by("created")
-            if row.drafted is not None
-        ]
+        drafted = [(record, change_url(record)) for record in drafted_records(source)]
         context = self._context(
             request,
             f"Proposals for “{source}”",

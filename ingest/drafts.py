@@ -97,6 +97,7 @@ class _Run:
         self.records: dict[str, object] = {}  # key → record (matched or made)
         self.made: dict[str, object] = {}  # key → record made in this run
         self.used: dict[str, Item] = {}  # key → item acted on (accepted or related)
+        self.lists: dict[str, list] = {}  # key → every record made of it (a decision, its stage)
 
     # --- proposals ------------------------------------------------------------------------
 
@@ -390,19 +391,19 @@ def drafts_create(source, *, user) -> DraftReport:
     ]
     todo.sort(key=lambda i: (ORDER.index(i.kind), i.proposal.start))
     for item in todo:
-        saved = (dict(run.records), dict(run.made), dict(run.used))
+        saved = (dict(run.records), dict(run.made), dict(run.used), dict(run.lists))
         try:
             with transaction.atomic():
                 run.used[item.key] = item
                 records = run.make(item)
         except Refused as exc:
-            run.records, run.made, run.used = saved
+            run.records, run.made, run.used, run.lists = saved
             report.problems.append(f"{item.kind} “{item.proposal.quote}”: {exc}")
             continue
-        made_here = [r for r in records if r not in report.created]
-        report.created += made_here
+        report.created += [r for r in records if r not in report.created]
         if records and item.kind not in NAMED:
             run.made.setdefault(item.key, records[0])
+            run.lists[item.key] = records
     _remember(run, user)
     return report
 
@@ -426,4 +427,6 @@ def _remember(run: _Run, user) -> None:
         if record is not None:
             row.drafted_type = ContentType.objects.get_for_model(record)
             row.drafted_id = record.pk
+            made = run.lists.get(key, [record])
+            row.made = [[r._meta.label_lower, str(r.pk)] for r in made]
         row.save()

@@ -43,6 +43,12 @@ class ProposalReview(models.Model):
     )
     drafted_id = models.UUIDField(null=True, blank=True)
     drafted = GenericForeignKey("drafted_type", "drafted_id")
+    made = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Every record drafted from it, e.g. [["diplomacy.policydecision", "<uuid>"], '
+        '["diplomacy.decisionstage", "<uuid>"]]; the first is ``drafted``.',
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
