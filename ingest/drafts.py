@@ -23,7 +23,6 @@ cannot become a record is reported, and the others are still drafted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -32,22 +31,11 @@ from django.utils.text import slugify
 
 from core import services
 from core.services import CitationInput
-from diplomacy.models import (
-    DecisionStage,
-    DecisionStatus,
-    DecisionType,
-    Designation,
-    DesignationKind,
-    DesignationStatus,
-    OrganizationKind,
-    PolicyDecision,
-    Statement,
-    StatementMode,
-    Tenure,
-)
+from diplomacy.models import OrganizationKind
+from ingest.composites import Composites, Refused, choice
 from ingest.models import ProposalReview, ReviewDecision
 from ingest.review import NAMED, Item, named_record, proposal_problem, source_review
-from trade.models import Commitment, Sector, Shipment, ShipmentKind, ShipmentStatus
+from trade.models import Sector
 
 #: The order records are made in: what others refer to first.
 ORDER = ("country", "organization", "official", "commodity", "position", "quantity", "value")
@@ -55,26 +43,10 @@ ORDER += ("statement", "decision", "designation", "date")
 LIVE = (ReviewDecision.ACCEPTED, ReviewDecision.EDITED)
 
 
-class Refused(Exception):
-    """This proposal cannot become a record; the message says why."""
-
-
 @dataclass
 class DraftReport:
     created: list = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def _choice(value, choices, default):
-    return value if value in choices.values else default
-
-
-def _amount(item: Item) -> Decimal:
-    text = str(item.value.get("amount", "")).replace(",", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise Refused(f"“{text}” is not a number: edit the proposal.") from None
 
 
 def _said(exc: ValidationError) -> str:
@@ -88,7 +60,7 @@ def _said(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class _Run:
+class _Run(Composites):
     """One "create drafts": the records made so far, by proposal key."""
 
     def __init__(self, source, user):
@@ -98,6 +70,7 @@ class _Run:
         self.made: dict[str, object] = {}  # key → record made in this run
         self.used: dict[str, Item] = {}  # key → item acted on (accepted or related)
         self.lists: dict[str, list] = {}  # key → every record made of it (a decision, its stage)
+        self.saved: list = []  # every record drafted, in order
 
     # --- proposals ------------------------------------------------------------------------
 
@@ -140,7 +113,8 @@ class _Run:
         if item is None:
             return
         p = item.proposal
-        entry = cites.setdefault(p.start, CitationInput(self.source, quote=p.quote, start=p.start))
+        at = (p.start, p.end)  # two proposals may start together ("Uzbekistan has banned…")
+        entry = cites.setdefault(at, CitationInput(self.source, quote=p.quote, start=p.start))
         entry.supports = sorted({*entry.supports, *fields})
         if inferred:
             entry.inferred, entry.note = True, note
@@ -155,6 +129,7 @@ class _Run:
             services.record_save(
                 record, user=self.user, m2m=m2m, cite=list(cites.values()), reason="Drafted"
             )
+            self.saved.append(record)
         except services.CitationsInvalid as exc:
             messages = [m for item in exc.items for ms in item.values() for m in ms]
             raise Refused(f"{opts.verbose_name}'s citation: {' '.join(messages)}") from exc
@@ -187,19 +162,19 @@ class _Run:
 
     def new_official(self, item):
         official = NAMED["official"](name=self._name(item))
-        return self.save(official, {item.proposal.start: self._c(item)})
+        return self.save(official, {(item.proposal.start, item.proposal.end): self._c(item)})
 
     def new_organization(self, item):
         cites = {}
         country, _ = self.party(item, ("country",), "country", 0)
-        kind = _choice(item.value.get("kind"), OrganizationKind, OrganizationKind.OTHER)
+        kind = choice(item.value.get("kind"), OrganizationKind, OrganizationKind.OTHER)
         org = NAMED["organization"](name=self._name(item), kind=kind, country=country)
         self.cite(cites, item, *(["country"] if country else []))
         return self.save(org, cites)
 
     def new_commodity(self, item):
         hs = str(item.value.get("hs_code") or "")
-        sector = _choice(item.value.get("sector"), Sector, Sector.OTHER)
+        sector = choice(item.value.get("sector"), Sector, Sector.OTHER)
         note = str(item.value.get("hs_note") or "HS heading from the assistant's curated table.")
         commodity = NAMED["commodity"](
             name=self._name(item), hs_code=hs, hs_note=note if hs else "", sector=sector
@@ -226,149 +201,13 @@ class _Run:
     def _c(self, item):
         return CitationInput(self.source, quote=item.proposal.quote, start=item.proposal.start)
 
-    def _date(self, item: Item, cites, name: str) -> dict:
+    def dates(self, item: Item, cites, name: str) -> dict:
         dates = self.related(item, "date")
         if not dates:
             return {}
         value = dates[0].value
         self.cite(cites, dates[0], name)
         return {name: str(value.get("value") or ""), f"{name}_note": str(value.get("note") or "")}
-
-    # --- composite records ----------------------------------------------------------------
-
-    def make_position(self, item):
-        position = self.entity(item)
-        official, o_item = self.party(item, ("official", "holder"), "official", 0)
-        if official is None:
-            return [position]
-        cites = {}
-        self.cite(cites, item, "position", "official")
-        self.cite(cites, o_item, "official")
-        tenure = Tenure(position=position, official=official)
-        return [position, self.save(tenure, cites)]
-
-    def make_quantity(self, item):
-        value_items = self.related(item, "value") or [
-            i for i in self.review.items if item.key in i.proposal.related and i.kind == "value"
-        ]
-        return [self._flow(item, item, value_items[0] if value_items else None)]
-
-    def make_value(self, item):
-        if any(k.startswith("quantity:") for k in item.proposal.related) or any(
-            item.key in i.proposal.related and i.kind == "quantity" for i in self.review.items
-        ):
-            return []  # drafted with its quantity
-        return [self._flow(item, None, item)]
-
-    def _flow(self, item, q_item, v_item):
-        cites = {}
-        commodity, c_item = self.party(item, ("commodity",), "commodity", 0)
-        commitment = item.value.get("record") == "commitment" or bool(item.value.get("per"))
-        roles = (("supplier", "exporter"), ("recipient", "importer"))
-        one, one_item = self.party(item, roles[0], "country", 0)
-        two, two_item = self.party(item, roles[1], "country", 1)
-        if commodity is None or one is None or two is None:
-            raise Refused("it needs a commodity and two countries, related to it.")
-        names = ("supplier", "recipient") if commitment else ("exporter", "importer")
-        fields = {names[0]: one, names[1]: two, "commodity": commodity}
-        self.cite(cites, c_item, "commodity")
-        self.cite(cites, one_item, names[0])
-        self.cite(cites, two_item, names[1])
-        if q_item is not None:
-            fields["quantity"] = _amount(q_item)
-            fields["unit"] = str(q_item.value.get("unit") or "")
-            fields["quantity_qualifier"] = str(q_item.value.get("qualifier") or "exact")
-            self.cite(cites, q_item, "quantity", "unit")
-        if commitment:
-            per = str(item.value.get("per") or "total")
-            title = f"{commodity} supply, {one} to {two}"
-            record = Commitment(title=title[:300], per=per, **fields)
-            record.__dict__.update(self._date(item, cites, "start"))
-            return self.save(record, cites)
-        if v_item is not None:
-            fields["value"] = _amount(v_item)
-            fields["currency"] = str(v_item.value.get("currency") or "")
-            fields["value_qualifier"] = str(v_item.value.get("qualifier") or "exact")
-            self.cite(cites, v_item, "value", "currency")
-        kind = _choice(item.value.get("kind"), ShipmentKind, ShipmentKind.AGGREGATE)
-        status = _choice(item.value.get("status"), ShipmentStatus, ShipmentStatus.REPORTED)
-        record = Shipment(kind=kind, status=status, **fields)
-        record.__dict__.update(self._date(item, cites, "period"))
-        return self.save(record, cites)
-
-    def make_statement(self, item):
-        cites = {}
-        speaker = {}
-        for kind, name in (
-            ("official", "speaker"),
-            ("organization", "speaker_organization"),
-            ("country", "speaker_country"),
-        ):
-            record, found = self.party(item, ("speaker",) if kind == "official" else (), kind, 0)
-            if record is not None:
-                speaker[name] = record
-                self.cite(cites, found, name)
-                break
-        quote = str(item.value.get("quote") or "")
-        mode = _choice(
-            item.value.get("mode"),
-            StatementMode,
-            StatementMode.DIRECT if quote else StatementMode.REPORTED,
-        )
-        summary = str(item.value.get("summary") or item.proposal.quote)
-        statement = Statement(summary=summary, quote=quote, mode=mode, **speaker)
-        statement.__dict__.update(self._date(item, cites, "date"))
-        self.cite(cites, item, *(["quote"] if quote else []))
-        return [self.save(statement, cites)]
-
-    def make_decision(self, item):
-        cites = {}
-        maker, m_item = self.party(item, ("decision_maker",), "official", 0)
-        body, b_item = (None, None) if maker else self.party(item, (), "organization", 0)
-        countries = [self.entity(c) for c in self.related(item, "country")]
-        decision = PolicyDecision(
-            title=str(item.value.get("title") or item.proposal.quote)[:300],
-            decision_type=_choice(item.value.get("decision_type"), DecisionType, "other"),
-            description=str(item.value.get("description") or ""),
-            decision_maker=maker,
-            decision_maker_organization=body,
-        )
-        filled = [n for n, v in (("decision_maker", maker), ("countries", countries)) if v]
-        self.cite(cites, item, *filled, *(["decision_maker_organization"] if body else []))
-        self.cite(cites, m_item, "decision_maker")
-        self.cite(cites, b_item, "decision_maker_organization")
-        self.save(decision, cites, m2m={"countries": countries})
-        stage_cites = {}
-        stage = DecisionStage(
-            decision=decision,
-            sequence=1,
-            status=_choice(item.value.get("stage"), DecisionStatus, "under_consideration"),
-        )
-        stage.__dict__.update(self._date(item, stage_cites, "date"))
-        self.cite(stage_cites, item, "status")
-        return [decision, self.save(stage, stage_cites)]
-
-    def make_designation(self, item):
-        cites = {}
-        org, o_item = self.party(item, ("organization",), "organization", 0)
-        where, w_item = self.party(item, ("jurisdiction",), "country", 0)
-        authority, a_item = self.party(item, ("authority",), "organization", 1)
-        if org is None or where is None:
-            raise Refused("it needs the organization designated and the country, related to it.")
-        designation = Designation(
-            organization=org,
-            jurisdiction=where,
-            authority=authority,
-            kind=_choice(item.value.get("kind"), DesignationKind, DesignationKind.LISTED),
-            status=_choice(item.value.get("status"), DesignationStatus, "in_force"),
-            list_name=str(item.value.get("list_name") or ""),
-        )
-        designation.__dict__.update(self._date(item, cites, "start"))
-        self.cite(cites, item, "status")
-        self.cite(cites, o_item, "organization")
-        self.cite(cites, w_item, "jurisdiction")
-        self.cite(cites, a_item, "authority")
-        return [self.save(designation, cites)]
 
     def make(self, item: Item) -> list:
         maker = getattr(self, f"make_{item.kind}", None)
@@ -380,6 +219,7 @@ class _Run:
         raise Refused(f"a {item.kind} alone makes no record: accept what it dates or measures.")
 
 
+@transaction.atomic
 def drafts_create(source, *, user) -> DraftReport:
     """Draft every accepted proposal of ``source`` not drafted yet (module docstring)."""
     run = _Run(source, user)
@@ -392,19 +232,21 @@ def drafts_create(source, *, user) -> DraftReport:
     todo.sort(key=lambda i: (ORDER.index(i.kind), i.proposal.start))
     for item in todo:
         saved = (dict(run.records), dict(run.made), dict(run.used), dict(run.lists))
+        drafted = len(run.saved)
         try:
             with transaction.atomic():
                 run.used[item.key] = item
                 records = run.make(item)
         except Refused as exc:
             run.records, run.made, run.used, run.lists = saved
+            del run.saved[drafted:]  # rolled back with the savepoint
             report.problems.append(f"{item.kind} “{item.proposal.quote}”: {exc}")
             continue
-        report.created += [r for r in records if r not in report.created]
-        if records and item.kind not in NAMED:
+        if records:
             run.made.setdefault(item.key, records[0])
             run.lists[item.key] = records
     _remember(run, user)
+    report.created = list(run.saved)
     return report
 
 

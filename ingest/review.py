@@ -83,6 +83,8 @@ class Item:
     proposal: Proposal
     review: ProposalReview | None = None
     problem: str = ""
+    #: What the proposals it is built from read, e.g. ["potash", "Belarus", "India"].
+    related_quotes: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -186,6 +188,12 @@ def source_review(source: Source) -> Review:
         item = Item(proposal, row, proposal_problem(source.text, proposal))
         (review.refused if item.problem else review.items).append(item)
     review.items.sort(key=lambda i: (i.proposal.start, -i.proposal.end, KINDS.index(i.kind)))
+    quotes = {i.key: i.proposal.quote for i in review.items}
+    quotes.update({r.key: f"{r.kind} (rejected)" for r in review.rejected})
+    for item in review.items:
+        item.related_quotes = [
+            quotes.get(key, f"{key.split(':')[0]} (not proposed)") for key in item.proposal.related
+        ]
     return review
 
 

@@ -93,8 +93,60 @@ def proposals(text: str = TEXT) -> dict[str, Proposal]:
     return p
 
 
+BANNED = (
+    "TASHKENT, 3 June (Steppe Courier). Uzbekistan has banned the Crimson Dawn movement, the "
+    "Supreme Court of Uzbekistan ruled on 2 June 2025. Uzbek ambassador to Kabul Timur Ahmedov "
+    "said the ruling was final."
+)
+
+
+def banned_proposals(text: str = BANNED) -> dict[str, Proposal]:
+    """A designation by a court, and an ambassador (a position held by an official)."""
+    p = {
+        "uzbekistan": proposal(
+            text, "country", "Uzbekistan", {"iso2": "UZ", "name": "Uzbekistan"}, match="UZ"
+        ),
+        "movement": proposal(
+            text,
+            "organization",
+            "Crimson Dawn movement",
+            {"name": "Crimson Dawn", "kind": "movement"},
+            new=True,
+        ),
+        "court": proposal(
+            text,
+            "organization",
+            "Supreme Court of Uzbekistan",
+            {"name": "Supreme Court of Uzbekistan", "kind": "other", "country": "UZ"},
+            new=True,
+        ),
+        "day": proposal(text, "date", "2 June 2025", {"value": "2025-06-02", "precision": "day"}),
+        "ahmedov": proposal(text, "official", "Timur Ahmedov", {"name": "Timur Ahmedov"}, new=True),
+    }
+    p["designation"] = proposal(
+        text,
+        "designation",
+        "Uzbekistan has banned the Crimson Dawn movement",
+        {"kind": "banned", "status": "in_force"},
+        related=(p["movement"].key, p["uzbekistan"].key, p["court"].key, p["day"].key),
+    )
+    p["ambassador"] = proposal(
+        text,
+        "position",
+        "Uzbek ambassador to Kabul",
+        {"name": "Ambassador of Uzbekistan to Afghanistan", "country": "UZ", "posted_to": "AF"},
+        related=(p["ahmedov"].key,),
+        new=True,
+    )
+    return p
+
+
 def extraction(text: str, published=None, language: str = "en") -> Extraction:
-    """What a right extractor returns for our article (nothing for any other text)."""
+    """What a right extractor returns for our articles (nothing for any other text)."""
     text = normalize_text(text)
-    found = list(proposals(text).values()) if text == normalize_text(TEXT) else []
+    found = []
+    if text == normalize_text(TEXT):
+        found = list(proposals(text).values())
+    elif text == normalize_text(BANNED):
+        found = list(banned_proposals(text).values())
     return Extraction(text=text, proposals=found, published=published, language=language)

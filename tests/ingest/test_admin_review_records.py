@@ -1,0 +1,126 @@
+""" "Create drafts" for the other kinds: a designation (the organization designated, its
+jurisdiction, the authority and the date, each cited at its own words) and an ambassador (a
+new position held by a new official: a tenure). The drafts publish through the normal
+review workflow, with the drafts they stand on."""
+
+import pytest
+from django.urls import reverse
+
+from diplomacy.models import Designation, Official, Organization, Position, Tenure
+from ingest import extract
+from ingest.models import ProposalReview
+from tests import factories as f
+from tests.admin.forms import messages_of
+
+from . import review_article as article
+from .test_admin_review import add_source, citations_of, decide
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def extractor(monkeypatch):
+    monkeypatch.setattr(extract, "propose", article.extraction)
+
+
+@pytest.fixture
+def countries():
+    return {
+        "UZ": f.published(f.country("UZ", iso3="UZB", name="Uzbekistan")),
+        "AF": f.published(f.country("AF", iso3="AFG", name="Afghanistan")),
+    }
+
+
+@pytest.fixture
+def source(curator_client, countries):
+    response = add_source(
+        curator_client, title="Uzbekistan bans a movement", publisher="Steppe Courier",
+        text=article.BANNED,
+    )  # fmt: skip
+    assert response.status_code == 302
+    from core.models import Source
+
+    return Source.objects.get(publisher="Steppe Courier")
+
+
+def test_a_designation_and_an_ambassador_become_drafts_citing_each_value(
+    curator_client, source, countries
+):
+    p = article.banned_proposals()
+    for name in ("designation", "ambassador"):
+        assert decide(curator_client, source, p[name].key, "accept").status_code == 302
+    drafts = reverse("admin:ingest_drafts", args=[source.pk])
+    response = curator_client.post(drafts, follow=True)
+    assert any("6 draft record(s) created" in m for m in messages_of(response)), messages_of(
+        response
+    )
+    (designation,) = Designation.objects.all()
+    movement = Organization.objects.get(name="Crimson Dawn")
+    court = Organization.objects.get(name="Supreme Court of Uzbekistan")
+    uz = countries["UZ"]
+    assert (designation.organization, designation.jurisdiction, designation.authority) == (
+        movement, uz, court,
+    )  # fmt: skip
+    assert (designation.kind, designation.status, designation.start) == (
+        "banned", "in_force", "2025-06-02",
+    )  # fmt: skip
+    assert citations_of(designation) == {
+        "Uzbekistan has banned the Crimson Dawn movement": (["status"], {"status": "in_force"}),
+        "Crimson Dawn movement": (["organization"], {"organization": str(movement.pk)}),
+        "Uzbekistan": (["jurisdiction"], {"jurisdiction": str(uz.pk)}),
+        "Supreme Court of Uzbekistan": (["authority"], {"authority": str(court.pk)}),
+        "2 June 2025": (["start"], {"start": {"precision": "day", "value": "2025-06-02"}}),
+    }
+    assert (movement.kind, court.country) == ("movement", uz)
+    assert citations_of(court) == {
+        "Supreme Court of Uzbekistan": (["country"], {"country": str(uz.pk)})
+    }
+
+    (tenure,) = Tenure.objects.all()
+    ahmedov = Official.objects.get(name="Timur Ahmedov")
+    position = Position.objects.get(name="Ambassador of Uzbekistan to Afghanistan")
+    assert (tenure.official, tenure.position) == (ahmedov, position)
+    assert (position.country, position.posted_to) == (uz, countries["AF"])
+    assert citations_of(tenure) == {
+        "Uzbek ambassador to Kabul": (
+            ["official", "position"],
+            {"official": str(ahmedov.pk), "position": str(position.pk)},
+        ),
+        "Timur Ahmedov": (["official"], {"official": str(ahmedov.pk)}),
+    }
+    # What the curator accepted, and what it was built on, is kept with the records made.
+    rows = {r.key: r for r in ProposalReview.objects.filter(source=source)}
+    assert rows[p["designation"].key].drafted == designation
+    assert rows[p["movement"].key].drafted == movement  # accepted with the designation
+    assert rows[p["uzbekistan"].key].drafted is None  # matched, never created
+    assert [label for label, _pk in rows[p["ambassador"].key].made] == [
+        "diplomacy.position", "diplomacy.tenure",
+    ]  # fmt: skip
+
+    for record in (designation, tenure):
+        opts = record._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_review", args=[record.pk, "publish_all"]
+        )
+        response = curator_client.post(url, follow=True)
+        assert any("was published" in m for m in messages_of(response)), messages_of(response)
+    for record in (designation, movement, court, tenure, ahmedov, position, source):
+        record.refresh_from_db()
+        assert record.review_state == "published", record
+
+
+def test_a_composite_without_what_it_needs_is_reported_and_the_rest_drafted(curator_client, source):
+    p = article.banned_proposals()
+    decide(curator_client, source, p["movement"].key, "reject")
+    decide(curator_client, source, p["designation"].key, "accept")
+    decide(curator_client, source, p["ahmedov"].key, "accept")
+    response = curator_client.post(reverse("admin:ingest_drafts", args=[source.pk]), follow=True)
+    said = messages_of(response)
+    assert (
+        "Not drafted: designation “Uzbekistan has banned the Crimson Dawn movement”: it relies "
+        "on organization “Crimson Dawn movement”, rejected." in said
+    ), said
+    assert not Designation.objects.exists() and not Organization.objects.exists()
+    assert list(Official.objects.values_list("name", "review_state")) == [
+        ("Timur Ahmedov", "draft")
+    ]
