@@ -174,7 +174,7 @@ class ProposalReviewAdmin(admin.ModelAdmin):
             review=review,
             choices=named_choices(review),
             drafted=drafted,
-            accepted=sum(1 for i in review.items if i.state != "pending" and i.drafted is None),
+            accepted=sum(1 for i in review.items if i.to_draft),
             errors=list(errors),
         )
         return TemplateResponse(request, "admin/ingest/review.html", context, status=status)

@@ -131,6 +131,16 @@ class Item:
         return self.review.drafted if self.review is not None else None
 
     @property
+    def to_draft(self) -> bool:
+        """Accepted and not drafted yet, and making a record of its own (a matched country
+        or a date alone makes none: they go into the records built on them)."""
+        if self.state == "pending" or self.state == ReviewDecision.REJECTED:
+            return False
+        if self.drafted is not None or self.kind in ("country", "date"):
+            return False
+        return not (self.kind in NAMED and self.match)
+
+    @property
     def drafted_url(self) -> str | None:
         return change_url(self.drafted) if self.drafted is not None else None
 

@@ -131,6 +131,10 @@ def test_the_page_is_reached_from_the_index_and_the_sources_list(curator_client)
     assert f'href="{new}"' in curator_client.get(reverse("admin:index")).content.decode()
     sources = curator_client.get(reverse("admin:core_source_changelist")).content.decode()
     assert f'href="{new}"' in sources
+    # What curators decided is listed, read-only, under the assistant's app.
+    decisions = reverse("admin:ingest_proposalreview_changelist")
+    assert curator_client.get(decisions).status_code == 200
+    assert curator_client.get(reverse("admin:ingest_proposalreview_add")).status_code == 403
 
 
 def test_an_uploaded_html_file_is_reduced_to_its_text(curator_client, countries):
@@ -256,7 +260,7 @@ def test_accepted_proposals_become_drafts_citing_each_value(curator_client, sour
 
     # The page lists the drafts with their admin pages; creating again makes nothing more.
     page = curator_client.get(review_url(source)).content.decode()
-    for record in (shipment, potash, varenik, statement, decision):
+    for record in (shipment, potash, varenik, statement, decision, stage):
         opts = record._meta
         assert reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk]) in page
     curator_client.post(reverse("admin:ingest_drafts", args=[source.pk]))
