@@ -45,6 +45,16 @@ def amount(item: Item) -> Decimal:
         raise Refused(f"“{text}” is not a number: edit the proposal.") from None
 
 
+#: A qualifier as an extractor may name it → the one a measure stores (``core.numbers``).
+QUALIFIERS = {"up_to": "at_most", "about": "approximate", "more_than": "at_least", "": "exact"}
+
+
+def qualifier(item: Item) -> str:
+    """How the measure stands to the number: ``exact``, ``approximate``, ``at_most``..."""
+    said = str(item.value.get("qualifier") or "")
+    return QUALIFIERS.get(said, said)
+
+
 class Composites:
     """Makers of the records built of several proposals (``ingest.drafts._Run`` gives
     ``item``, ``related``, ``party``, ``entity``, ``cite``, ``save`` and ``dates``)."""
@@ -91,7 +101,7 @@ class Composites:
         if q_item is not None:
             fields["quantity"] = amount(q_item)
             fields["unit"] = str(q_item.value.get("unit") or "")
-            fields["quantity_qualifier"] = str(q_item.value.get("qualifier") or "exact")
+            fields["quantity_qualifier"] = qualifier(q_item)
             self.cite(cites, q_item, "quantity", "unit")
         if commitment:
             per = str(item.value.get("per") or "total")
@@ -102,7 +112,7 @@ class Composites:
         if v_item is not None:
             fields["value"] = amount(v_item)
             fields["currency"] = str(v_item.value.get("currency") or "")
-            fields["value_qualifier"] = str(v_item.value.get("qualifier") or "exact")
+            fields["value_qualifier"] = qualifier(v_item)
             self.cite(cites, v_item, "value", "currency")
         kind = choice(item.value.get("kind"), ShipmentKind, ShipmentKind.AGGREGATE)
         status = choice(item.value.get("status"), ShipmentStatus, ShipmentStatus.REPORTED)

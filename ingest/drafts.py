@@ -143,10 +143,11 @@ class _Run(Composites):
             return self.records[item.key]
         if item.drafted is not None:
             record = item.drafted
-        elif item.match:
-            record = named_record(item.kind, item.match)
+        elif item.match or (item.kind == "country" and item.value.get("iso2")):
+            ref = item.match or str(item.value["iso2"])
+            record = named_record(item.kind, ref)
             if record is None:
-                raise Refused(f"no {item.kind} has the id “{item.match}”.")
+                raise Refused(f"no {item.kind} has the id “{ref}”.")
         elif item.kind == "country":
             raise Refused(
                 f"countries are reference data, matched and never created: “{item.proposal.quote}"
@@ -207,7 +208,8 @@ class _Run(Composites):
             return {}
         value = dates[0].value
         self.cite(cites, dates[0], name)
-        return {name: str(value.get("value") or ""), f"{name}_note": str(value.get("note") or "")}
+        day = value.get("value") or value.get("date") or ""
+        return {name: str(day), f"{name}_note": str(value.get("note") or "")}
 
     def make(self, item: Item) -> list:
         maker = getattr(self, f"make_{item.kind}", None)
