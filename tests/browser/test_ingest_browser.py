@@ -15,8 +15,11 @@ Run it to print the figures::
     .venv/bin/pytest tests/browser/test_ingest_browser.py -s -p no:randomly
 """
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from core.models import Citation, ReviewState, Source
@@ -34,6 +37,13 @@ pytestmark = [
 ]
 
 USERNAME, PASSWORD = "olesya", "a-long-browser-password"
+# Chromium's reports of Content-Security-Policy violations (as test_csp_browser collects them).
+COLLECT_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__csp.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
 ACCEPTED = ("quantity", "statement", "decision")
 
 
@@ -107,6 +117,14 @@ def publish_drafts(c: Counted) -> int:
         c.back_to(review_url)
 
 
+def check_reading_aids(page):
+    """review.js, under the admin's CSP: a mark leads to its proposal (not counted: reading)."""
+    key = article.proposals()["quantity"].key
+    page.click(f"#marked-text mark[data-key='{key}']")
+    expect(page.locator(f"li.proposal[data-key='{key}']")).to_have_class(re.compile("flash"))
+    assert page.evaluate("window.__csp") == []
+
+
 def published_records(source) -> list:
     cited = {(c.content_type_id, c.object_id) for c in Citation.objects.filter(source=source)}
     records = [source]
@@ -116,8 +134,6 @@ def published_records(source) -> list:
 
 
 def _ct(model):
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(model).pk
 
 
@@ -134,10 +150,12 @@ def test_an_article_becomes_published_records_within_the_click_budget(live_serve
                 and errors.append(f"{r.status} {r.url}")
             ),
         )
+        page.add_init_script(COLLECT_VIOLATIONS)
         log_in(page, live_server.url, USERNAME, PASSWORD)
         c = Counted(page)
         add_source(c)
         browser.screenshot(page, "ingest_review")
+        check_reading_aids(page)
         accept_and_draft(c)
         browser.screenshot(page, "ingest_drafted")
         opened = publish_drafts(c)

@@ -6,6 +6,7 @@ review workflow, with the drafts they stand on."""
 import pytest
 from django.urls import reverse
 
+from core.models import Source
 from diplomacy.models import Designation, Official, Organization, Position, Tenure
 from ingest import extract
 from ingest.models import ProposalReview
@@ -38,8 +39,6 @@ def source(curator_client, countries):
         text=article.BANNED,
     )  # fmt: skip
     assert response.status_code == 302
-    from core.models import Source
-
     return Source.objects.get(publisher="Steppe Courier")
 
 
