@@ -104,7 +104,10 @@ class Composites:
             fields["quantity_qualifier"] = qualifier(q_item)
             self.cite(cites, q_item, "quantity", "unit")
         if commitment:
-            per = str(item.value.get("per") or "total")
+            # The period a quantity is for ("a year"; "total" when the words give none) is
+            # stated with it: the quantity's words support it.
+            per = str(item.value.get("per") or "total") if q_item is not None else ""
+            self.cite(cites, q_item, *(["per"] if per else []))
             title = f"{commodity} supply, {one} to {two}"
             record = Commitment(title=title[:300], per=per, **fields)
             record.__dict__.update(self.dates(item, cites, "start"))

@@ -45,6 +45,8 @@ LIVE = (ReviewDecision.ACCEPTED, ReviewDecision.EDITED)
 
 @dataclass
 class DraftReport:
+    """What one "create drafts" made (every record, in order) and what it could not."""
+
     created: list = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 

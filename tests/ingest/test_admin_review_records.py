@@ -3,6 +3,8 @@ jurisdiction, the authority and the date, each cited at its own words) and an am
 new position held by a new official: a tenure). The drafts publish through the normal
 review workflow, with the drafts they stand on."""
 
+from dataclasses import replace
+
 import pytest
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from ingest import extract
 from ingest.models import ProposalReview
 from tests import factories as f
 from tests.admin.forms import messages_of
+from trade.models import Commitment, Shipment
 
 from . import review_article as article
 from .test_admin_review import add_source, citations_of, decide
@@ -123,3 +126,33 @@ def test_a_composite_without_what_it_needs_is_reported_and_the_rest_drafted(cura
     assert list(Official.objects.values_list("name", "review_state")) == [
         ("Timur Ahmedov", "draft")
     ]
+
+
+def test_a_quantity_for_a_period_is_drafted_as_a_commitment(curator_client, monkeypatch):
+    by = f.published(f.country("BY", iso3="BLR", name="Belarus"))
+    india = f.published(f.country("IN", iso3="IND", name="India"))
+
+    def yearly(text, published=None, language="en"):
+        found = article.extraction(text, published, language)
+        found.proposals = [
+            replace(p, value={**p.value, "per": "year"}) if p.kind == "quantity" else p
+            for p in found.proposals
+        ]
+        return found
+
+    monkeypatch.setattr(extract, "propose", yearly)
+    assert add_source(curator_client).status_code == 302
+    source = Source.objects.get(publisher="Baltic Ledger")
+    quantity = article.proposals()["quantity"]
+    assert decide(curator_client, source, quantity.key, "accept").status_code == 302
+    curator_client.post(reverse("admin:ingest_drafts", args=[source.pk]))
+    (commitment,) = Commitment.objects.all()
+    assert (commitment.supplier, commitment.recipient, commitment.per, commitment.start) == (
+        by, india, "year", "2026",
+    )  # fmt: skip
+    assert (str(commitment.quantity), commitment.quantity_qualifier) == ("300000.000", "at_most")
+    assert citations_of(commitment)["up to 300,000 tonnes"][0] == ["per", "quantity", "unit"]
+    assert not Shipment.objects.exists()
+    url = reverse("admin:trade_commitment_review", args=[commitment.pk, "publish_all"])
+    response = curator_client.post(url, follow=True)
+    assert any("was published" in m for m in messages_of(response)), messages_of(response)
