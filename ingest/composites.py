@@ -24,7 +24,7 @@ from diplomacy.models import (
     StatementMode,
     Tenure,
 )
-from ingest.review import Item
+from ingest.review import Item, named_record
 from trade.models import Commitment, Shipment, ShipmentKind, ShipmentStatus
 
 
@@ -72,7 +72,7 @@ class Composites:
         return [*made, self.save(tenure, cites)]
 
     def make_quantity(self, item):
-        value_items = self.related(item, "value") or [
+        value_items = [i for i, _key in self.related(item, "value")] or [
             i for i in self.review.items if item.key in i.proposal.related and i.kind == "value"
         ]
         return [self._flow(item, item, value_items[0] if value_items else None)]
@@ -87,7 +87,9 @@ class Composites:
     def _flow(self, item, q_item, v_item):
         cites = {}
         commodity, c_item = self.party(item, ("commodity",), "commodity", 0)
-        commitment = item.value.get("record") == "commitment" or bool(item.value.get("per"))
+        # "2 million tonnes a year" may be a flow as well as an agreement: a commitment only
+        # when the proposal (or the curator's edit) says so.
+        commitment = item.value.get("record") == "commitment"
         roles = (("supplier", "exporter"), ("recipient", "importer"))
         one, one_item = self.party(item, roles[0], "country", 0)
         two, two_item = self.party(item, roles[1], "country", 1)
@@ -126,15 +128,18 @@ class Composites:
     def make_statement(self, item):
         cites = {}
         speaker = {}
+        said = item.value.get("speaker_kind")  # the extractor may say who speaks
         for kind, name in (
             ("official", "speaker"),
             ("organization", "speaker_organization"),
             ("country", "speaker_country"),
         ):
-            record, found = self.party(item, ("speaker",) if kind == "official" else (), kind, 0)
+            if said and kind != said:
+                continue
+            record, at = self.party(item, ("speaker",), kind, 0)
             if record is not None:
                 speaker[name] = record
-                self.cite(cites, found, name)
+                self.cite(cites, at, name)
                 break
         quote = str(item.value.get("quote") or "")
         mode = choice(
@@ -152,7 +157,7 @@ class Composites:
         cites = {}
         maker, m_item = self.party(item, ("decision_maker",), "official", 0)
         body, b_item = (None, None) if maker else self.party(item, (), "organization", 0)
-        countries = [self.entity(c) for c in self.related(item, "country")]
+        countries, spans = self._countries(item)
         decision = PolicyDecision(
             title=str(item.value.get("title") or item.proposal.quote)[:300],
             decision_type=choice(item.value.get("decision_type"), DecisionType, "other"),
@@ -160,10 +165,22 @@ class Composites:
             decision_maker=maker,
             decision_maker_organization=body,
         )
-        filled = [n for n, v in (("decision_maker", maker), ("countries", countries)) if v]
-        self.cite(cites, item, *filled, *(["decision_maker_organization"] if body else []))
+        for at in spans:
+            self.cite(cites, at, "countries")
         self.cite(cites, m_item, "decision_maker")
         self.cite(cites, b_item, "decision_maker_organization")
+        unnamed = [
+            name
+            for name, filled in (
+                ("decision_maker", maker and not m_item),
+                ("decision_maker_organization", body and not b_item),
+                ("countries", countries and not spans),
+            )
+            if filled
+        ]
+        if unnamed or not cites:
+            # The decision's words: evidence that it was taken, and of what no name states.
+            self.cite(cites, item, *unnamed)
         self.save(decision, cites, m2m={"countries": countries})
         stage_cites = {}
         stage = DecisionStage(
@@ -174,6 +191,23 @@ class Composites:
         stage.__dict__.update(self.dates(item, stage_cites, "date"))
         self.cite(stage_cites, item, "status")
         return [decision, self.save(stage, stage_cites)]
+
+    def _countries(self, item) -> tuple[list, list]:
+        """The countries a decision involves (named in its value, or related), and the words
+        that name each."""
+        refs = [r for r in item.value.get("countries") or [] if isinstance(r, str) and r]
+        refs += [k for k in item.proposal.related if k.startswith("country:")]
+        countries, spans = [], []
+        for ref in dict.fromkeys(refs):
+            found = self._named("country", ref)
+            record = self.entity(found) if found is not None else named_record("country", ref)
+            if record is None:
+                raise Refused(f"no country has the id “{ref}”.")
+            if record not in countries:
+                countries.append(record)
+            if found is not None:
+                spans.append(self.span(found, item, ref))
+        return countries, spans
 
     def make_designation(self, item):
         cites = {}

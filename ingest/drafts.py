@@ -22,6 +22,7 @@ cannot become a record is reported, and the others are still drafted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -77,7 +78,7 @@ class _Run(Composites):
     # --- proposals ------------------------------------------------------------------------
 
     def item(self, key: str) -> Item:
-        found = self.review.find(key)
+        found = self.review.find(key) or self._by_mention(key)
         if found is None:
             raise Refused(f"it relies on {key}, which the assistant no longer proposes.")
         if found.review is not None and found.review.decision == ReviewDecision.REJECTED:
@@ -85,38 +86,75 @@ class _Run(Composites):
         problem = proposal_problem(self.source.text, found.proposal)
         if problem:
             raise Refused(problem)
-        self.used[key] = found
+        self.used[found.key] = found
         return found
 
-    def related(self, item: Item, kind: str) -> list[Item]:
+    def _by_mention(self, key: str) -> Item | None:
+        """The proposal one of whose mentions (``value["mentions"]``: every span where the
+        text names the same record) is at ``key``'s span."""
+        kind, _, span = key.partition(":")
+        at = [int(n) for n in span.split(":")] if re.fullmatch(r"\d+:\d+", span) else None
+        for item in self.review.items:
+            if at and item.kind == kind and at in (item.value.get("mentions") or []):
+                return item
+        return None
+
+    def _named(self, kind: str, ref: str) -> Item | None:
+        """The proposal of ``kind`` that ``ref`` names: by key, or by its match, code, slug or
+        name (an extractor may name a role so)."""
+        if ref.startswith(f"{kind}:"):
+            return self.item(ref)
+        folded = ref.casefold()
+        for item in self.review.items:
+            names = (item.match, *(item.value.get(k) for k in ("iso2", "slug", "name")))
+            if item.kind == kind and folded in {str(n).casefold() for n in names if n}:
+                return self.item(item.key)
+        return None
+
+    def span(self, found: Item, near: Item, ref: str = "") -> tuple[int, int]:
+        """Where to cite ``found`` for ``near``: the mention ``ref`` names, else the mention
+        inside ``near``'s span or nearest to it."""
+        text, p = self.source.text, near.proposal
+        spans = [tuple(m) for m in found.value.get("mentions") or [] if len(m) == 2]
+        spans = [(s, e) for s, e in spans if 0 <= s < e <= len(text)]
+        spans = spans or [(found.proposal.start, found.proposal.end)]
+        at = ref.split(":")[1:]
+        if len(at) == 2 and at[0].isdigit() and at[1].isdigit() and tuple(map(int, at)) in spans:
+            return int(at[0]), int(at[1])
+        return min(spans, key=lambda se: (not p.start <= se[0] < p.end, abs(se[0] - p.start)))
+
+    def related(self, item: Item, kind: str) -> list[tuple[Item, str]]:
         keys = [k for k in item.proposal.related if k.split(":", 1)[0] == kind]
-        return [self.item(k) for k in keys]
+        return [(self.item(k), k) for k in keys]
 
     def party(self, item: Item, roles: tuple, kind: str, index: int):
-        """(record, item or None) playing ``roles`` for ``item``: named in its value by key or
-        public id, else the ``index``-th related proposal of ``kind``."""
+        """(record, span to cite or None) playing ``roles`` for ``item``: named in its value
+        (by key, public id or name), else the ``index``-th related proposal of ``kind``."""
         for role in roles:
             ref = item.value.get(role)
-            if isinstance(ref, str) and ref.startswith(f"{kind}:"):
-                found = self.item(ref)
-                return self.entity(found), found
-            record = named_record(kind, ref) if isinstance(ref, str) and ref else None
+            if not isinstance(ref, str) or not ref:
+                continue
+            found = self._named(kind, ref)
+            if found is not None:
+                return self.entity(found), self.span(found, item, ref)
+            record = named_record(kind, ref)
             if record is not None:
-                return record, None  # a name that is no public id leaves it to ``related``
+                return record, None  # a record the text names, not proposed: no words to cite
         candidates = self.related(item, kind)
         if index < len(candidates):
-            return self.entity(candidates[index]), candidates[index]
+            found, key = candidates[index]
+            return self.entity(found), self.span(found, item, key)
         return None, None
 
-    # --- writing ----------------------------------------------------------------------------
-
-    def cite(self, cites: dict, item: Item | None, *fields, inferred=False, note="") -> None:
-        """Add to ``cites`` (by span) that ``item``'s span supports ``fields``."""
-        if item is None:
+    def cite(self, cites: dict, at, *fields, inferred=False, note="") -> None:
+        """Add to ``cites`` that the words at ``at`` (a proposal, or a span) support ``fields``."""
+        if at is None:
             return
-        p = item.proposal
-        at = (p.start, p.end)  # two proposals may start together ("Uzbekistan has banned…")
-        entry = cites.setdefault(at, CitationInput(self.source, quote=p.quote, start=p.start))
+        if isinstance(at, Item):
+            at = (at.proposal.start, at.proposal.end)
+        # By span: two proposals may start together ("Uzbekistan has banned…").
+        quote = self.source.text[at[0] : at[1]]
+        entry = cites.setdefault(at, CitationInput(self.source, quote=quote, start=at[0]))
         entry.supports = sorted({*entry.supports, *fields})
         if inferred:
             entry.inferred, entry.note = True, note
@@ -182,8 +220,10 @@ class _Run(Composites):
         commodity = NAMED["commodity"](
             name=self._name(item), hs_code=hs, hs_note=note if hs else "", sector=sector
         )
+        commodity.slug = str(item.value.get("slug") or "")[:100]  # the extractor's, if any
         cites = {}
-        self.cite(cites, item, *(["hs_code"] if hs else []), inferred=bool(hs), note=note)
+        inferred = bool(hs) and bool(item.value.get("hs_inferred", True) or item.proposal.inferred)
+        self.cite(cites, item, *(["hs_code"] if hs else []), inferred=inferred, note=note)
         return self.save(commodity, cites)
 
     def new_position(self, item):
@@ -208,8 +248,8 @@ class _Run(Composites):
         dates = self.related(item, "date")
         if not dates:
             return {}
-        value = dates[0].value
-        self.cite(cites, dates[0], name)
+        value = dates[0][0].value
+        self.cite(cites, dates[0][0], name)
         day = value.get("value") or value.get("date") or ""
         return {name: str(day), f"{name}_note": str(value.get("note") or "")}
 

@@ -35,6 +35,8 @@ NAMED = {
     "position": Position,
     "commodity": Commodity,
 }
+#: Kinds drafted as a shipment, or as a commitment when ``value["record"]`` says so.
+FLOWS = ("quantity", "value")
 #: Value entries a curator corrects as numbers.
 NUMBERS = ("amount",)
 
@@ -111,11 +113,14 @@ class Item:
     @property
     def editable(self) -> list[tuple[str, str]]:
         """The value's plain entries, as (name, text) for the edit form."""
-        return [
+        entries = [
             (name, "" if v is None else str(v))
             for name, v in self.value.items()
             if v is None or isinstance(v, str | int | float | bool | Decimal)
         ]
+        if self.kind in FLOWS and "record" not in self.value:
+            entries.append(("record", "shipment"))  # or "commitment": what to draft
+        return entries
 
     @property
     def shown(self) -> str:
@@ -210,9 +215,12 @@ def source_review(source: Source) -> Review:
 def _edited_value(item: Item, edits: dict) -> dict:
     value = dict(item.value)
     for name, text in edits.items():
-        if name not in value:
-            continue  # only the proposal's own entries are corrected here
         text = (text or "").strip()
+        if name == "record" and item.kind in FLOWS:
+            if text not in ("shipment", "commitment"):
+                raise ValidationError(f"record: “{text}” is not shipment or commitment.")
+        elif name not in value:
+            continue  # only the proposal's own entries are corrected here
         if name in NUMBERS and text:
             try:
                 Decimal(text.replace(",", ""))

@@ -9,7 +9,15 @@ import pytest
 from django.urls import reverse
 
 from core.models import Source
-from diplomacy.models import Designation, Official, Organization, Position, Tenure
+from diplomacy.models import (
+    Designation,
+    Official,
+    Organization,
+    PolicyDecision,
+    Position,
+    Statement,
+    Tenure,
+)
 from ingest import extract
 from ingest.models import ProposalReview
 from tests import factories as f
@@ -135,7 +143,9 @@ def test_a_quantity_for_a_period_is_drafted_as_a_commitment(curator_client, monk
     def yearly(text, published=None, language="en"):
         found = article.extraction(text, published, language)
         found.proposals = [
-            replace(p, value={**p.value, "per": "year"}) if p.kind == "quantity" else p
+            replace(p, value={**p.value, "record": "commitment", "per": "year"})
+            if p.kind == "quantity"
+            else p
             for p in found.proposals
         ]
         return found
@@ -156,3 +166,67 @@ def test_a_quantity_for_a_period_is_drafted_as_a_commitment(curator_client, monk
     url = reverse("admin:trade_commitment_review", args=[commitment.pk, "publish_all"])
     response = curator_client.post(url, follow=True)
     assert any("was published" in m for m in messages_of(response)), messages_of(response)
+
+
+def named_roles(text, published=None, language="en"):
+    """The same proposals as an extractor may shape them: a record proposed once, at its
+    first mention, with every mention's span; roles named by code, slug or name."""
+    found = article.extraction(text, published, language)
+    p = {q.key: q for q in found.proposals}
+    named = article.proposals(found.text)
+    later = article.at(found.text, "Belarus", after="second contract")
+    mentions = {named["belarus"].key: [[31, 38], list(later)]}
+    shaped = {
+        named["quantity"].key: {
+            "amount": "300000", "unit": "t", "qualifier": "at_most",
+            "commodity": "potash", "exporter": "BY", "importer": "IN",
+        },
+        named["statement"].key: {
+            **named["statement"].value, "speaker": "Olga Varenik", "speaker_kind": "official",
+        },
+        named["decision"].key: {"stage": "under_consideration", "countries": ["BY", "IN"]},
+    }  # fmt: skip
+    found.proposals = [
+        replace(
+            q,
+            value={**shaped.get(key, q.value), "mentions": mentions.get(key, [[q.start, q.end]])},
+            related=(named["potash"].key,) if q.kind == "quantity" else (),
+        )
+        for key, q in p.items()
+        if key != named["india_2"].key  # "New Delhi": India is proposed once, at "India"
+    ]
+    return found
+
+
+def test_roles_named_by_code_or_name_are_cited_at_their_nearest_mention(
+    curator_client, monkeypatch
+):
+    by = f.published(f.country("BY", iso3="BLR", name="Belarus"))
+    india = f.published(f.country("IN", iso3="IND", name="India"))
+    monkeypatch.setattr(extract, "propose", named_roles)
+    assert add_source(curator_client).status_code == 302
+    source = Source.objects.get(publisher="Baltic Ledger")
+    named = article.proposals(source.text)
+    for name in ("quantity", "statement", "decision"):
+        assert decide(curator_client, source, named[name].key, "accept").status_code == 302
+    response = curator_client.post(reverse("admin:ingest_drafts", args=[source.pk]), follow=True)
+    assert not [m for m in messages_of(response) if m.startswith("Not drafted")]
+    (shipment,) = Shipment.objects.all()
+    assert (shipment.exporter, shipment.importer, shipment.commodity.slug) == (by, india, "potash")
+    cited = {(c.start, c.quote): c.supports for c in shipment.citations.all()}
+    assert cited == {
+        (31, "Belarus"): ["exporter"],
+        (51, "up to 300,000 tonnes"): ["quantity", "unit"],
+        (75, "potash"): ["commodity"],
+        (85, "India"): ["importer"],
+    }
+    (statement,) = Statement.objects.all()
+    assert statement.speaker.name == "Olga Varenik"
+    (decision,) = PolicyDecision.objects.all()
+    assert sorted(c.iso2 for c in decision.countries.all()) == ["BY", "IN"]
+    later = article.at(source.text, "Belarus", after="second contract")
+    # Belarus at its mention inside the decision's words; India at its only proposed one.
+    assert {(c.start, c.quote): c.supports for c in decision.citations.all()} == {
+        (later[0], "Belarus"): ["countries"],
+        (85, "India"): ["countries"],
+    }
