@@ -125,7 +125,15 @@ class Item:
     @property
     def shown(self) -> str:
         """The value as the list shows it: "amount 2000000 · unit t · qualifier at_most"."""
-        return " · ".join(f"{k} {v}" for k, v in self.value.items() if v not in (None, "", []))
+        shown = []
+        for name, v in self.value.items():
+            if name == "mentions" and isinstance(v, list):
+                shown.append(f"named {len(v)} time{'s' if len(v) != 1 else ''}")
+            elif isinstance(v, list) and all(isinstance(x, str) for x in v) and v:
+                shown.append(f"{name} {', '.join(v)}")
+            elif v not in (None, "") and not isinstance(v, dict | list):
+                shown.append(f"{name} {v}")
+        return " · ".join(shown)
 
     @property
     def anchor(self) -> str:
