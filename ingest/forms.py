@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Source, SourceKind
 from core.models.records import PARTIAL_DATE_VALIDATOR
-from ingest.htmltext import html_to_text
+from ingest.htmltext import html_parts
 
 #: Text sources only: a dataset is cited by locator, and has no text to propose from.
 TEXT_KINDS = [
@@ -18,6 +18,9 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 class NewSourceForm(forms.Form):
     """What the page asks; the source itself is made by ``core.services.record_save``."""
+
+    #: The uploaded HTML page's <title>: the source's title when none is typed.
+    page_title = ""
 
     kind = forms.ChoiceField(choices=TEXT_KINDS, initial=SourceKind.NEWS_ARTICLE)
     title = forms.CharField(max_length=500, required=False)
@@ -59,7 +62,9 @@ class NewSourceForm(forms.Form):
             content = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError("The file is not UTF-8 text.") from None
-        return html_to_text(content) if name.endswith((".html", ".htm")) else content
+        if name.endswith((".html", ".htm")):
+            self.page_title, content = html_parts(content)
+        return content
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +74,8 @@ class NewSourceForm(forms.Form):
         if not (pasted.strip() or uploaded.strip()):
             raise ValidationError("Paste the text, or upload a .txt or .html file.")
         cleaned["text"] = pasted if pasted.strip() else uploaded
+        if not (cleaned.get("title") or "").strip() and uploaded.strip():
+            cleaned["title"] = self.page_title[:500]  # an HTML page's own title
         return cleaned
 
     def source(self) -> Source:

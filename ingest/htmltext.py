@@ -29,8 +29,11 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.title: list[str] = []
+        self.in_title = False
 
     def handle_starttag(self, tag, attrs):
+        self.in_title = self.in_title or tag == "title"
         if tag in SKIPPED:
             self.skipping += 1
         elif tag in BLOCKS:
@@ -43,26 +46,30 @@ class _TextParser(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
+        self.in_title = self.in_title and tag != "title"
         if tag in SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in BLOCKS:
             self.parts.append("\n\n")
 
     def handle_data(self, data):
+        if self.in_title:
+            self.title.append(data)
         if not self.skipping:
             self.parts.append(data)
 
 
-def html_to_text(markup: str) -> str:
-    """The text a reader sees in ``markup``: paragraphs separated by a blank line, spaces
-    within a line collapsed."""
+def html_parts(markup: str) -> tuple[str, str]:
+    """(the page's title, the text a reader sees): paragraphs separated by a blank line,
+    spaces within a line collapsed; the title is the head's, not part of the text."""
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
+    title = " ".join("".join(parser.title).split())
     paragraphs = []
     for block in re.split(r"\n\s*\n", "".join(parser.parts)):
         lines = [" ".join(line.split()) for line in block.split("\n")]
         text = "\n".join(line for line in lines if line)
         if text:
             paragraphs.append(text)
-    return "\n\n".join(paragraphs)
+    return title, "\n\n".join(paragraphs)

@@ -147,10 +147,11 @@ def test_an_uploaded_html_file_is_reduced_to_its_text(curator_client, countries)
         "<script>document.write('no')</script></article></body></html>"
     )
     upload = SimpleUploadedFile("ledger.html", markup.encode(), content_type="text/html")
-    response = add_source(curator_client, text="", upload=upload)
+    response = add_source(curator_client, text="", title="", upload=upload)
     assert response.status_code == 302
     source = Source.objects.get(publisher="Baltic Ledger")
     assert source.text == article.TEXT  # the head (title, style, script) is not the text
+    assert source.title == "Ledger"  # the page's own title, none being typed
     marks = marks_of(curator_client.get(review_url(source)))
     assert sorted(marks) == sorted(p.key for p in article.proposals().values())
 
