@@ -95,7 +95,8 @@ class _Run(Composites):
         kind, _, span = key.partition(":")
         at = [int(n) for n in span.split(":")] if re.fullmatch(r"\d+:\d+", span) else None
         for item in self.review.items:
-            if at and item.kind == kind and at in (item.value.get("mentions") or []):
+            mentions = item.value.get("mentions")
+            if at and item.kind == kind and isinstance(mentions, list) and at in mentions:
                 return item
         return None
 
@@ -115,7 +116,12 @@ class _Run(Composites):
         """Where to cite ``found`` for ``near``: the mention ``ref`` names, else the mention
         inside ``near``'s span or nearest to it."""
         text, p = self.source.text, near.proposal
-        spans = [tuple(m) for m in found.value.get("mentions") or [] if len(m) == 2]
+        mentions = found.value.get("mentions")
+        spans = [
+            (m[0], m[1])
+            for m in (mentions if isinstance(mentions, list) else [])
+            if isinstance(m, list | tuple) and len(m) == 2 and all(isinstance(n, int) for n in m)
+        ]
         spans = [(s, e) for s, e in spans if 0 <= s < e <= len(text)]
         spans = spans or [(found.proposal.start, found.proposal.end)]
         at = ref.split(":")[1:]
