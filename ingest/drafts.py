@@ -96,7 +96,9 @@ class _Run(Composites):
         at = [int(n) for n in span.split(":")] if re.fullmatch(r"\d+:\d+", span) else None
         for item in self.review.items:
             mentions = item.value.get("mentions")
-            if at and item.kind == kind and isinstance(mentions, list) and at in mentions:
+            if not (at and item.kind == kind and isinstance(mentions, list | tuple)):
+                continue
+            if tuple(at) in {tuple(m) for m in mentions if isinstance(m, list | tuple)}:
                 return item
         return None
 
@@ -119,7 +121,7 @@ class _Run(Composites):
         mentions = found.value.get("mentions")
         spans = [
             (m[0], m[1])
-            for m in (mentions if isinstance(mentions, list) else [])
+            for m in (mentions if isinstance(mentions, list | tuple) else [])
             if isinstance(m, list | tuple) and len(m) == 2 and all(isinstance(n, int) for n in m)
         ]
         spans = [(s, e) for s, e in spans if 0 <= s < e <= len(text)]
