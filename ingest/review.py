@@ -211,7 +211,13 @@ def source_review(source: Source) -> Review:
         item = Item(proposal, row, proposal_problem(source.text, proposal))
         (review.refused if item.problem else review.items).append(item)
     review.items.sort(key=lambda i: (i.proposal.start, -i.proposal.end, KINDS.index(i.kind)))
-    quotes = {i.key: i.proposal.quote for i in review.items}
+    quotes = {}
+    for i in review.items:  # a record named again: its other mentions read as it does
+        mentions = i.value.get("mentions")
+        for m in mentions if isinstance(mentions, list | tuple) else []:
+            if isinstance(m, list | tuple) and len(m) == 2:
+                quotes[f"{i.kind}:{m[0]}:{m[1]}"] = i.proposal.quote
+    quotes.update({i.key: i.proposal.quote for i in review.items})
     quotes.update({r.key: f"{r.kind} (rejected)" for r in review.rejected})
     for item in review.items:
         item.related_quotes = [

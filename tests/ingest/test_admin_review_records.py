@@ -184,13 +184,18 @@ def named_roles(text, published=None, language="en"):
         named["statement"].key: {
             **named["statement"].value, "speaker": "Olga Varenik", "speaker_kind": "official",
         },
-        named["decision"].key: {"stage": "under_consideration", "countries": ["BY", "IN"]},
+        named["decision"].key: {"stage": "under_consideration", "countries": ["IN"]},
     }  # fmt: skip
+    related = {
+        "quantity": (named["potash"].key,),
+        # Belarus by the span of a later mention, not of the proposal (its first).
+        "decision": (f"country:{later[0]}:{later[1]}",),
+    }
     found.proposals = [
         replace(
             q,
             value={**shaped.get(key, q.value), "mentions": mentions.get(key, [[q.start, q.end]])},
-            related=(named["potash"].key,) if q.kind == "quantity" else (),
+            related=related.get(q.kind, ()),
         )
         for key, q in p.items()
         if key != named["india_2"].key  # "New Delhi": India is proposed once, at "India"
