@@ -12,7 +12,7 @@ from simple_history.signals import post_create_historical_record
 from core.history import Channel
 from core.visibility import visibility_class
 
-from .records import ReviewState
+from .records import PublicModel, ReviewState
 
 IGNORED_FIELDS = {"version", "updated", "search_document"}
 
@@ -115,4 +115,8 @@ def change_for(instance, history_instance, *, channel: str, user=None, reason: s
 
 @receiver(post_create_historical_record)
 def _record_change(sender, instance, history_instance, **kwargs):
+    if not isinstance(instance, PublicModel):
+        # The feed is the dataset's; other histories (a curator's review of proposals,
+        # ``ingest``) are work logs with no public id or review state.
+        return
     change_for(instance, history_instance, channel=history_instance.history_channel).save()
