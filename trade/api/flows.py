@@ -49,7 +49,10 @@ class FlowFigureSerializer(serializers.Serializer):
     unit = serializers.CharField(allow_blank=True)
     qualifier = serializers.CharField(allow_blank=True)
     tonnes = serializers.DecimalField(
-        max_digits=20, decimal_places=3, allow_null=True, coerce_to_string=True,
+        max_digits=20,
+        decimal_places=3,
+        allow_null=True,
+        coerce_to_string=True,
         help_text="The quantity in metric tons, when it is a mass.",
     )
     value = serializers.DecimalField(
@@ -117,7 +120,9 @@ class PairFlowsView(CacheHeadersMixin, MethodFirstMixin, APIView):
             OpenApiParameter("a", str, OpenApiParameter.PATH, description="ISO alpha-2 code."),
             OpenApiParameter("b", str, OpenApiParameter.PATH, description="ISO alpha-2 code."),
             OpenApiParameter(
-                "year", int, OpenApiParameter.QUERY,
+                "year",
+                int,
+                OpenApiParameter.QUERY,
                 description="The year (YYYY); default: the latest year with a figure.",
             ),
         ],

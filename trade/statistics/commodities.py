@@ -62,7 +62,9 @@ class CommodityFinder:
             hs_note=f"Created by the import of “{self.source}”, which names it {code} in "
             f"{HS_EDITIONS[row.classification]} ({row.classification}).",
         )
-        edition = row.classification if row.reporter else HS_EDITIONS[row.classification]
+        # The code as the file's own classification names it: H6 (Comtrade), HS17 (BACI).
+        baci = row.locator.startswith("BACI/")
+        edition = HS_EDITIONS[row.classification] if baci else row.classification
         cite = CitationInput(
             source=self.source,
             locator=f"{edition}/{code}",

@@ -24,9 +24,7 @@ class StatisticsFile(models.Model):
     """A file of trade statistics as imported: which source it is, in which format and
     edition, and where its bytes are kept (``stored_name`` in the ``datasets`` storage)."""
 
-    source = models.OneToOneField(
-        Source, on_delete=models.PROTECT, related_name="statistics_file"
-    )
+    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="statistics_file")
     sha256 = models.CharField(max_length=64, unique=True, help_text="sha256 of the file.")
     format = models.CharField(max_length=16, choices=StatisticsFormat.choices)
     classification = models.CharField(

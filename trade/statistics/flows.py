@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from core.models import LOCATOR_KINDS
+from core.models.evidence import LOCATOR_KINDS
 from trade import pairs
 from trade.models import Commitment, Shipment, ShipmentStatus, TradeFlow
 from trade.pair_totals import _agreed
@@ -61,7 +61,8 @@ class Figure:
         way = f"{self.exporter.iso2}→{self.importer.iso2}"
         if self.kind == "mirror":
             seen = "imports" if self.flow == TradeFlow.IMPORT else "exports"
-            return f"{way}: mirror, {self.reporter.name}’s {seen} ({self.mirror_for.name} did not report)"
+            who = self.mirror_for.name
+            return f"{way}: mirror, {self.reporter.name}’s {seen} ({who} did not report)"
         if self.kind == "recorded":
             if self.reporter is None:
                 return f"{way}: reconciled (both sides’ declarations)"
@@ -125,7 +126,9 @@ def _records(a, b, user):
         .filter(Q(exporter=a, importer=b) | Q(exporter=b, importer=a))
         .exclude(status=ShipmentStatus.PLANNED)
     )
-    commitments = pairs._cited(commitments.select_related("commodity", "supplier", "recipient"), user)
+    commitments = pairs._cited(
+        commitments.select_related("commodity", "supplier", "recipient"), user
+    )
     shipments = pairs._cited(
         shipments.select_related("commodity", "exporter", "importer", "reporter"), user
     )
@@ -146,17 +149,37 @@ def _figures(commitments, shipments, year: int) -> list[Figure]:
         for agreed_year, quantity in _agreed(c, last):
             if agreed_year == year:
                 figures.append(
-                    Figure("agreed", c, c.supplier, c.recipient, quantity, c.unit,
-                           c.quantity_qualifier, citations=c.prefetched_citations)
+                    Figure(
+                        "agreed",
+                        c,
+                        c.supplier,
+                        c.recipient,
+                        quantity,
+                        c.unit,
+                        c.quantity_qualifier,
+                        citations=c.prefetched_citations,
+                    )
                 )
     for s in shipments:
         if _in_year(s, year) is None:
             continue
         kind = "recorded" if _is_recorded(s) else "reported"
         figures.append(
-            Figure(kind, s, s.exporter, s.importer, s.quantity, s.unit, s.quantity_qualifier,
-                   s.value, s.currency, s.value_basis, s.reporter, s.flow,
-                   citations=s.prefetched_citations)
+            Figure(
+                kind,
+                s,
+                s.exporter,
+                s.importer,
+                s.quantity,
+                s.unit,
+                s.quantity_qualifier,
+                s.value,
+                s.currency,
+                s.value_basis,
+                s.reporter,
+                s.flow,
+                citations=s.prefetched_citations,
+            )
         )
     return figures + _mirrors([f for f in figures if f.kind == "recorded" and f.reporter])
 
@@ -180,8 +203,13 @@ def _mirrors(recorded: list[Figure]) -> list[Figure]:
 
 
 def _order(figure: Figure):
-    return (KINDS.index(figure.kind), figure.exporter.iso2, figure.importer.iso2,
-            figure.reporter.iso2 if figure.reporter else "", str(figure.record.pk))
+    return (
+        KINDS.index(figure.kind),
+        figure.exporter.iso2,
+        figure.importer.iso2,
+        figure.reporter.iso2 if figure.reporter else "",
+        str(figure.record.pk),
+    )
 
 
 def pair_flows(a: str, b: str, user, year: int | None = None) -> PairFlows:

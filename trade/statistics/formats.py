@@ -34,7 +34,8 @@ BACI_EDITIONS = {name: code for code, name in HS_EDITIONS.items()}
 FLOWS = {"M": "import", "X": "export", "RM": "re_import", "RX": "re_export"}
 #: Comtrade's quantity units that are ours (qtyUnitCode → Unit).
 QTY_UNITS = {5: "item", 7: "l", 8: "kg", 12: "m3"}
-COMTRADE_FIELDS = (
+# The 47 fields of a Comtrade+ record, in their order.
+COMTRADE_FIELDS = (  # noqa: SIM905 - one string reads as the documentation lists them
     "typeCode freqCode refPeriodId refYear refMonth period reporterCode reporterISO "
     "reporterDesc flowCode flowDesc partnerCode partnerISO partnerDesc partner2Code "
     "partner2ISO partner2Desc classificationCode classificationSearchCode "
@@ -176,10 +177,8 @@ def read_comtrade_json(text: str) -> Reading:
 
 
 def read_comtrade_csv(text: str) -> Reading:
-    header = _header(text)
     delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    reader.fieldnames = header
     return _comtrade(list(reader), start=2)
 
 
@@ -334,7 +333,8 @@ def read_baci(text: str, classification: str) -> Reading:
             continue
         if len(cells) != 6:
             raise StatisticsFileError(f"Row {line}: {len(cells)} cells, not 6 (t,i,j,k,v,q).")
-        row = _baci_row(dict(zip(BACI_FIELDS, (c.strip() for c in cells))), line, reading)
+        named = dict(zip(BACI_FIELDS, (c.strip() for c in cells), strict=True))
+        row = _baci_row(named, line, reading)
         if row is not None:
             reading.rows.append(row)
     return reading

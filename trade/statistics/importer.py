@@ -87,6 +87,7 @@ class ImportReport:
     skipped: Counter = field(default_factory=Counter)
     commodities_created: list = field(default_factory=list)
     published: int = 0
+    earlier: bool = False  # the file was imported before: this run publishes it
 
 
 def family(fmt: str) -> str:
@@ -101,11 +102,13 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
     if known is not None and not (options.publish and _draft(known.source)):
         return ImportReport(known.format, known.source, known.source.supersedes, True)
     fmt, reading = formats.read(
-        data, options.format or (known.format if known else ""), name=name,
+        data,
+        options.format or (known.format if known else ""),
+        name=name,
         classification=options.classification or (known.classification if known else ""),
     )
     rows = _selected(reading.rows, options.countries or _countries_of(known))
-    report = ImportReport(fmt, skipped=reading.skipped)
+    report = ImportReport(fmt, skipped=reading.skipped, earlier=known is not None)
     with transaction.atomic():
         countries_sync()  # every ISO country exists, published and cited
         if known is None:

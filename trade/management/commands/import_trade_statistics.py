@@ -29,14 +29,19 @@ class Command(BaseCommand):
         parser.add_argument("--downloaded", default="", help="YYYY-MM-DD: when it was taken.")
         parser.add_argument("--title", default="", help="The source's title (default: named).")
         parser.add_argument(
-            "--classification", default="", help="BACI's HS edition (H5 or HS17), if its file "
-            "name does not give it."
+            "--classification",
+            default="",
+            help="BACI's HS edition (H5 or HS17), if its file name does not give it.",
         )
         parser.add_argument(
             "--countries", default="", help="Only flows of these countries (alpha-2, e.g. RU,AF)."
         )
-        parser.add_argument("--supersedes", default="", help="The source id of the edition "
-                            "this file replaces (default: found by the rows both hold).")
+        parser.add_argument(
+            "--supersedes",
+            default="",
+            help="The source id of the edition "
+            "this file replaces (default: found by the rows both hold).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -83,9 +88,14 @@ class Command(BaseCommand):
     def say(self, report, settings) -> None:
         write = self.stdout.write
         if report.nothing_to_do:
-            write(f"Nothing to do: this file is source {report.source.pk} “{report.source}” already.")
+            write(
+                f"Nothing to do: this file is source {report.source.pk} “{report.source}” already."
+            )
             return
-        prefix = "Dry run, nothing changed: would import" if settings.dry_run else "Imported"
+        if settings.dry_run:
+            prefix = "Dry run, nothing changed: would import"
+        else:
+            prefix = "Published the earlier import of" if report.earlier else "Imported"
         write(f"{prefix} {report.format} as source “{report.source}”.")
         if report.superseded is not None:
             write(f"It supersedes source {report.superseded.pk} “{report.superseded}”.")
@@ -100,8 +110,10 @@ class Command(BaseCommand):
         for locator in report.gone[:20]:
             write(f"not in this edition (kept, with the older citation): {locator}")
         if report.held:
-            write(f"{report.held} published flows keep the older edition until this one is "
-                  "published (run again with --publish).")
+            write(
+                f"{report.held} published flows keep the older edition until this one is "
+                "published (run again with --publish)."
+            )
         if settings.dry_run:
             return
         state = "published" if settings.publish else "drafts (publish with --publish)"
