@@ -352,3 +352,18 @@ def test_the_pair_page_shows_the_flows_table_and_chart(client):
     assert html.count('<g class="flow-mirror">') == 2
     assert "<svg" in html and "<script" not in html
     assert "C/A/H6/2023/4/M/643/2710" in html
+
+
+def test_verify_citations_notices_a_changed_file(datasets):
+    run(BACI)
+    kept = StatisticsFile.objects.get()
+    stored = datasets / kept.stored_name
+    stored.write_text(stored.read_text().replace("480500.125", "480600.125"))
+
+    with pytest.raises(CommandError):
+        call_command("verify_citations", stdout=StringIO(), stderr=(err := StringIO()))
+
+    problems = err.getvalue()
+    assert f"its bytes no longer match its sha256 {kept.sha256[:12]}" in problems
+    assert "value is 480500125.00 but row 2 of" in problems
+    assert "gives 480600125.00" in problems
