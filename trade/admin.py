@@ -42,6 +42,8 @@ class ShipmentAdmin(PublicModelAdmin):
         "transport_mode",
         "quantity_qualifier",
         "value_qualifier",
+        "flow",
+        "value_basis",
         ("exporter", admin.RelatedOnlyFieldListFilter),
         ("importer", admin.RelatedOnlyFieldListFilter),
         ("commodity", admin.RelatedOnlyFieldListFilter),
@@ -60,7 +62,7 @@ class ShipmentAdmin(PublicModelAdmin):
         "note",
         "period_note",
     )
-    autocomplete_fields = ("exporter", "importer", "commodity", "commitment")
+    autocomplete_fields = ("exporter", "importer", "commodity", "commitment", "reporter")
     date_hierarchy = "period_earliest"
     inlines = [CitationInline]
 

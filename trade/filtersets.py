@@ -42,6 +42,9 @@ class ShipmentFilterSet(RecordFilterSet):
             "is_quantity_estimated",
             "is_value_estimated",
             "commitment",
+            "reporter",
+            "flow",
+            "value_basis",
             *COMMON,
         )
 

@@ -111,6 +111,23 @@ class Unit(models.TextChoices):
     ITEM = "item", "Items"
 
 
+class ValueBasis(models.TextChoices):
+    """How a customs value is measured: imports at the border of the importer, cost,
+    insurance and freight included (CIF); exports at the border of the exporter (FOB)."""
+
+    CIF = "cif", "CIF (cost, insurance and freight)"
+    FOB = "fob", "FOB (free on board)"
+
+
+class TradeFlow(models.TextChoices):
+    """The flow a reporter declares (UN Comtrade's ``flowCode`` M, X, RM, RX)."""
+
+    IMPORT = "import", "Import"
+    EXPORT = "export", "Export"
+    RE_IMPORT = "re_import", "Re-import"
+    RE_EXPORT = "re_export", "Re-export"
+
+
 class CommitmentPer(models.TextChoices):
     YEAR = "year", "A year"
     MONTH = "month", "A month"
@@ -276,6 +293,9 @@ class Shipment(FuzzyDatesMixin, CitableModel):
         "currency",
         "transport_mode",
         "commitment",
+        "reporter",
+        "flow",
+        "value_basis",
     )
     # A qualifier is part of its measure's evidence, not a field of its own to tick: the quote
     # that supports ``quantity`` must state its qualifier ("up to", "about"; core.measures).
@@ -339,6 +359,30 @@ class Shipment(FuzzyDatesMixin, CitableModel):
         related_name="shipments",
         help_text="The commitment this shipment delivers, where a source says so.",
     )
+    # Official statistics (trade.statistics): who declared the flow, as what, at which border.
+    reporter = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_flows",
+        help_text="The country whose customs declared this flow (official statistics); "
+        "empty for news reports and for reconciled data (BACI).",
+    )
+    flow = models.CharField(
+        max_length=16,
+        choices=TradeFlow.choices,
+        blank=True,
+        help_text="The flow as the reporter declared it (import, export, re-import, "
+        "re-export); empty when no reporter declared it.",
+    )
+    value_basis = models.CharField(
+        max_length=8,
+        choices=ValueBasis.choices,
+        blank=True,
+        help_text="How the value is measured: CIF (imports) or FOB (exports); empty when "
+        "the source does not say.",
+    )
 
     class Meta(PublicModel.Meta):
         ordering = ["id"]
@@ -387,8 +431,19 @@ class Shipment(FuzzyDatesMixin, CitableModel):
                 name="trade_shipment_exporter_is_not_importer",
                 violation_error_message="Exporter and importer must differ.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(reporter__isnull=True)
+                | models.Q(reporter=models.F("exporter"))
+                | models.Q(reporter=models.F("importer")),
+                name="trade_shipment_reporter_is_a_party",
+                violation_error_message="The reporter is the exporter or the importer.",
+            ),
         ]
 
     def __str__(self):
         # "Wheat RU→AF": readable in the admin, its messages and the evidence pages.
         return f"{self.commodity} {self.exporter.iso2}→{self.importer.iso2}"
+
+
+# The file behind each imported source of official statistics (not a record of the dataset).
+from trade.statistics.files import StatisticsFile  # noqa: E402, F401

@@ -9,7 +9,8 @@ Only what the records state is added up, and only where a year can be named hone
   An open term (no end) runs through the last year any item of the pair is dated in.
   A term whose start is unknown is not counted.
 * a shipment counts in the year of its period (an undated one is not counted). Planned
-  shipments are plans, not reports: they are left out.
+  shipments are plans, not reports: they are left out; so are flows recorded in official
+  statistics (cited to a dataset row), which the pair's flows compare (``?year=``).
 * only the years the timeline's window reaches are shown (``from``, ``to``, ``as_of``).
 * quantities are added only within one unit; an amount with a qualifier ("up to", "about")
   keeps it, and a sum of amounts with different qualifiers says ``mixed``.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.measures import format_measure
+from core.models.evidence import LOCATOR_KINDS
 from trade.models import CommitmentPer, ShipmentStatus
 
 
@@ -93,6 +95,14 @@ def _agreed(commitment, last_year: int):
     return []
 
 
+def _reported(item) -> bool:
+    """A shipment reported (not planned) and not recorded in official statistics: a flow
+    cited to a dataset row is compared in the pair's flows (``trade.statistics.flows``)."""
+    if item.record.status == ShipmentStatus.PLANNED:
+        return False
+    return not any(q.citation.source.kind in LOCATOR_KINDS for q in item.quotes)
+
+
 def totals(items, window=None) -> list[YearTotal]:
     """The pair's totals by year, commodity and unit, oldest first (``items``: the
     timeline's, already limited to what the reader may see and to its window)."""
@@ -121,7 +131,7 @@ def totals(items, window=None) -> list[YearTotal]:
                     continue
                 total.agreed = total.agreed or Amount()
                 total.agreed.add(quantity, record.quantity_qualifier, record)
-        elif item.kind == "shipment" and record.status != ShipmentStatus.PLANNED:
+        elif item.kind == "shipment" and _reported(item):
             start, end = record.period_earliest, record.period_latest
             if record.quantity is None or start is None or start.year != end.year:
                 continue

@@ -256,10 +256,17 @@ RELEASES_STORAGE = (
         "OPTIONS": {"location": MEDIA_ROOT / "releases"},
     }
 )
+# Official trade statistics (``manage.py import_trade_statistics``): each imported file is
+# kept by its sha256, so ``verify_citations`` can re-read the rows its records cite.
+DATASET_FILES_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": Path(os.environ.get("DATASET_FILES_ROOT", MEDIA_ROOT / "datasets"))},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "releases": RELEASES_STORAGE,
+    "datasets": DATASET_FILES_STORAGE,
 }
 
 # Simple-history: the user comes from the request (admin and API); the channel from core.history.

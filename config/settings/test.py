@@ -1,5 +1,8 @@
 """Settings for the test suite: fast hashing, isolated cache, same database choice as base."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,6 +14,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "releases": RELEASES_STORAGE,  # noqa: F405  (tests point it at a temporary folder)
+    # Imported statistics files: never into the checkout (tests may point it elsewhere).
+    "datasets": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(tempfile.gettempdir()) / "tradediplomacy-test-datasets"},
+    },
 }
 # No collectstatic before tests: serve static files from the apps, as in development.
 WHITENOISE_AUTOREFRESH = True

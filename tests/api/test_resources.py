@@ -409,6 +409,9 @@ class TestShipmentAPI(APIResourceTest):
         "is_value_estimated",
         "note",
         "commitment",
+        "reporter",
+        "flow",
+        "value_basis",
         *COMMON_TAIL,
     )
 

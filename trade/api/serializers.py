@@ -49,6 +49,9 @@ class ShipmentSerializer(PublicSerializer):
             "is_value_estimated",
             "note",
             "commitment",
+            "reporter",
+            "flow",
+            "value_basis",
         )
         fuzzy_dates = ("period",)
         brief_fields = ("id", "url", "exporter", "importer", "commodity")

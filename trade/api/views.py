@@ -39,6 +39,7 @@ class ShipmentViewSet(RecordViewSet):
         "importer": ("importer",),
         "commodity": ("commodity",),
         "commitment": ("commitment",),
+        "reporter": ("reporter",),
     }
 
 

@@ -1,0 +1,319 @@
+"""Importing a file of official trade statistics, through the one write path.
+
+The file becomes a ``dataset`` source (with a ``StatisticsFile`` keeping its checksum and
+its bytes); each row becomes an aggregate, reported shipment that cites the source by the
+row's locator, supporting each of its values. Everything goes through ``core.services``
+(``record_save``, ``record_publish``), in one transaction: a failed import changes nothing.
+
+* The same file twice (same sha256) is "nothing to do".
+* A newer edition supersedes the older source by the same rules as a corrected text
+  (``source_reanchor``): a row found again is re-cited in the new source and the old
+  citation retracted (published) or removed (draft); a changed value is changed on the
+  record in the same call that cites the new row; rows the new edition no longer has keep
+  their old citations and are listed for a curator.
+* Records land as drafts; ``publish`` publishes the source and every imported record (and
+  what they refer to) through ``record_publish``'s checks. A published record is updated
+  from a new edition only when that edition is published too (a published record cites
+  published sources only): without ``publish`` those are counted as ``held``.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.models import Citation, ReviewState, Source, SourceKind
+from core.services import CitationInput, CitationsInvalid, record_publish, record_save
+from diplomacy.models import Country
+from diplomacy.reference import countries_sync
+from trade.models import Shipment, ShipmentKind, ShipmentStatus
+from trade.statistics import formats
+from trade.statistics.commodities import CommodityFinder
+from trade.statistics.facts import FACT_FIELDS, shipment_facts
+from trade.statistics.files import StatisticsFile, checksum, store
+from trade.statistics.formats import StatisticsFileError
+
+LIVE = (ReviewState.DRAFT, ReviewState.PUBLISHED)
+PUBLISHERS = {
+    "comtrade": (
+        "United Nations Statistics Division (UN Comtrade)",
+        "https://comtradeplus.un.org/",
+        "UN Comtrade database, United Nations Statistics Division.",
+    ),
+    "baci": (
+        "CEPII (BACI)",
+        "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37",
+        "BACI, CEPII (Gaulier and Zignago, 2010).",
+    ),
+}
+LOCATOR_PATTERNS = {
+    "comtrade": r"^C/[AM]/H[0-6]/[0-9]{4,6}/[0-9]{1,3}/(M|X|RM|RX)/[0-9]{1,3}/"
+    r"(TOTAL|[0-9]{2}|[0-9]{4}|[0-9]{6})$|^H[0-6]/(TOTAL|[0-9]{2}|[0-9]{4}|[0-9]{6})$",
+    "baci": r"^BACI/HS[0-9]{2}/[0-9]{4}/[0-9]{1,3}/[0-9]{1,3}/[0-9]{6}$|^HS[0-9]{2}/[0-9]{6}$",
+}
+
+
+@dataclass
+class ImportOptions:
+    """What the curator says of the file (the command's options)."""
+
+    format: str = ""
+    publisher: str = ""
+    edition: str = ""
+    licence: str = ""
+    downloaded: datetime.date | None = None
+    title: str = ""
+    classification: str = ""
+    countries: tuple = ()
+    supersedes: Source | None = None
+    publish: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class ImportReport:
+    format: str = ""
+    source: Source | None = None
+    superseded: Source | None = None
+    nothing_to_do: bool = False
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    held: int = 0  # published records that wait for this edition to be published
+    gone: list = field(default_factory=list)  # locators the older edition had, this one not
+    skipped: Counter = field(default_factory=Counter)
+    commodities_created: list = field(default_factory=list)
+    published: int = 0
+    earlier: bool = False  # the file was imported before: this run publishes it
+
+
+def family(fmt: str) -> str:
+    return "baci" if fmt == "baci" else "comtrade"
+
+
+def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=None):
+    """Import the file ``data`` (named ``name``); raises ``StatisticsFileError`` or
+    ``ValidationError`` with nothing changed. A dry run rolls everything back."""
+    digest = checksum(data)
+    known = StatisticsFile.objects.filter(sha256=digest).select_related("source").first()
+    if known is not None and not (options.publish and _draft(known.source)):
+        return ImportReport(known.format, known.source, known.source.supersedes, True)
+    fmt, reading = formats.read(
+        data,
+        options.format or (known.format if known else ""),
+        name=name,
+        classification=options.classification or (known.classification if known else ""),
+    )
+    rows = _selected(reading.rows, options.countries or _countries_of(known))
+    report = ImportReport(fmt, skipped=reading.skipped, earlier=known is not None)
+    with transaction.atomic():
+        countries_sync()  # every ISO country exists, published and cited
+        if known is None:
+            source = _source(fmt, name, reading, options, rows, user)
+            StatisticsFile.objects.create(
+                source=source,
+                sha256=digest,
+                format=fmt,
+                classification=",".join(sorted(reading.classifications)),
+                file_name=name.rsplit("/", 1)[-1][:300],
+                stored_name="",
+                size=len(data),
+                edition=options.edition,
+                countries=",".join(options.countries),
+                rows=len(rows),
+            )
+        else:
+            source = known.source
+        report.source, report.superseded = source, source.supersedes
+        if options.publish and source.review_state == ReviewState.DRAFT:
+            record_publish(source, user=user)
+        _apply(rows, source, report, options, user)
+        if options.dry_run:
+            transaction.set_rollback(True)
+        elif known is None:
+            stored = store(data, digest, name)
+            StatisticsFile.objects.filter(source=source).update(stored_name=stored)
+    return report
+
+
+def _draft(source: Source) -> bool:
+    return source.review_state == ReviewState.DRAFT
+
+
+def _countries_of(known) -> tuple:
+    return tuple(filter(None, known.countries.split(","))) if known else ()
+
+
+def _selected(rows: list, countries) -> list:
+    seen = {}
+    for row in rows:
+        if row.locator in seen:
+            raise StatisticsFileError(
+                f"Row {row.line}: the same row key ({row.locator}) as row {seen[row.locator]}."
+            )
+        seen[row.locator] = row.line
+    if not countries:
+        return rows
+    wanted = {code.upper() for code in countries}
+    return [row for row in rows if row.exporter in wanted or row.importer in wanted]
+
+
+def _source(fmt, name, reading, options, rows, user) -> Source:
+    publisher, url, attribution = PUBLISHERS[family(fmt)]
+    file_name = name.rsplit("/", 1)[-1]
+    edition = f" (edition {options.edition})" if options.edition else ""
+    title = options.title or f"{options.publisher or publisher}: {file_name}{edition}"
+    previous = options.supersedes or _previous(fmt, rows)
+    source = Source(
+        kind=SourceKind.DATASET,
+        title=title[:500],
+        publisher=(options.publisher or publisher)[:300],
+        document_url=url,
+        retrieved=options.downloaded,
+        licence=options.licence[:200],
+        attribution=attribution,
+        locator_pattern=LOCATOR_PATTERNS[family(fmt)],
+        supersedes=previous,
+    )
+    return record_save(source, user=user, reason=f"Imported from {file_name}")
+
+
+def _previous(fmt: str, rows: list) -> Source | None:
+    """The edition this file supersedes: the latest statistics source of the same format
+    family, not yet superseded, whose live citations name some of the same rows."""
+    locators = [row.locator for row in rows]
+    found = set()
+    for at in range(0, len(locators), 500):
+        found |= set(
+            Citation.objects.filter(
+                locator__in=locators[at : at + 500],
+                review_state__in=LIVE,
+                source__statistics_file__isnull=False,
+                source__superseded_by__isnull=True,
+            ).values_list("source_id", flat=True)
+        )
+    sources = Source.objects.filter(pk__in=found).select_related("statistics_file")
+    sources = [s for s in sources if family(s.statistics_file.format) == family(fmt)]
+    if len(sources) > 1:
+        names = "; ".join(f"{s.pk} ({s})" for s in sources)
+        raise StatisticsFileError(
+            f"Several sources hold these rows: {names}. Name the one this edition "
+            "supersedes with --supersedes."
+        )
+    return sources[0] if sources else None
+
+
+def _live_citations(source: Source | None) -> dict:
+    """The shipments' live citations of ``source``, by locator."""
+    if source is None:
+        return {}
+    shipment_type = ContentType.objects.get_for_model(Shipment)
+    citations = Citation.objects.filter(
+        source=source, content_type=shipment_type, review_state__in=LIVE
+    )
+    return {c.locator: c for c in citations}
+
+
+def _apply(rows, source, report, options, user) -> None:
+    previous = source.supersedes
+    older = _live_citations(previous)
+    mine = _live_citations(source)
+    finder = CommodityFinder(source, user)
+    countries = {c.iso2: c for c in Country.objects.all()}
+    touched = []
+    for row in rows:
+        if row.locator in mine:
+            report.unchanged += 1  # this edition's row is in already (a --publish rerun)
+            touched.append(mine[row.locator].record)
+            continue
+        commodity = finder.commodity(row)
+        old = older.get(row.locator)
+        if old is None:
+            shipment = _new_shipment(row, commodity, countries)
+            record_save(shipment, user=user, cite=[_cite(source, row, shipment)])
+            report.new += 1
+            touched.append(shipment)
+            continue
+        shipment = old.record
+        if shipment.review_state == ReviewState.PUBLISHED and _draft(source):
+            report.held += 1
+            continue
+        same = shipment_facts(shipment) == _expected(row, shipment)
+        _set_values(shipment, row)
+        reason = f"Superseded by {source} (row {row.locator})."
+        # As a re-anchored quote: a public citation is retracted, a draft one removed.
+        if old.review_state == ReviewState.PUBLISHED:
+            kw = {"uncite": {old: reason}}
+        else:
+            kw = {"remove": [old]}
+        record_save(shipment, user=user, cite=[_cite(source, row, shipment)], reason=reason, **kw)
+        report.unchanged += same
+        report.changed += not same
+        touched.append(shipment)
+    report.gone = sorted(set(older) - {row.locator for row in rows})
+    report.commodities_created = finder.created
+    if options.publish:
+        for shipment in touched:
+            shipment.refresh_from_db()
+            if shipment.review_state == ReviewState.DRAFT:
+                record_publish(shipment, user=user, with_references=True)
+                report.published += 1
+
+
+def _expected(row, shipment) -> dict:
+    """What the shipment's facts are once it takes the row's values."""
+    facts = row.facts()
+    facts["commodity"] = shipment_facts(shipment)["commodity"]
+    return facts
+
+
+def _set_values(shipment: Shipment, row) -> None:
+    shipment.period = row.period
+    shipment.quantity, shipment.unit = row.quantity, row.unit
+    shipment.value = row.value
+    shipment.currency = "USD" if row.value is not None else ""
+    shipment.value_basis = row.value_basis
+    shipment.flow = row.flow
+    shipment.is_quantity_estimated = row.quantity_estimated
+    shipment.note = row.note
+
+
+def _new_shipment(row, commodity, countries) -> Shipment:
+    try:
+        shipment = Shipment(
+            exporter=countries[row.exporter],
+            importer=countries[row.importer],
+            reporter=countries[row.reporter] if row.reporter else None,
+            commodity=commodity,
+            kind=ShipmentKind.AGGREGATE,
+            status=ShipmentStatus.REPORTED,
+        )
+    except KeyError as exc:
+        raise StatisticsFileError(f"Row {row.line}: no country {exc.args[0]} here.") from None
+    _set_values(shipment, row)
+    return shipment
+
+
+def _cite(source, row, shipment) -> CitationInput:
+    filled = [name for name in FACT_FIELDS if getattr(shipment, _attname(name)) not in (None, "")]
+    return CitationInput(source=source, locator=row.locator, supports=filled)
+
+
+def _attname(name: str) -> str:
+    return f"{name}_id" if name in ("exporter", "importer", "reporter", "commodity") else name
+
+
+def describe_error(exc: Exception) -> str:
+    """One line for the curator, from a refused import."""
+    if isinstance(exc, CitationsInvalid):
+        return " ".join(
+            f"{name}: {' '.join(map(str, messages))}"
+            for item in exc.items
+            for name, messages in item.items()
+        )
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
