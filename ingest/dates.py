@@ -49,7 +49,10 @@ RELATIVE = re.compile(
     re.I,
 )
 NUMBER_WORDS = {
-    w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
+    w: i + 1
+    for i, w in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
 }
 
 

@@ -32,6 +32,8 @@ from ingest.proposals import KINDS, Extraction, Proposal
 EXTRACTOR = "ingest.rules"
 EXTRACTOR_VERSION = "1.0"
 LANGUAGES = ("en",)
+#: The longest text read in one request: a long article is 20,000 characters.
+MAX_TEXT_CHARS = 100_000
 #: Kinds proposed once per record (at the first mention), not once per place.
 RECORD_KINDS = ("country", "official", "position", "organization", "commodity")
 NEW_KINDS = (*RECORD_KINDS, "statement", "decision", "designation")
