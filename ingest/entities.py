@@ -129,8 +129,11 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?:\s+of\s+(?:the\s+)?(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
             # after the country, which makes them a body's name.
-            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:ministry|committee|agency)\b|"
-            rf"(?P<cty4>{c})\s(?:[a-z]+\s){{1,2}}(?:ministry|committee|agency)\b"
+            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:ministry|department|committee|agency)\b|"
+            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:ministry|department|committee|agency)|"
+            rf"customs(?:\s(?:service|authority|administration))?)\b|"
+            # "its agriculture department", "the trade ministry": a portfolio's body.
+            rf"(?<=\b(?:its|the) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b"
         )
 
     return ctx.gazetteer.compiled("ministry", build)
@@ -336,9 +339,7 @@ def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
     title = tables.canonical_title(m.group("title"))
     posted_to = _iso(ctx, m.group("to"))
     if cty is None:
-        cty = nearest_country_before(
-            ctx, ps, exclude={posted_to} if posted_to else (), sentence=False
-        )
+        cty = _country_of_post(ctx, ps, pe, posted_to)
     if ctx.text[pe - 1] in ",.":
         pe -= 1
     value = {"name": ctx.text[ps:pe], "title": title, "country": cty, "posted_to": posted_to}
@@ -356,6 +357,21 @@ def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
         Mention("position", ps, pe, value, known.public_id if known else key, score,
                 match=known.public_id if known else None, related=(official.key,))
     )  # fmt: skip
+
+
+def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> str | None:
+    """The state a post serves, when its words do not say: a country named before it in
+    its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
+    could"), else the last country named before the sentence."""
+    exclude = {posted_to} if posted_to else set()
+    found = nearest_country_before(ctx, ps, exclude)
+    if found:
+        return found
+    s, e = ctx.sentence_at(ps)
+    after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
+    if after and after[0].key not in exclude:
+        return after[0].key
+    return nearest_country_before(ctx, ps, exclude, sentence=False)
 
 
 def _add_official(ctx, start, end, name, match, score) -> Mention | None:

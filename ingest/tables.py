@@ -185,7 +185,8 @@ BRIEFED = r"briefed|informed|reported to"
 PROPOSED = r"proposed|proposal|suggested|offered"
 DECIDED = (
     r"decided|agreed|approved|signed|have begun|has begun|began|launched|concluded|"
-    r"ratified|finali[sz]ed|ruled|banned|outlawed"
+    r"ratified|finali[sz]ed|ruled|banned|outlawed|lowered|raised|imposed|introduced|adopted|"
+    r"extended"
 )
 IMPLEMENTED = r"implemented|in force|took effect|came into force|completed|carried out"
 REJECTED = r"rejected|refused|declined|turned down"
@@ -239,16 +240,16 @@ def title_in(name: str) -> str:
 
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
-    m = re.fullmatch(r"((?:deputy |acting |first deputy )?)minister (?:of|for) (.+)", text)
+    m = re.fullmatch(r"((?:deputy |acting |first deputy )?)(minister|secretary) (?:of|for) (.+)", text)
     if m:
-        portfolio = m.group(2).removesuffix(" affairs").removeprefix("the ")
-        return f"{m.group(1)}{portfolio} minister"
+        portfolio = m.group(3).removesuffix(" affairs").removeprefix("the ")
+        return f"{m.group(1)}{portfolio} {m.group(2)}"
     return text.replace("foreign affairs minister", "foreign minister")
 
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
 MINISTER = re.compile(
-    rf"(?:(?:First )?Deputy |Acting )?(?:Minister (?:of|for) (?:the )?{PORTFOLIOS}|"
-    rf"{PORTFOLIOS} Minister)(?![\w-])",
+    rf"(?:(?:First )?Deputy |Acting )?(?:(?:Minister|Secretary) (?:of|for) (?:the )?{PORTFOLIOS}|"
+    rf"{PORTFOLIOS} (?:Minister|Secretary))(?![\w-])",
     re.IGNORECASE,
 )
