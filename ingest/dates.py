@@ -48,6 +48,7 @@ RELATIVE = re.compile(
     r"July|August|September|October|November|December))\b(?! \d)",
     re.I,
 )
+FUTURE = re.compile(r"\b(?:will|shall|expected to|due to|scheduled|plans? to|next)\b", re.I)
 NUMBER_WORDS = {
     w: i + 1
     for i, w in enumerate(
@@ -132,6 +133,9 @@ def _relative(ctx: Context, m) -> None:
         # The publication's year: "in May" in a February article is this May, planned or
         # past; the reader checks (the proposal is marked inferred).
         year = published.year
+        s, e = ctx.sentence_at(start)
+        if month < published.month and FUTURE.search(ctx.text, s, e):
+            year += 1  # "is expected to review it in March", in a September article
         start = m.start("bare_month")
         _add(ctx, start, end, datetime.date(year, month, 1), "month", 0.7, True)
 

@@ -77,7 +77,7 @@ def commodities(ctx: Context) -> None:
         for m in entry[0].finditer(ctx.text):
             found.append((m, 1, rank, None, entry))
     taken: list[tuple[int, int]] = []
-    for m, source, _, record, entry in sorted(
+    for m, _source, _, record, entry in sorted(
         found, key=lambda f: (-(f[0].end() - f[0].start()), f[1], f[0].start(), f[2])
     ):
         if not _free(taken, m.start(), m.end()) or _in_name(ctx, m):
@@ -367,7 +367,7 @@ def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> s
     found = nearest_country_before(ctx, ps, exclude)
     if found:
         return found
-    s, e = ctx.sentence_at(ps)
+    e = ctx.sentence_at(ps)[1]
     after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
     if after and after[0].key not in exclude:
         return after[0].key

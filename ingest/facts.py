@@ -24,7 +24,10 @@ from ingest import tables
 from ingest.context import Context, Mention
 from ingest.entities import nearest_country_before
 
-_ORIGIN = r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sol[d]|sell\w*"
+_ORIGIN = (
+    r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sold|"
+    r"sell\w*"
+)
 _DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*"
 _AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
 
@@ -174,16 +177,40 @@ def _as_speaker(m: Mention) -> dict:
     return {"kind": kind, "name": name, "match": m.match, "key": m.key, "at": (m.start, m.end)}
 
 
+#: What may stand between a speaker and the verb: "Zhirnov also said", "Ukrainian officials
+#: said", "A Saudi energy ministry official said".
+_SPEAKER_GAP = re.compile(
+    r"(?:[\s,]|also|has|had|have|\w+ly|officials?|side|government|authorities|spokes\w+)*"
+)
+#: An official's apposition before the verb: "Zhirnov, the ambassador, said".
+_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?")
+_SIDE_NOUN = re.compile(r" (?:side|government|officials?|authorities)\b")
+
+
+def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
+    gap = ctx.text[m.end : at]
+    return bool(
+        _SPEAKER_GAP.fullmatch(gap) or (m.kind == "official" and _APPOSITION.fullmatch(gap))
+    )
+
+
+def _may_speak(ctx: Context, m: Mention) -> bool:
+    """A nationality speaks only as a side: "the Uzbek side", "Afghan officials"."""
+    if m.kind != "country" or m.value["via"] != "demonym":
+        return True
+    return bool(_SIDE_NOUN.match(ctx.text, m.end))
+
+
 def _speaker_before(ctx, s, at, anywhere=False) -> dict | None:
     window = ctx.text[s:at]
-    people = [m for m in ctx.mentions if m.kind in ("official", "organization", "country")
-              and s <= m.start and m.end <= at]  # fmt: skip
+    people = [
+        m
+        for m in ctx.mentions
+        if m.kind in ("official", "organization", "country") and s <= m.start and m.end <= at
+    ]
     if not anywhere:
-        # The speaker stands just before the verb: "Zhirnov said", "Kazakhstan's minister, X, said"
-        people = [m for m in people if re.fullmatch(r"(?:[\s,]|also|has|had|have|\w+ly|officials|side|government|authorities)*", ctx.text[m.end:at]) or
-                  (m.kind == "official" and re.fullmatch(r",[^.;]*,\s*(?:also\s+)?", ctx.text[m.end:at]))]  # fmt: skip
-    people = [m for m in people if m.kind != "country" or m.value["via"] != "demonym"
-              or (ctx.text[m.end:m.end + 1] == " " and re.match(r" (?:side|government|officials)", ctx.text[m.end:]))]  # fmt: skip
+        people = [m for m in people if _next_to_verb(ctx, m, at)]
+    people = [m for m in people if _may_speak(ctx, m)]
     if people:
         officials = [m for m in people if m.kind == "official"]
         return _as_speaker(officials[0] if anywhere and officials else people[-1])

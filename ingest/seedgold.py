@@ -23,6 +23,7 @@ Items of one kind and value are one item with all their spans.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -99,7 +100,7 @@ def seed_gold(path: Path = SEED) -> GoldText:
             other = named("diplomacy.organization", ref)
             if other and supporting("briefed_by"):
                 add("organization", _value("organization", other), supporting("briefed_by"))
-        _facts(model, record, citations, lambda *a: add(*a, record=pk), named, by_key)
+        _facts(model, record, citations, functools.partial(add, record=pk), named, by_key)
         _dates(record, citations, add)
     return GoldText("seed", article["fields"]["text"], None, list(items.values()))
 

@@ -209,10 +209,12 @@ DECISION_OBJECTS = [
      r"working together on the supply|cooperation on (?:the )?supply|swap (?:deal|arrangement)|"
      r"(?:agree\w*|deal|contract|plans?) (?:\w+ ){0,3}to (?:buy|sell|supply|deliver|import|export|"
      r"purchase|ship)|(?:resum\w*|restart\w*|halt\w*|stop\w*|suspend\w*|expand\w*) (?:\w+ ){0,2}"
-     r"(?:purchases|imports|exports|supplies|deliveries|shipments|sales)"),
+     r"(?:purchases|imports|exports|supplies|deliveries|shipments|sales)|"
+     r"(?:supplies|deliveries|purchases) of"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
-    ("other", r"(?:agreements?|deal|contract|memorandum|arrangement|pipeline project|quota)"),
+    ("other", r"(?:agreements?|deal|contract|memorandum|arrangement|pipeline project|quota|"
+     r"facility|credit line|loan)|(?:agreed|decided|voted) to \w+"),
 ]  # fmt: skip
 
 DESIGNATION_WORDS = {
@@ -240,7 +242,9 @@ def title_in(name: str) -> str:
 
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
-    m = re.fullmatch(r"((?:deputy |acting |first deputy )?)(minister|secretary) (?:of|for) (.+)", text)
+    m = re.fullmatch(
+        r"((?:deputy |acting |first deputy )?)(minister|secretary) (?:of|for) (.+)", text
+    )
     if m:
         portfolio = m.group(3).removesuffix(" affairs").removeprefix("the ")
         return f"{m.group(1)}{portfolio} {m.group(2)}"

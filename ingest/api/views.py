@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.errors import MethodFirstMixin, NoParametersMixin, ProblemRenderingMixin
-from ingest.api.serializers import ProposalTextSerializer, ProposalsResponseSerializer
+from ingest.api.serializers import ProposalsResponseSerializer, ProposalTextSerializer
 from ingest.extract import propose
 
 

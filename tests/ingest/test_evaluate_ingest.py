@@ -69,7 +69,7 @@ def test_the_command_prints_per_kind_tables_that_meet_the_targets():
 
 
 def test_fail_under_fails_when_a_target_is_missed():
-    with pytest.raises(CommandError, match="Below 1.01"):
+    with pytest.raises(CommandError, match=r"Below 1\.01"):
         call_command("evaluate_ingest", "--fail-under", "1.01", stdout=StringIO())
 
 

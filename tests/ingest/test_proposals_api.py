@@ -107,8 +107,8 @@ def test_relative_dates_are_resolved_against_published(client, curator_token):
     assert dates["on Wednesday"]["precision"] == "day"
     undated = post(client, {"text": TEXT}, curator_token).json()
     notes = {p["quote"]: p["value"] for p in undated["proposals"] if p["kind"] == "date"}
-    assert notes["last month"] == {"date": "", "precision": "unknown", "earliest": None,
-                                   "latest": None, "note": "last month", "relative": True}  # fmt: skip
+    note = {"date": "", "precision": "unknown", "earliest": None, "latest": None}
+    assert notes["last month"] == {**note, "note": "last month", "relative": True}
 
 
 def test_a_hedge_is_under_consideration_never_decided(client, curator_token):
