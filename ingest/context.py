@@ -15,7 +15,9 @@ from ingest.gazetteer import Gazetteer
 
 #: An upper-case letter in the scripts sources' names use (Latin with accents, Cyrillic).
 UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u0400-\u042f"
-CAPWORD = rf"[{UP}][^\W\d_]*(?:[-'’](?!s\b)[{UP}]?[^\W\d_]+)*"
+#: A capitalized word, at most 30 letters a part: bounded, so that no text (a 20,000-letter
+#: "word", say) makes a pattern try every length at every offset.
+CAPWORD = rf"[{UP}][^\W\d_]{{0,30}}(?:[-'’](?!s\b)[{UP}]?[^\W\d_]{{1,30}}){{0,3}}"
 #: Words with a capital that are never part of a person's name.
 NOT_NAME = frozenset(
     [
