@@ -120,6 +120,11 @@ def _in_name(ctx: Context, m) -> bool:
 # --- organizations ----------------------------------------------------------------------
 
 
+#: Bodies written in lower case after their country: "India's petroleum ministry", "the
+#: Afghan power utility", "the Kyrgyz statistics committee".
+BODIES = r"ministry|department|committee|agency|utility|regulator|central bank|office|service"
+
+
 def _ministry(ctx: Context) -> re.Pattern:
     def build():
         c = ctx.gazetteer.country_alternation()
@@ -129,8 +134,8 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?:\s+of\s+(?:the\s+)?(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
             # after the country, which makes them a body's name.
-            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:ministry|department|committee|agency)\b|"
-            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:ministry|department|committee|agency)|"
+            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b|"
+            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})|"
             rf"customs(?:\s(?:service|authority|administration))?)\b|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
             rf"(?<=\b(?:its|the) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b"
@@ -147,8 +152,8 @@ _APPOSITIVE = re.compile(
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,4}}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?"
     r"(?:organi[sz]ation|group|movement|militia|company|firm|party|network)\b"
 )
-_GROUP_NOUN = re.compile(rf"\bthe\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
-                         r"(?:movement|group|militia|network)\b")  # fmt: skip
+_GROUP_NOUN = re.compile(rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
+                         r"(?:movement|group|militia|network|administration|authorities)\b")  # fmt: skip
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 

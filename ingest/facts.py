@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.numbers import amounts_in
 from ingest import tables
@@ -33,6 +34,9 @@ def amounts(ctx: Context) -> None:
     for amount in amounts_in(ctx.text):
         if amount.kind not in ("quantity", "money"):
             continue
+        if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
+            # "$85m": news writes a million so; the number's own grammar does not know it.
+            amount = replace(amount, value=amount.value * 10**6, end=amount.end + 1)
         start = amount.qualifier_start if amount.qualifier != "exact" else amount.start
         start = min(start, amount.start)
         end = amount.end
@@ -45,9 +49,11 @@ def amounts(ctx: Context) -> None:
             value["unit"] = amount.unit
         else:
             value["currency"] = amount.currency
+        # "2 million tonnes a year", "33 billion cubic metres of gas a year"
         per = re.match(
-            r"\s*(?:a|per|each|every)\s+(year|month|day)\b|\s*(annually|a year)",
-            ctx.text[end : end + 20],
+            r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:(?:a|per|each|every)\s+(year|month|day)\b|"
+            r"(annually))",
+            ctx.text[end : end + 50],
         )
         if per:
             value["per"] = per.group(1) or "year"
@@ -156,6 +162,8 @@ def decisions(ctx: Context) -> None:
                 break
         if hedge and stage not in ("briefed", "proposed"):
             stage, trigger = "under_consideration", hedge
+        if stage is None and re.search(r"ed$", om.group()):
+            stage, trigger = "decided", om  # "has formally recognized", "was delisted"
         if stage is None:
             continue
         start = s + min(om.start(), trigger.start())
@@ -175,9 +183,11 @@ _DESIGNATED = "|".join(tables.DESIGNATION_WORDS.values())
 
 
 _BEFORE_WORD = re.compile(
+    r"(?:\s+(?:administration|movement|group|government|authorities))?(?:"
     r",\s+(?:an?|the)\s+[\w\s-]{0,40}?(?:that|which|who)\s+(?:is|was|are|were|has been|"
     r"had been|remains)\s+(?:\w+\s+)?|\s+(?:is|was|are|were|has been|had been|remains|"
-    r"remain)\s+(?:\w+\s+)?"
+    r"remain)\s+(?:\w+\s+)?|,\s+which\s+[^,.;]{0,80},\s+(?:is|was|are|were|has been|"
+    r"had been|remains)\s+(?:\w+\s+)?)"
 )
 
 
@@ -188,11 +198,13 @@ def designations(ctx: Context) -> None:
         pattern = rf"\b(?P<word>{_DESIGNATED})\b(?:\s+as\s+\w+(?:\s+\w+)?)?\s+(?:in|by)\s+"
         for m in re.finditer(pattern, sentence):
             iso2 = _country_after(ctx, s + m.end())
+            # "sanctioned by the United Nations Security Council": a body, not a state
+            body = [o for o in orgs if s + m.end() <= o.start <= s + m.end() + 4]
             # "the Taliban, an organization that is banned in Russia", "X is banned in Y"
             named = [o for o in orgs if _BEFORE_WORD.fullmatch(ctx.text[o.end : s + m.start()])]
-            if iso2 and named:
+            if (iso2 or body) and named:
                 for org in _coordinated(ctx, orgs, named[-1]):
-                    _designation(ctx, org, iso2, m.group("word"), m, s)
+                    _designation(ctx, org, iso2, m.group("word"), m, s, body[0] if body else None)
         # "removing the Taliban from the list of organizations restricted in Russia"
         for m in re.finditer(
             rf"\bfrom\s+(?:the|its)\s+list\s+of\s+(?:[\w-]+\s+){{0,2}}?(?:organi[sz]ations|"
@@ -239,24 +251,30 @@ def _country_after(ctx: Context, at: int) -> str | None:
     return None
 
 
-def _designation(ctx: Context, org: Mention, iso2: str, word: str, m, s: int) -> None:
+def _designation(ctx, org: Mention, iso2, word: str, m, s: int, authority=None) -> None:
     if any(d.value["organization"] == org.value["name"] and d.value["jurisdiction"] == iso2
            for d in ctx.of("designation")):  # fmt: skip
         return
     kind = next(
         (k for k, w in tables.DESIGNATION_WORDS.items() if re.fullmatch(w, word, re.I)), "listed"
     )
-    sentence = ctx.text[s : ctx.sentence_at(s)[1]]
+    e = ctx.sentence_at(s)[1]
+    sentence = ctx.text[s:e]
     removed = re.search(
         r"\b(?:was|were|has been|have been) (?:removed|delisted)\b|\blifted\b", sentence
     )
     status = "removed" if removed and not _HEDGE.search(sentence) else "in_force"
-    country = next(c for c in ctx.of("country") if c.key == iso2 and c.start >= s + m.end() - 1)
-    start, end = min(org.start, s + m.start()), max(org.end, country.end)
+    where = [c for c in ctx.of("country") if c.key == iso2 and s + m.start() <= c.start < e]
+    where += [authority] if authority is not None else []
+    start = min(org.start, s + m.start())
+    end = max([org.end, s + m.end() - 1, *(w.end for w in where[:1])])
+    while ctx.text[end - 1].isspace():
+        end -= 1
     value = {
         "organization": org.value["name"],
         "organization_match": org.match,
         "jurisdiction": iso2,
+        "authority": authority.value["name"] if authority is not None else None,
         "kind": kind,
         "status": status,
         "list_name": "",

@@ -127,7 +127,7 @@ def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
 
 
 def _last_official(ctx: Context, at: int, title: str = "") -> dict | None:
-    before = [m for m in ctx.of("official") if m.end <= at]
+    before = sorted((m for m in ctx.of("official") if m.end <= at), key=lambda m: m.start)
     if title and title not in ("official",):
         posts = [p for p in ctx.of("position") if p.start < at and title in p.value["title"]]
         holders = {k for p in posts for k in p.related}

@@ -199,7 +199,8 @@ DECISION_OBJECTS = [
      r"lift\w* (?:the|its) ban|unban\w*"),
     ("listing", r"blacklist\w*|designat\w* (?:\w+ ){0,3}as (?:a )?terrorist|add\w* (?:\w+ ){0,3}"
      r"to (?:the|its) list"),
-    ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions"),
+    ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions|(?:revisit|eas|lift|relax)\w* "
+     r"(?:\w+ ){0,2}(?:restrictions|sanctions)"),
     ("supply_arrangement", r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
      r"purchase)s? (?:\w+ ){0,4}(?:agreement|deal|contract|arrangement|memorandum)|"
      r"(?:will|to) (?:supply|deliver|export|ship|buy) [^.;]{0,120}\b(?:under|in) (?:an?|the) "
@@ -214,7 +215,10 @@ DECISION_OBJECTS = [
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
     ("other", r"(?:agreements?|deal|contract|memorandum|arrangement|pipeline project|quota|"
-     r"facility|credit line|loan)|(?:agreed|decided|voted) to \w+"),
+     r"facility|credit line|loan)|(?:agreed|decided|voted) to \w+|"
+     # "could consider financing": a gerund, not an adjective ("consider existing stances")
+     r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
+     r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
 ]  # fmt: skip
 
 DESIGNATION_WORDS = {
