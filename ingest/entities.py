@@ -152,8 +152,10 @@ _APPOSITIVE = re.compile(
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,4}}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?"
     r"(?:organi[sz]ation|group|movement|militia|company|firm|party|network)\b"
 )
-_GROUP_NOUN = re.compile(rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
-                         r"(?:movement|group|militia|network|administration|authorities)\b")  # fmt: skip
+_GROUP_NOUN = re.compile(
+    rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
+    r"(?:movement|group|militia|network|administration|authorities)\b"
+)
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
