@@ -106,7 +106,9 @@ NOT_NAME = frozenset(
     ]
 )
 PARTICLES = r"(?:bin|ibn|al|el|da|de|dos|van|von|du|ul)"
-NAME = rf"{CAPWORD}(?:\s+(?:{PARTICLES}\s+)?{CAPWORD}){{1,3}}"
+#: "al-Kaabi", "ul-Haq": an Arabic article joined to the name.
+JOINED = r"(?:al|el|ul|ad|ar|as|ash|an|at|az)-"
+NAME = rf"{CAPWORD}(?:\s+(?:{PARTICLES}\s+|{JOINED})?{CAPWORD}){{1,3}}"
 _ABBREVIATIONS = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|No|Jan|Feb|Aug|Sept?|Oct|Nov|"
                             r"Dec|vs|approx|U\.S|U\.K|e\.g|i\.e))$")  # fmt: skip
 _END = re.compile(r"[.!?]['\"”’)]*(?=\s+['\"“‘(]?[A-Z0-9\u00c0-\u017f])|\n+")

@@ -34,7 +34,9 @@ VAGUE = re.compile(
     r"\b(?:(?:earlier|later) (?:this|last|next) (?:year|month|week)|early (?:this|last|next) "
     r"(?:year|month)|late (?:this|last) (?:year|month)|in recent (?:weeks|months|days|years)|"
     r"recently|in the coming (?:weeks|months|days|years)|last week|this week|next week|"
-    r"earlier this (?:spring|summer|autumn|fall|winter)|some time ago)\b",
+    r"(?:earlier |later )?(?:this|next|last) (?:spring|summer|autumn|fall|winter)|"
+    r"(?:earlier|later) this week|some time ago|(?:one|two|three|four|five|six|a few|several|"
+    r"\d+) weeks ago)\b",
     re.I,
 )
 RELATIVE = re.compile(

@@ -108,7 +108,7 @@ def _free(taken, start, end) -> bool:
 
 def _in_name(ctx: Context, m) -> bool:
     """A commodity word inside a capitalized name ("Ministry of Oil", "Grain Company")."""
-    if ctx.covered(m.start(), m.end(), ("organization", "official")):
+    if ctx.covered(m.start(), m.end(), ("organization", "official", "position")):
         return True
     word = m.group()
     if not word[:1].isupper() or m.start() == 0 or ctx.text[m.start() - 2 : m.start()] == ". ":
@@ -150,7 +150,8 @@ _ORG = re.compile(
 )
 _APPOSITIVE = re.compile(
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,4}}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?"
-    r"(?:organi[sz]ation|group|movement|militia|company|firm|party|network)\b"
+    r"(?:organi[sz]ation|group|movement|militia|company|firm|party|network|producer|exporter|"
+    r"importer|utility|operator|buyer|agency|regulator|monopoly|giant|body)\b"
 )
 _GROUP_NOUN = re.compile(
     rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"

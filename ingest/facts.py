@@ -146,6 +146,19 @@ _STAGES = [
 _OBJECTS = [(t, tables.words(p)) for t, p in tables.DECISION_OBJECTS]
 
 
+_NEW_CLAUSE = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\s+[A-Z]")
+
+
+def _hedge(sentence: str, om):
+    """The hedge of the object's clause: before it (within 80 characters), or after it with no
+    new clause between ("designated X as terrorist …, and Washington warned that payments could
+    face sanctions" is a designation made, not a possibility)."""
+    for hedge in _HEDGE.finditer(sentence, max(0, om.start() - 80)):
+        if hedge.start() < om.end() or not _NEW_CLAUSE.search(sentence, om.end(), hedge.start()):
+            return hedge
+    return None
+
+
 def decisions(ctx: Context) -> None:
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
@@ -153,7 +166,7 @@ def decisions(ctx: Context) -> None:
         if obj is None:
             continue
         decision_type, om = obj
-        hedge = _HEDGE.search(sentence)
+        hedge = _hedge(sentence, om)
         stage, trigger = None, None
         for name, pattern in _STAGES:
             found = pattern.search(sentence)
@@ -162,7 +175,7 @@ def decisions(ctx: Context) -> None:
                 break
         if hedge and stage not in ("briefed", "proposed"):
             stage, trigger = "under_consideration", hedge
-        if stage is None and re.search(r"ed$", om.group()):
+        if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
             stage, trigger = "decided", om  # "has formally recognized", "was delisted"
         if stage is None:
             continue

@@ -148,7 +148,7 @@ ORG_HEADS = (
     r"Organi[sz]ation|Union|Council|Bank|Fund|Company|Corporation|Corp\.?|Agency|Committee|"
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
     r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
-    r"Court|Institute|Assembly"
+    r"Court|Institute|Assembly|Treasury|Department|Office"
 )
 #: International bodies sources name by their initials.
 ACRONYMS = {
@@ -215,7 +215,7 @@ DECISION_OBJECTS = [
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
     ("other", r"(?:agreements?|deal|contract|memorandum|arrangement|pipeline project|quota|"
-     r"facility|credit line|loan)|(?:agreed|decided|voted) to \w+|"
+     r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
      r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
      r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
