@@ -46,6 +46,8 @@ RELATIVE = re.compile(
     r"\b(?P<rel>last|this|next) (?P<unit>month|year)\b|"
     r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?P<unit2>days?|months?|"
     r"years?) ago\b|"
+    r"\b(?P<dday>[0-3]?\d) (?P<dmonth>(?-i:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December))\b(?!,? \d)|"
     r"\b(?:in|and|or|until|by|from|to) (?P<bare_month>(?-i:January|February|March|April|May|June|"
     r"July|August|September|October|November|December))\b(?! \d)",
     re.I,
@@ -130,6 +132,16 @@ def _relative(ctx: Context, m) -> None:
             _add(ctx, start, end, _months_from(published, -n), "month", 0.75, True)
         else:
             _add(ctx, start, end, datetime.date(published.year - n, 1, 1), "year", 0.75, True)
+    elif g["dday"]:
+        month, day = MONTHS[g["dmonth"].lower()], int(g["dday"])
+        year = published.year
+        s, e = ctx.sentence_at(start)
+        if month < published.month and FUTURE.search(ctx.text, s, e):
+            year += 1
+        try:
+            _add(ctx, start, end, datetime.date(year, month, day), "day", 0.7, True)
+        except ValueError:
+            return
     elif g["bare_month"]:
         month = MONTHS[g["bare_month"].lower()]
         # The publication's year: "in May" in a February article is this May, planned or

@@ -157,6 +157,12 @@ _GROUP_NOUN = re.compile(
     rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
     r"(?:movement|group|militia|network|administration|authorities)\b"
 )
+#: "the state miner Erdenes Tavan Tolgoi", "state oil company Socar": a name after its kind.
+_DESCRIBED = re.compile(
+    rf"\b(?:state|state-owned|national|government-owned)\s+(?:[a-z]+\s+){{0,2}}?(?:miner|producer|"
+    rf"company|utility|firm|railway|airline|operator|buyer|exporter|importer|bank|carrier)\s+"
+    rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
+)
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
@@ -175,7 +181,8 @@ def organizations(ctx: Context) -> None:
             if m.group(g):  # the body's own words, after the country's
                 start = m.end(g) + (3 if g == "cty3" else 1)
         _org(ctx, start, m.end(), text[m.start() : m.end()], "ministry", iso2, None, SCORE_PATTERN)
-    for pattern, kind in ((_ORG, ""), (_APPOSITIVE, "movement"), (_GROUP_NOUN, "movement")):
+    patterns = ((_ORG, ""), (_APPOSITIVE, "movement"), (_GROUP_NOUN, "movement"))
+    for pattern, kind in (*patterns, (_DESCRIBED, "company")):
         for m in pattern.finditer(text):
             start, end = m.span("name")
             while text[start:end].split(" ", 1)[0] in NOT_NAME and " " in text[start:end]:

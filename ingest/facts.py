@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
-from core.numbers import amounts_in
+from core.numbers import SCALES, Amount, amounts_in
 from ingest import tables
 from ingest.context import Context, Mention
 from ingest.entities import nearest_country_before
@@ -30,8 +31,31 @@ _DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*"
 _AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
 
 
+def _between(text: str, found: tuple[Amount, ...]) -> list[Amount]:
+    """ "between 80 and 85 million tonnes": 80 million at least, 85 million at most (as
+    ``core.numbers`` reads "80–85 million tonnes")."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        low, high = out[i], out[i + 1]
+        if low.kind not in ("plain", "year") or high.kind not in ("quantity", "money"):
+            continue
+        if not re.search(r"\bbetween\s+$", text[max(0, low.start - 10) : low.start]):
+            continue
+        if not re.fullmatch(r"\s+and\s+", text[low.end : high.start]):
+            continue
+        scale = 1
+        word = re.match(r"[\d.,\s]+?\s*([a-z]+)", text[high.start : high.end])
+        if re.fullmatch(r"[\d.,]+", text[low.start : low.end]) and word:
+            scale = SCALES.get(word.group(1), 1)
+        start = low.start - len("between ")
+        out[i] = replace(high, value=low.value * scale, start=low.start, end=low.end,
+                         qualifier="at_least", qualifier_start=start)  # fmt: skip
+        out[i + 1] = replace(high, qualifier="at_most", qualifier_start=start)
+    return out
+
+
 def amounts(ctx: Context) -> None:
-    for amount in amounts_in(ctx.text):
+    for amount in _between(ctx.text, amounts_in(ctx.text)):
         if amount.kind not in ("quantity", "money"):
             continue
         if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
@@ -147,6 +171,16 @@ _OBJECTS = [(t, tables.words(p)) for t, p in tables.DECISION_OBJECTS]
 
 
 _NEW_CLAUSE = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\s+[A-Z]")
+#: Where a sentence's clauses part: "had signed contracts and was considering a rail link".
+_CLAUSE = re.compile(
+    r"[;:]|,\s+(?:and|but|while|whereas)\s+|\s+(?:and|but)\s+(?=(?:was|were|is|are|has|had|"
+    r"have|will|would|could|may|might)\b)"
+)
+
+
+def _clauses(s: int, e: int, text: str) -> list[tuple[int, int]]:
+    cuts = [s, *(m.end() for m in _CLAUSE.finditer(text, s, e)), e]
+    return list(itertools.pairwise(cuts))
 
 
 def _hedge(sentence: str, om):
@@ -159,35 +193,59 @@ def _hedge(sentence: str, om):
     return None
 
 
+def _objects(sentence: str) -> list[tuple[str, re.Match]]:
+    """Every decision object in the sentence, the first type listed winning an overlap."""
+    found: list[tuple[str, re.Match]] = []
+    for decision_type, pattern in _OBJECTS:
+        for m in pattern.finditer(sentence):
+            if all(m.end() <= o.start() or m.start() >= o.end() for _, o in found):
+                found.append((decision_type, m))
+    return sorted(found, key=lambda f: f[1].start())
+
+
 def decisions(ctx: Context) -> None:
+    """One decision per clause that names an object and a stage (or a hedge)."""
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
-        obj = next(((t, m) for t, p in _OBJECTS if (m := p.search(sentence))), None)
-        if obj is None:
-            continue
-        decision_type, om = obj
-        hedge = _hedge(sentence, om)
-        stage, trigger = None, None
-        for name, pattern in _STAGES:
-            found = pattern.search(sentence)
+        objects = _objects(sentence)
+        clauses = _clauses(0, len(sentence), sentence) if len(objects) > 1 else [(0, len(sentence))]
+        done = set()
+        for decision_type, om in objects:
+            clause = next((c for c in clauses if c[0] <= om.start() < c[1]), (0, len(sentence)))
+            if clause in done:
+                continue
+            found = _decision(ctx, s, e, sentence, clause, decision_type, om)
             if found:
-                stage, trigger = name, found
-                break
-        if hedge and stage not in ("briefed", "proposed"):
-            stage, trigger = "under_consideration", hedge
-        if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
-            stage, trigger = "decided", om  # "has formally recognized", "was delisted"
-        if stage is None:
-            continue
-        start = s + min(om.start(), trigger.start())
-        end = s + max(om.end(), trigger.end())
-        value = {
-            "stage": stage,
-            "decision_type": decision_type,
-            "hedge": hedge.group() if hedge else "",
-            "countries": sorted({c.key for c in ctx.of("country") if s <= c.start < e}),
-        }
-        ctx.add(Mention("decision", start, end, value, f"decision:{start}", 0.7 if hedge else 0.6))
+                done.add(clause)
+
+
+def _decision(ctx, s, e, sentence, clause, decision_type, om) -> bool:
+    cs, ce = clause
+    hedge = _hedge(sentence[:ce], om)
+    if hedge is not None and hedge.end() <= cs and len(_clauses(0, len(sentence), sentence)) > 1:
+        hedge = hedge if cs == 0 else None
+    stage, trigger = None, None
+    for name, pattern in _STAGES:
+        found = pattern.search(sentence, cs, ce)
+        if found:
+            stage, trigger = name, found
+            break
+    if hedge and stage not in ("briefed", "proposed"):
+        stage, trigger = "under_consideration", hedge
+    if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
+        stage, trigger = "decided", om  # "has formally recognized", "was delisted"
+    if stage is None:
+        return False
+    start = s + min(om.start(), trigger.start())
+    end = s + max(om.end(), trigger.end())
+    value = {
+        "stage": stage,
+        "decision_type": decision_type,
+        "hedge": hedge.group() if hedge else "",
+        "countries": sorted({c.key for c in ctx.of("country") if s <= c.start < e}),
+    }
+    ctx.add(Mention("decision", start, end, value, f"decision:{start}", 0.7 if hedge else 0.6))
+    return True
 
 
 # --- designations -----------------------------------------------------------------------

@@ -119,10 +119,12 @@ def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> s
     its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
     could"), else the last country named before the sentence."""
     exclude = {posted_to} if posted_to else set()
-    found = nearest_country_before(ctx, ps, exclude)
-    if found:
-        return found
-    e = ctx.sentence_at(ps)[1]
+    s, e = ctx.sentence_at(ps)
+    # The sentence's first country: "Mongolia expects to export … to China, Mining Minister
+    # X said"; "Russia's envoy said the Russian Foreign Ministry had briefed President Putin".
+    first = [c for c in ctx.of("country") if s <= c.start < ps and c.key not in exclude]
+    if first:
+        return min(first, key=lambda c: c.start).key
     after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
     if after and after[0].key not in exclude:
         return after[0].key

@@ -113,6 +113,8 @@ COMMODITIES = [
     (r"fertili[sz]ers?", "fertilizer", "Fertilizer", "31", "other"),
     (r"iron ore", "iron-ore", "Iron ore", "2601", "other"),
     (r"steel", "steel", "Steel", "72", "other"),
+    (r"copper (?:ores?|concentrates?)|copper ore and concentrates?", "copper-ore",
+     "Copper ore and concentrate", "2603", "other"),
     (r"copper", "copper", "Copper", "74", "other"),
     (r"alumin(?:i)?um", "aluminium", "Aluminium", "76", "other"),
     (r"cement", "cement", "Cement", "2523", "other"),
@@ -139,7 +141,10 @@ PORTFOLIOS = (
     r"Affairs|Finance|Defen[cs]e|Interior|Industry|Transport|Health|Education|Investment|"
     r"Economy and Finance|Industry and Trade|Investment and Trade|Investments, Industry and "
     r"Trade|Agriculture and Food|Petroleum|Oil|Mines|Mines and Petroleum|Water and Energy|"
-    r"Emergency Situations|Labou?r|Culture|Information|Commerce and Industry|Refugees)"
+    r"Emergency Situations|Labou?r|Culture|Information|Commerce and Industry|Refugees|Mining|"
+    r"Mineral Resources|Natural Resources|Environment|Construction|Development|Economic "
+    r"Development|Digital Development|Planning|Tourism|Communications|Infrastructure|Housing|"
+    r"Fisheries|Food|Supply|Social Affairs|Home Affairs|External Affairs|Electricity|Power)"
 )
 HEADS = frozenset({"president", "prime minister", "king", "emir", "chancellor", "supreme leader"})
 
@@ -214,9 +219,12 @@ DECISION_OBJECTS = [
      r"(?:supplies|deliveries|purchases) of"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
-    ("other", r"(?:agreements?|deal|contract|memorandum|arrangement|pipeline project|quota|"
+    ("other", r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
+     r"pipeline project|"
      r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
+     r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
+     r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
      r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
      r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
 ]  # fmt: skip
