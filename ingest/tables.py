@@ -153,7 +153,7 @@ ORG_HEADS = (
     r"Organi[sz]ation|Union|Council|Bank|Fund|Company|Corporation|Corp\.?|Agency|Committee|"
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
     r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
-    r"Court|Institute|Assembly|Treasury|Department|Office"
+    r"Court|Institute|Assembly|Treasury|Department|Office|Consortium"
 )
 #: International bodies sources name by their initials.
 ACRONYMS = {
@@ -213,7 +213,7 @@ DECISION_OBJECTS = [
      r"(?:agreement|deal|contract|arrangement|memorandum) (?:\w+ ){0,5}(?:to supply|to deliver|"
      r"on (?:the )?suppl(?:y|ies)|for (?:the )?suppl(?:y|ies)|to export|to import|to buy)|"
      r"working together on the supply|cooperation on (?:the )?supply|swap (?:deal|arrangement)|"
-     r"(?:agree\w*|deal|contract|plans?) (?:\w+ ){0,3}to (?:buy|sell|supply|deliver|import|export|"
+     r"(?:agree\w*|deal|contract) (?:\w+ ){0,3}to (?:buy|sell|supply|deliver|import|export|"
      r"purchase|ship)|(?:resum\w*|restart\w*|halt\w*|stop\w*|suspend\w*|expand\w*) (?:\w+ ){0,2}"
      r"(?:purchases|imports|exports|supplies|deliveries|shipments|sales)|"
      r"(?:supplies|deliveries|purchases) of"),
