@@ -48,6 +48,9 @@ RELATIVE = re.compile(
     r"years?) ago\b|"
     r"\b(?P<dday>[0-3]?\d) (?P<dmonth>(?-i:January|February|March|April|May|June|July|August|"
     r"September|October|November|December))\b(?!,? \d)|"
+    r"\b(?P<mmonth>(?-i:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.? (?P<mday>[0-3]?\d)"
+    r"(?:st|nd|rd|th)?\b(?!,? \d)|"
     r"\b(?:in|and|or|until|by|from|to) (?P<bare_month>(?-i:January|February|March|April|May|June|"
     r"July|August|September|October|November|December))\b(?! \d)",
     re.I,
@@ -132,8 +135,9 @@ def _relative(ctx: Context, m) -> None:
             _add(ctx, start, end, _months_from(published, -n), "month", 0.75, True)
         else:
             _add(ctx, start, end, datetime.date(published.year - n, 1, 1), "year", 0.75, True)
-    elif g["dday"]:
-        month, day = MONTHS[g["dmonth"].lower()], int(g["dday"])
+    elif g["dday"] or g["mday"]:
+        month = MONTHS[(g["dmonth"] or g["mmonth"]).lower()]
+        day = int(g["dday"] or g["mday"])
         year = published.year
         s, e = ctx.sentence_at(start)
         if month < published.month and FUTURE.search(ctx.text, s, e):

@@ -26,6 +26,8 @@ def countries(ctx: Context) -> None:
         iso2, how = gaz.country_forms[form]
         if how == "demonym" and re.match(r"\s+(?:Sea|Ocean)\b", ctx.text[m.end() :]):
             continue
+        if re.match(r"\s+dollars?\b", ctx.text[m.end() : m.end() + 10]):
+            continue  # "US dollars" names a currency, not a country
         ctx.add(
             Mention(
                 "country",

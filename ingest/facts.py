@@ -56,11 +56,18 @@ def _between(text: str, found: tuple[Amount, ...]) -> list[Amount]:
 
 def amounts(ctx: Context) -> None:
     for amount in _between(ctx.text, amounts_in(ctx.text)):
-        if amount.kind not in ("quantity", "money"):
-            continue
+        unit = re.match(r"\s?(bcm|bpd|b/d)\b", ctx.text[amount.end : amount.end + 5])
+        if amount.kind == "plain" and unit:
+            # "10 bcm" of gas, "200,000 bpd" of oil: the trade's own abbreviations.
+            scale = 10**9 if unit.group(1) == "bcm" else 1
+            kind_unit = "m3" if unit.group(1) == "bcm" else "bbl"
+            amount = replace(amount, kind="quantity", unit=kind_unit,
+                             value=amount.value * scale, end=amount.end + unit.end())  # fmt: skip
         if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
             # "$85m": news writes a million so; the number's own grammar does not know it.
             amount = replace(amount, value=amount.value * 10**6, end=amount.end + 1)
+        if amount.kind not in ("quantity", "money"):
+            continue
         start = amount.qualifier_start if amount.qualifier != "exact" else amount.start
         start = min(start, amount.start)
         end = amount.end
@@ -81,6 +88,8 @@ def amounts(ctx: Context) -> None:
         )
         if per:
             value["per"] = per.group(1) or "year"
+        if ctx.text[start:end].endswith(("bpd", "b/d")):
+            value["per"] = "day"
         related = _flow(ctx, start, end, value)
         kind = "quantity" if amount.kind == "quantity" else "value"
         ctx.add(Mention(kind, start, end, value, f"{kind}:{start}", 0.85, related=related))
@@ -266,7 +275,7 @@ def designations(ctx: Context) -> None:
     for s, e in ctx.sentences:
         sentence = ctx.text[s:e]
         orgs = [o for o in ctx.of("organization") if s <= o.start < e]
-        pattern = rf"\b(?P<word>{_DESIGNATED})\b(?:\s+as\s+\w+(?:\s+\w+)?)?\s+(?:in|by)\s+"
+        pattern = rf"\b(?P<word>{_DESIGNATED})\b(?:\s+as\s+\w+(?:\s+\w+){{0,2}})?\s+(?:in|by)\s+"
         for m in re.finditer(pattern, sentence):
             iso2 = _country_after(ctx, s + m.end())
             # "sanctioned by the United Nations Security Council": a body, not a state

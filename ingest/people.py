@@ -49,6 +49,7 @@ def officials(ctx: Context) -> None:
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", ctx.text):
                 if not ctx.covered(m.start(), m.end(), ("official",)):
                     _add_official(ctx, m.start(), m.end(), record.name, record.public_id, 0.95)
+    _speakers(ctx)
     _surnames(ctx)
     # "Lima" in "Paulo Teixeira Lima" is a man, not Peru.
     people = ctx.of("official")
@@ -57,6 +58,30 @@ def officials(ctx: Context) -> None:
         if not (m.kind == "country" and m.value["via"] == "capital"
                 and any(p.start <= m.start and m.end <= p.end for p in people))
     ]  # fmt: skip
+
+
+_SPEAKER = re.compile(
+    rf"(?P<name>{NAME})(?:,[^,.;“\"]{{3,80}},)?\s+(?:also\s+)?(?:{tables.SPEECH_VERBS})\b"
+)
+
+
+def _speakers(ctx: Context) -> None:
+    """A person named without a title, by what they say: "Bahram Jafari said"."""
+    forms = ctx.gazetteer.country_forms
+    for m in _SPEAKER.finditer(ctx.text):
+        start, end = _trim_name(ctx, *m.span("name"))
+        name = ctx.text[start:end]
+        if end <= start or ctx.covered(start, end, ("official", "organization", "position")):
+            continue
+        if tables.TITLE.search(name) or tables.MINISTER.search(name):
+            continue
+        if any(w in forms or w in NOT_NAME for w in name.split()) or re.search(
+            rf"\b(?:{tables.ORG_HEADS}|Ministry)\b", name
+        ):
+            continue
+        known = ctx.gazetteer.find("officials", name)
+        _add_official(ctx, start, end, known.name if known else name,
+                      known.public_id if known else None, 0.6)  # fmt: skip
 
 
 def _trim_name(ctx: Context, start: int, end: int) -> tuple[int, int]:

@@ -103,6 +103,9 @@ def _speaker_before(ctx, s, at, anywhere=False) -> dict | None:
     role = _ROLE_NOUN.search(window)
     if role:
         return _last_official(ctx, at, role.group(1).lower())
+    body = _BODY_NOUN.search(window)
+    if body:
+        return _last_body(ctx, at, body.group(1).lower())
     return None
 
 
@@ -124,6 +127,21 @@ def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
         covering = [m for m in after if m.kind == "organization" and m.start <= first.start < m.end]
         first = covering[0] if covering else first
     return _as_speaker(first)
+
+
+_BODY_NOUN = re.compile(
+    r"\b[Tt]he\s+(ministry|company|utility|embassy|agency|department|committee|bank)"
+    r"(?:\s+also)?\s*$"
+)
+
+
+def _last_body(ctx: Context, at: int, noun: str) -> dict | None:
+    """ "the ministry said": the last organization named with that word before."""
+    before = sorted(
+        (m for m in ctx.of("organization") if m.end <= at and noun in m.value["name"].lower()),
+        key=lambda m: m.start,
+    )
+    return _as_speaker(before[-1]) if before else None
 
 
 def _last_official(ctx: Context, at: int, title: str = "") -> dict | None:

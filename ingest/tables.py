@@ -31,7 +31,14 @@ DEMONYMS = {
     "Swiss": "CH", "Swedish": "SE", "Norwegian": "NO", "Finnish": "FI", "Danish": "DK",
     "Portuguese": "PT", "Irish": "IE", "Austrian": "AT", "Czech": "CZ", "Slovak": "SK",
     "Moldovan": "MD", "Lithuanian": "LT", "Latvian": "LV", "Estonian": "EE", "Venezuelan": "VE",
-    "Cuban": "CU", "Peruvian": "PE", "Colombian": "CO", "Chilean": "CL",
+    "Cuban": "CU", "Peruvian": "PE", "Colombian": "CO", "Chilean": "CL", "Bahraini": "BH",
+    "Yemeni": "YE", "Somali": "SO", "Ghanaian": "GH", "Senegalese": "SN", "Tanzanian": "TZ",
+    "Ugandan": "UG", "Zambian": "ZM", "Zimbabwean": "ZW", "Angolan": "AO", "Malian": "ML",
+    "Chadian": "TD", "Cameroonian": "CM", "Ecuadorian": "EC", "Bolivian": "BO",
+    "Paraguayan": "PY", "Uruguayan": "UY", "Burmese": "MM", "Cambodian": "KH", "Laotian": "LA",
+    "Singaporean": "SG", "Taiwanese": "TW", "Croatian": "HR", "Slovenian": "SI",
+    "Bosnian": "BA", "Albanian": "AL", "Cypriot": "CY", "Maltese": "MT", "Icelandic": "IS",
+    "Turkmenistani": "TM", "Palestinian": "PS", "Mauritanian": "MR",
 }  # fmt: skip
 
 #: Capitals (and seats of government) that sources write for their state: "Kabul said".
@@ -51,13 +58,23 @@ CAPITALS = {
     "Tunis": "TN", "Tripoli": "LY", "Khartoum": "SD", "Pretoria": "ZA", "Budapest": "HU",
     "Bucharest": "RO", "Sofia": "BG", "Athens": "GR", "Belgrade": "RS", "Chisinau": "MD",
     "Caracas": "VE", "Havana": "CU", "Lima": "PE", "Bogotá": "CO", "Santiago": "CL",
+    "Manama": "BH", "Sanaa": "YE", "Mogadishu": "SO", "Kampala": "UG", "Dodoma": "TZ",
+    "Lusaka": "ZM", "Harare": "ZW", "Luanda": "AO", "Kinshasa": "CD", "Bamako": "ML",
+    "Niamey": "NE", "Yaoundé": "CM", "Quito": "EC", "Asunción": "PY", "Montevideo": "UY",
+    "Taipei": "TW", "Wellington": "NZ", "Zagreb": "HR", "Ljubljana": "SI", "Sarajevo": "BA",
+    "Tirana": "AL", "Skopje": "MK", "Nicosia": "CY", "Vilnius": "LT", "Riga": "LV",
+    "Tallinn": "EE", "Prague": "CZ", "Bratislava": "SK", "Vienna": "AT", "Bern": "CH",
+    "Stockholm": "SE", "Oslo": "NO", "Helsinki": "FI", "Copenhagen": "DK", "Lisbon": "PT",
+    "Dublin": "IE", "Accra": "GH", "Dakar": "SN", "Naypyidaw": "MM", "Phnom Penh": "KH",
+    "Vientiane": "LA", "Kuwait City": "KW", "Nouakchott": "MR",
 }  # fmt: skip
 
 #: Short names pycountry does not give for certain (it has Iran, Syria, Vietnam…).
 COUNTRY_NAMES = {
     "Russia": "RU", "UK": "GB", "Britain": "GB", "USA": "US", "United States": "US",
     "South Korea": "KR", "North Korea": "KP", "Turkey": "TR", "Türkiye": "TR",
-    "Ivory Coast": "CI", "Czechia": "CZ", "Moldova": "MD",
+    "Ivory Coast": "CI", "Czechia": "CZ", "Moldova": "MD", "US": "US", "U.S.": "US",
+    "UAE": "AE", "the Netherlands": "NL", "Holland": "NL", "Burma": "MM",
 }  # fmt: skip
 
 # --- commodities -------------------------------------------------------------------------
