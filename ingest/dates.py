@@ -36,7 +36,7 @@ VAGUE = re.compile(
     r"recently|in the coming (?:weeks|months|days|years)|last week|this week|next week|"
     r"(?:earlier |later )?(?:this|next|last) (?:spring|summer|autumn|fall|winter)|"
     r"(?:earlier|later) this week|some time ago|(?:one|two|three|four|five|six|a few|several|"
-    r"\d+) weeks ago)\b",
+    r"\d+) weeks ago|(?:last|this|next|previous) (?:fiscal|financial|marketing) year)\b",
     re.I,
 )
 RELATIVE = re.compile(
@@ -55,7 +55,11 @@ RELATIVE = re.compile(
     r"July|August|September|October|November|December))\b(?! \d)",
     re.I,
 )
-FUTURE = re.compile(r"\b(?:will|shall|expected to|due to|scheduled|plans? to|next)\b", re.I)
+FUTURE = re.compile(
+    r"\b(?:will|shall|expected to|due to|scheduled|plans? to|next|for delivery|to be delivered|"
+    r"agreed to)\b",
+    re.I,
+)
 NUMBER_WORDS = {
     w: i + 1
     for i, w in enumerate(
@@ -138,10 +142,7 @@ def _relative(ctx: Context, m) -> None:
     elif g["dday"] or g["mday"]:
         month = MONTHS[(g["dmonth"] or g["mmonth"]).lower()]
         day = int(g["dday"] or g["mday"])
-        year = published.year
-        s, e = ctx.sentence_at(start)
-        if month < published.month and FUTURE.search(ctx.text, s, e):
-            year += 1
+        year = _year_of(ctx, start, month)
         try:
             _add(ctx, start, end, datetime.date(year, month, day), "day", 0.7, True)
         except ValueError:
@@ -150,12 +151,23 @@ def _relative(ctx: Context, m) -> None:
         month = MONTHS[g["bare_month"].lower()]
         # The publication's year: "in May" in a February article is this May, planned or
         # past; the reader checks (the proposal is marked inferred).
-        year = published.year
-        s, e = ctx.sentence_at(start)
-        if month < published.month and FUTURE.search(ctx.text, s, e):
-            year += 1  # "is expected to review it in March", in a September article
+        year = _year_of(ctx, start, month)
         start = m.start("bare_month")
         _add(ctx, start, end, datetime.date(year, month, 1), "month", 0.7, True)
+
+
+def _year_of(ctx: Context, at: int, month: int) -> int:
+    """The year of a month named without one: the publication's, unless the sentence speaks
+    of the future and the month is past ("will review it in March", in September: next year)
+    or of the past and the month is to come ("imposed in December", in February: last year)."""
+    year = ctx.published.year
+    s = max(ctx.sentence_at(at)[0], at - 60)  # the month's own clause, roughly
+    future = FUTURE.search(ctx.text, s, at)
+    if month < ctx.published.month and future:
+        return year + 1
+    if month > ctx.published.month and not future:
+        return year - 1
+    return year
 
 
 def _months_from(day: datetime.date, step: int) -> datetime.date:

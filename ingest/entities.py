@@ -159,6 +159,12 @@ _GROUP_NOUN = re.compile(
     rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
     r"(?:movement|group|militia|network|administration|authorities)\b"
 )
+#: "Directorate General of Foreign Trade", "Bank of Japan": the head word first.
+_HEAD_FIRST = re.compile(
+    rf"\b(?P<name>(?:Directorate(?: General)?|Bank|Council|Office|Agency|Commission|Committee|"
+    rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute)\s+"
+    rf"(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}})"
+)
 #: "the state miner Erdenes Tavan Tolgoi", "state oil company Socar": a name after its kind.
 _DESCRIBED = re.compile(
     rf"\b(?:state|state-owned|national|government-owned)\s+(?:[a-z]+\s+){{0,2}}?(?:miner|producer|"
@@ -184,7 +190,7 @@ def organizations(ctx: Context) -> None:
                 start = m.end(g) + (3 if g == "cty3" else 1)
         _org(ctx, start, m.end(), text[m.start() : m.end()], "ministry", iso2, None, SCORE_PATTERN)
     patterns = ((_ORG, ""), (_APPOSITIVE, "movement"), (_GROUP_NOUN, "movement"))
-    for pattern, kind in (*patterns, (_DESCRIBED, "company")):
+    for pattern, kind in (*patterns, (_DESCRIBED, "company"), (_HEAD_FIRST, "")):
         for m in pattern.finditer(text):
             start, end = m.span("name")
             while text[start:end].split(" ", 1)[0] in NOT_NAME and " " in text[start:end]:

@@ -73,6 +73,8 @@ def _speakers(ctx: Context) -> None:
         name = ctx.text[start:end]
         if end <= start or ctx.covered(start, end, ("official", "organization", "position")):
             continue
+        if re.search(r"\b(?:of|for|and)\s+$", ctx.text[max(0, start - 5) : start]):
+            continue  # the end of a longer name: "Directorate General of Foreign Trade said"
         if tables.TITLE.search(name) or tables.MINISTER.search(name):
             continue
         if any(w in forms or w in NOT_NAME for w in name.split()) or re.search(

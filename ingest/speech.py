@@ -67,7 +67,7 @@ _SPEAKER_GAP = re.compile(
     r"(?:[\s,]|also|has|had|have|\w+ly|officials?|side|government|authorities|spokes\w+)*"
 )
 #: An official's apposition before the verb: "Zhirnov, the ambassador, said".
-_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?")
+_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?|,?\s+[a-z][^.;,“\"]{0,60}\s+and\s+")
 _SIDE_NOUN = re.compile(r" (?:side|government|officials?|authorities)\b")
 
 

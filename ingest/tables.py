@@ -151,6 +151,7 @@ TITLES = [
     "secretary general", "secretary of state", "chancellor", "king", "emir", "crown prince",
     "governor", "chairman", "chairwoman", "chief executive", "head", "director",
     "commissioner", "supreme leader", "acting minister", "deputy minister", "minister",
+    "adviser", "advisor",
 ]  # fmt: skip
 #: Ministries' portfolios, as "X Minister", "Minister of X", "X Ministry", "Ministry of X".
 PORTFOLIOS = (
@@ -170,7 +171,8 @@ ORG_HEADS = (
     r"Organi[sz]ation|Union|Council|Bank|Fund|Company|Corporation|Corp\.?|Agency|Committee|"
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
     r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
-    r"Court|Institute|Assembly|Treasury|Department|Office|Consortium"
+    r"Court|Institute|Assembly|Treasury|Department|Office|Consortium|Directorate(?: General)?|"
+    r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC"
 )
 #: International bodies sources name by their initials.
 ACRONYMS = {
@@ -242,6 +244,8 @@ DECISION_OBJECTS = [
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
      r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
      r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
+     r"requests? (?:from|by)|(?:export|import) ban|ban on (?:\w+ ){0,2}(?:exports|imports)|"
+     r"lift\w* (?:[\w-]+ ){0,5}ban\b|"
      r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
      r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
 ]  # fmt: skip
@@ -272,7 +276,7 @@ def title_in(name: str) -> str:
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
     m = re.fullmatch(
-        r"((?:deputy |acting |first deputy )?)(minister|secretary) (?:of|for) (.+)", text
+        r"((?:deputy |acting |first deputy )?)(minister|secretary|advis[eo]r) (?:of|for) (.+)", text
     )
     if m:
         portfolio = m.group(3).removesuffix(" affairs").removeprefix("the ")
@@ -282,7 +286,7 @@ def canonical_title(raw: str) -> str:
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
 MINISTER = re.compile(
-    rf"(?:(?:First )?Deputy |Acting )?(?:(?:Minister|Secretary) (?:of|for) (?:the )?{PORTFOLIOS}|"
-    rf"{PORTFOLIOS} (?:Minister|Secretary))(?![\w-])",
+    rf"(?:(?:First )?Deputy |Acting )?(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?"
+    rf"{PORTFOLIOS}|{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
     re.IGNORECASE,
 )
