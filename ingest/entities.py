@@ -171,6 +171,10 @@ _DESCRIBED = re.compile(
     rf"company|utility|firm|railway|airline|operator|buyer|exporter|importer|bank|carrier)\s+"
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
 )
+_NAMED_FORMS = sorted(map(re.escape, tables.NAMED_BODIES), key=len, reverse=True)
+_NAMED = re.compile(rf"(?<![\w-])(?P<name>{'|'.join(_NAMED_FORMS)})(?![\w-])")
+#: "QatarEnergy", "PetroChina": a capital inside a word is a company's mark (not "McDonald").
+_CAMEL = re.compile(r"(?<![\w-])(?!Mc|Mac)[A-Z][a-z]{2,}[A-Z][A-Za-z]{2,}(?![\w-])")
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
@@ -202,6 +206,13 @@ def organizations(ctx: Context) -> None:
     for m in _ACRONYM.finditer(text):
         name = tables.ACRONYMS[m.group("name")]
         _org(ctx, m.start(), m.end(), name, "international_body", None, None, SCORE_TABLE)
+    for m in _NAMED.finditer(text):
+        kind = tables.NAMED_BODIES[m.group("name")]
+        if kind != "government":  # "the Kremlin" speaks for Russia (a capital, in tables)
+            _org(ctx, m.start(), m.end(), m.group("name"), kind, None, None, SCORE_TABLE)
+    for m in _CAMEL.finditer(text):
+        if m.group() not in gaz.country_forms:
+            _org(ctx, m.start(), m.end(), m.group(), "company", None, None, SCORE_PATTERN - 0.1)
     _listed(ctx)
     _again(ctx)
 

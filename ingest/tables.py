@@ -184,6 +184,18 @@ ACRONYMS = {
     "IAEA": "International Atomic Energy Agency", "ECO": "Economic Cooperation Organization",
 }  # fmt: skip
 
+#: Bodies and companies sources name without a head word ("Gazprom", "the World Bank").
+NAMED_BODIES = {
+    "United Nations": "international_body", "World Bank": "international_body",
+    "European Union": "international_body", "Gazprom": "company", "Rosneft": "company",
+    "Lukoil": "company", "Transneft": "company", "Sinopec": "company", "CNPC": "company",
+    "PetroChina": "company", "Aramco": "company", "Saudi Aramco": "company", "SOCAR": "company",
+    "KazMunayGas": "company", "Uzbekneftegaz": "company", "Turkmengaz": "company",
+    "NIOC": "company", "ONGC": "company", "Petrobras": "company", "BOTAS": "company",
+    "BOTAŞ": "company", "Naftogaz": "company", "COFCO": "company", "Rosatom": "company",
+    "QatarEnergy": "company", "ADNOC": "company", "Kremlin": "government",
+}  # fmt: skip
+
 # --- speech, hedges, decisions -----------------------------------------------------------
 
 SPEECH_VERBS = (
