@@ -228,6 +228,9 @@ def decisions(ctx: Context) -> None:
                 done.add(clause)
 
 
+_NEGATED = re.compile(r"\b(?:no|not|never|yet to)\b|n't\b", re.I)
+
+
 def _decision(ctx, s, e, sentence, clause, decision_type, om) -> bool:
     cs, ce = clause
     hedge = _hedge(sentence[:ce], om)
@@ -239,10 +242,15 @@ def _decision(ctx, s, e, sentence, clause, decision_type, om) -> bool:
         if found:
             stage, trigger = name, found
             break
-    if hedge and stage not in ("briefed", "proposed"):
+    considered = hedge is not None and re.match(r"consider|weigh|studying", hedge.group(), re.I)
+    if hedge and (stage not in ("briefed", "proposed") or (stage == "proposed" and considered)):
         stage, trigger = "under_consideration", hedge
     if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
         stage, trigger = "decided", om  # "has formally recognized", "was delisted"
+    if stage in ("decided", "implemented") and _NEGATED.search(
+        sentence, max(cs, trigger.start() - 25), trigger.start()
+    ):
+        return False  # "no contract had been signed yet" (not "no country but X has recognized")
     if stage is None:
         return False
     start = s + min(om.start(), trigger.start())

@@ -243,6 +243,7 @@ DECISION_OBJECTS = [
      r"(?:agreement|deal|contract)|"
      r"(?:agreement|deal|contract|arrangement|memorandum) (?:\w+ ){0,5}(?:to supply|to deliver|"
      r"on (?:the )?suppl(?:y|ies)|for (?:the )?suppl(?:y|ies)|to export|to import|to buy)|"
+     r"proposals? to (?:supply|buy|sell|export|import|deliver|ship)|"
      r"working together on the supply|cooperation on (?:the )?supply|swap (?:deal|arrangement)|"
      r"(?:agree\w*|deal|contract) (?:\w+ ){0,3}to (?:buy|sell|supply|deliver|import|export|"
      r"purchase|ship)|(?:resum\w*|restart\w*|halt\w*|stop\w*|suspend\w*|expand\w*) (?:\w+ ){0,2}"
