@@ -171,13 +171,15 @@ def _add_official(ctx, start, end, name, match, score) -> Mention | None:
 
 def _surnames(ctx: Context) -> None:
     """ "Zhirnov" after "Dmitry Zhirnov": the same official, mentioned again."""
-    for official in list(ctx.of("official")):
-        surname = official.value["surname"]
+    first: dict[str, Mention] = {}
+    for official in sorted(ctx.of("official"), key=lambda m: m.start):
+        first.setdefault(official.value["surname"], official)
+    taken = [(m.start, m.end) for m in ctx.mentions if m.kind in ("official", "organization")]
+    taken += [(c.start, c.end) for c in ctx.of("country") if c.value["via"] != "capital"]
+    for surname, official in first.items():
         for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", ctx.text):
-            if not ctx.covered(m.start(), m.end(), ("official", "organization")) and not any(
-                c.start <= m.start() and m.end() <= c.end and c.value["via"] != "capital"
-                for c in ctx.of("country")
-            ):
+            if not any(s <= m.start() and m.end() <= e for s, e in taken):
+                taken.append((m.start(), m.end()))
                 ctx.add(
                     Mention("official", m.start(), m.end(), official.value, official.key,
                             official.score * 0.9, official.match)

@@ -72,6 +72,8 @@ _SIDE_NOUN = re.compile(r" (?:side|government|officials?|authorities)\b")
 
 
 def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
+    if at - m.end > 100:  # no speaker stands further from the verb (and no text is re-read)
+        return False
     gap = ctx.text[m.end : at]
     return bool(
         _SPEAKER_GAP.fullmatch(gap) or (m.kind == "official" and _APPOSITION.fullmatch(gap))
