@@ -103,7 +103,9 @@ def _proposals(ctx: Context) -> list[Proposal]:
     chosen += [(m, dict(m.value)) for m in facts_found]
     proposals = []
     for m, value in chosen:
-        related = tuple(keys.get(r, r) for r in m.related)
+        # Facts name the records they stand on by their record keys; the review page needs the
+        # key of the proposal that proposes each record.
+        related = tuple(keys[r] for r in m.related if r in keys)
         proposals.append(
             Proposal(
                 kind=m.kind,

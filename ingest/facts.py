@@ -109,7 +109,7 @@ def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
     chosen = (after[:1] or goods[-1:]) if goods else []
     if chosen:
         value["commodity"] = chosen[0].key
-        related.append(f"commodity:{chosen[0].start}:{chosen[0].end}")
+        related.append(chosen[0].key)
     exporter, importer = roles(ctx, s, e, start)
     if exporter and exporter != importer:
         value["exporter"] = exporter
@@ -368,4 +368,4 @@ def _designation(ctx, org: Mention, iso2, word: str, m, s: int, authority=None) 
         "list_name": "",
     }
     ctx.add(Mention("designation", start, end, value, f"designation:{org.key}:{iso2}", 0.7,
-                    related=(f"organization:{org.start}:{org.end}",)))  # fmt: skip
+                    related=(org.key,)))  # fmt: skip

@@ -88,11 +88,15 @@ def test_the_response_holds_the_normalized_text_and_exact_spans(client, curator_
         assert set(p) == keys
         assert text[p["start"] : p["end"]] == p["quote"]
         assert p["extractor"] == "ingest.rules" and p["extractor_version"]
+    keys_found = {p["key"] for p in body["proposals"]}
+    assert all(set(p["related"]) <= keys_found for p in body["proposals"])
     kinds = {p["kind"] for p in body["proposals"]}
     assert {"country", "official", "position", "commodity", "quantity", "date", "statement",
             "decision"} <= kinds  # fmt: skip
     quantity = next(p for p in body["proposals"] if p["kind"] == "quantity")
     assert quantity["quote"] == "up to two million tonnes"
+    wheat = next(p for p in body["proposals"] if p["kind"] == "commodity")
+    assert quantity["related"] == [wheat["key"]]
     assert {k: quantity["value"][k] for k in ("amount", "unit", "qualifier", "exporter",
             "importer", "commodity")} == {"amount": "2000000", "unit": "t", "qualifier":
             "at_most", "exporter": "KZ", "importer": "UZ", "commodity": "wheat"}  # fmt: skip
