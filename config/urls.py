@@ -8,6 +8,7 @@ from config.api.routers import APIRouter
 from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
+from ingest.api.urls import urlpatterns as ingest_urls
 from trade.api.flows import PairFlowsView
 from trade.api.pairs import PairView
 from trade.api.urls import routes as trade_routes
@@ -32,6 +33,7 @@ api_v1 = [
     path("redoc/", RedocView.as_view(url_name="api-v1:schema"), name="redoc"),
     re_path(rf"^pairs/{PAIR}/$", PairView.as_view(), name="pair"),
     re_path(rf"^pairs/{PAIR}/flows/$", PairFlowsView.as_view(), name="pair-flows"),
+    *ingest_urls,
     *router.urls,
 ]
 

@@ -1,0 +1,371 @@
+"""Facts: quantities and values (who supplies whom), decisions and designations
+(statements: ``ingest.speech``).
+
+* A quantity or a value is an amount of ``core.numbers`` (digits or words, scale, unit or
+  currency, qualifier) with its commodity and, where the sentence says so, its exporter and
+  importer: "from X", "X exported/supplies/will ship", "Kazakh exports" give the exporter;
+  "to X", "X imported/bought/received" the importer.
+* A decision needs both a stage word and an object ("recognition", "removing … from the
+  list", "supply agreement"…) in one sentence. A hedge ("possibility", "considering", "could",
+  "may", "if confirmed") makes it ``under_consideration`` (``briefed`` when someone was
+  briefed, ``proposed`` when it was proposed): hedged words never make a decided fact.
+* A designation is an organization banned, restricted, sanctioned or listed in a country.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from core.numbers import SCALES, Amount, amounts_in
+from ingest import tables
+from ingest.context import Context, Mention
+from ingest.entities import nearest_country_before
+
+_ORIGIN = (
+    r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sold|"
+    r"sell\w*"
+)
+_DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*"
+_AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
+
+
+def _between(text: str, found: tuple[Amount, ...]) -> list[Amount]:
+    """ "between 80 and 85 million tonnes": 80 million at least, 85 million at most (as
+    ``core.numbers`` reads "80–85 million tonnes")."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        low, high = out[i], out[i + 1]
+        if low.kind not in ("plain", "year") or high.kind not in ("quantity", "money"):
+            continue
+        if not re.search(r"\bbetween\s+$", text[max(0, low.start - 10) : low.start]):
+            continue
+        if not re.fullmatch(r"\s+and\s+", text[low.end : high.start]):
+            continue
+        scale = 1
+        word = re.match(r"[\d.,\s]+?\s*([a-z]+)", text[high.start : high.end])
+        if re.fullmatch(r"[\d.,]+", text[low.start : low.end]) and word:
+            scale = SCALES.get(word.group(1), 1)
+        start = low.start - len("between ")
+        out[i] = replace(high, value=low.value * scale, start=low.start, end=low.end,
+                         qualifier="at_least", qualifier_start=start)  # fmt: skip
+        out[i + 1] = replace(high, qualifier="at_most", qualifier_start=start)
+    return out
+
+
+def amounts(ctx: Context) -> None:
+    for amount in _between(ctx.text, amounts_in(ctx.text)):
+        unit = re.match(r"\s?(bcm|bpd|b/d)\b", ctx.text[amount.end : amount.end + 5])
+        if amount.kind == "plain" and unit:
+            # "10 bcm" of gas, "200,000 bpd" of oil: the trade's own abbreviations.
+            scale = 10**9 if unit.group(1) == "bcm" else 1
+            kind_unit = "m3" if unit.group(1) == "bcm" else "bbl"
+            amount = replace(amount, kind="quantity", unit=kind_unit,
+                             value=amount.value * scale, end=amount.end + unit.end())  # fmt: skip
+        if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
+            # "$85m": news writes a million so; the number's own grammar does not know it.
+            amount = replace(amount, value=amount.value * 10**6, end=amount.end + 1)
+        if amount.kind not in ("quantity", "money"):
+            continue
+        start = amount.qualifier_start if amount.qualifier != "exact" else amount.start
+        start = min(start, amount.start)
+        end = amount.end
+        value = {
+            "amount": _plain(amount.value),
+            "qualifier": amount.qualifier,
+            "strict": amount.strict,
+        }
+        if amount.kind == "quantity":
+            value["unit"] = amount.unit
+        else:
+            value["currency"] = amount.currency
+        # "2 million tonnes a year", "33 billion cubic metres of gas a year"
+        per = re.match(
+            r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:(?:a|per|each|every)\s+(year|month|day)\b|"
+            r"(annually))",
+            ctx.text[end : end + 50],
+        )
+        if per:
+            value["per"] = per.group(1) or "year"
+        if ctx.text[start:end].endswith(("bpd", "b/d")):
+            value["per"] = "day"
+        related = _flow(ctx, start, end, value)
+        kind = "quantity" if amount.kind == "quantity" else "value"
+        ctx.add(Mention(kind, start, end, value, f"{kind}:{start}", 0.85, related=related))
+
+
+def _plain(value) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
+    """The commodity and the countries in their roles, read in the amount's sentence."""
+    s, e = ctx.sentence_at(start)
+    related = []
+    goods = sorted((m for m in ctx.of("commodity") if s <= m.start < e), key=lambda m: m.start)
+    after = [m for m in goods if m.start >= end]
+    chosen = (after[:1] or goods[-1:]) if goods else []
+    if chosen:
+        value["commodity"] = chosen[0].key
+        related.append(chosen[0].key)
+    exporter, importer = roles(ctx, s, e, start)
+    if exporter and exporter != importer:
+        value["exporter"] = exporter
+    if importer and importer != exporter:
+        value["importer"] = importer
+    return tuple(related)
+
+
+def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | None, str | None]:
+    """(exporter, importer) as the sentence [s, e) states them, or None."""
+    exporter = importer = None
+    countries = sorted((c for c in ctx.of("country") if s <= c.start < e), key=lambda c: c.start)
+    goods = {m.start for m in ctx.of("commodity")}
+    for m in countries:
+        before = ctx.text[max(s, m.start - 12) : m.start]
+        after = ctx.text[m.end : min(e, m.end + 60)]
+        demonym = m.value["via"] == "demonym"
+        if demonym and m.end + 1 in goods:  # "Ukrainian wheat", "Iranian crude"
+            exporter = exporter or m.key
+            continue
+        if demonym and re.match(
+            rf"\s+[a-z]+{_AUX}\s+(?:{_DEST})\b", after
+        ):  # "Indian refiners bought"
+            importer = importer or m.key
+            continue
+        if demonym and re.match(rf"\s+[a-z]+{_AUX}\s+(?:{_ORIGIN})\b", after):
+            exporter = exporter or m.key
+            continue
+        if re.search(r"\bfrom\s+(?:the\s+)?$", before) and not exporter:
+            exporter = m.key
+        elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", before) and not importer:
+            importer = m.key
+        elif re.match(rf"(?:['’]s)?{_AUX}\s+(?:{_ORIGIN})\b", after) and not demonym:
+            exporter = exporter or m.key
+        elif re.match(rf"{_AUX}\s+(?:{_DEST})\b", after) and not demonym:
+            importer = importer or m.key
+        elif re.match(r"(?:['’]s)?\s+(?:exports|supplies|shipments|deliveries|sales)\b", after):
+            exporter = exporter or m.key
+        elif re.match(r"(?:['’]s)?\s+(?:imports|purchases)\b", after):
+            importer = importer or m.key
+    if countries and at is not None and countries[0].start < at:
+        # The sentence's subject: "Egypt, among the largest importers, bought 12 million t".
+        first = countries[0]
+        between = ctx.text[first.end : at]
+        others = [c for c in countries[1:] if c.start < at]
+        if not others and first.value["via"] != "demonym":
+            if re.search(rf"\b(?:{_DEST})\b", between) and not importer and first.key != exporter:
+                importer = first.key
+            elif (
+                re.search(rf"\b(?:{_ORIGIN})\b", between) and not exporter and first.key != importer
+            ):
+                exporter = first.key
+    return exporter, importer
+
+
+# --- decisions --------------------------------------------------------------------------
+
+_HEDGE = re.compile(rf"(?<![\w-])(?:{tables.MODALS}|(?i:{tables.HEDGES}))(?![\w-])")
+_STAGES = [
+    ("briefed", tables.words(tables.BRIEFED)),
+    ("proposed", tables.words(tables.PROPOSED)),
+    ("rejected", tables.words(tables.REJECTED)),
+    ("reversed", tables.words(tables.REVERSED)),
+    ("implemented", tables.words(tables.IMPLEMENTED)),
+    ("decided", tables.words(tables.DECIDED)),
+]
+_OBJECTS = [(t, tables.words(p)) for t, p in tables.DECISION_OBJECTS]
+
+
+_NEW_CLAUSE = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\s+[A-Z]")
+#: Where a sentence's clauses part: "had signed contracts and was considering a rail link".
+_CLAUSE = re.compile(
+    r"[;:]|,\s+(?:and|but|while|whereas)\s+|\s+(?:and|but)\s+(?=(?:was|were|is|are|has|had|"
+    r"have|will|would|could|may|might)\b)"
+)
+
+
+def _clauses(s: int, e: int, text: str) -> list[tuple[int, int]]:
+    cuts = [s, *(m.end() for m in _CLAUSE.finditer(text, s, e)), e]
+    return list(itertools.pairwise(cuts))
+
+
+def _hedge(sentence: str, om):
+    """The hedge of the object's clause: before it (within 80 characters), or after it with no
+    new clause between ("designated X as terrorist …, and Washington warned that payments could
+    face sanctions" is a designation made, not a possibility)."""
+    for hedge in _HEDGE.finditer(sentence, max(0, om.start() - 80)):
+        if hedge.start() < om.end() or not _NEW_CLAUSE.search(sentence, om.end(), hedge.start()):
+            return hedge
+    return None
+
+
+def _objects(sentence: str) -> list[tuple[str, re.Match]]:
+    """Every decision object in the sentence, the first type listed winning an overlap."""
+    found: list[tuple[str, re.Match]] = []
+    for decision_type, pattern in _OBJECTS:
+        for m in pattern.finditer(sentence):
+            if all(m.end() <= o.start() or m.start() >= o.end() for _, o in found):
+                found.append((decision_type, m))
+    return sorted(found, key=lambda f: f[1].start())
+
+
+def decisions(ctx: Context) -> None:
+    """One decision per clause that names an object and a stage (or a hedge)."""
+    for s, e in ctx.sentences:
+        sentence = ctx.text[s:e]
+        objects = _objects(sentence)
+        clauses = _clauses(0, len(sentence), sentence) if len(objects) > 1 else [(0, len(sentence))]
+        done = set()
+        for decision_type, om in objects:
+            clause = next((c for c in clauses if c[0] <= om.start() < c[1]), (0, len(sentence)))
+            if clause in done:
+                continue
+            found = _decision(ctx, s, e, sentence, clause, decision_type, om)
+            if found:
+                done.add(clause)
+
+
+_NEGATED = re.compile(r"\b(?:no|not|never|yet to)\b|n't\b", re.I)
+
+
+def _decision(ctx, s, e, sentence, clause, decision_type, om) -> bool:
+    cs, ce = clause
+    hedge = _hedge(sentence[:ce], om)
+    if hedge is not None and hedge.end() <= cs and len(_clauses(0, len(sentence), sentence)) > 1:
+        hedge = hedge if cs == 0 else None
+    stage, trigger = None, None
+    for name, pattern in _STAGES:
+        found = pattern.search(sentence, cs, ce)
+        if found:
+            stage, trigger = name, found
+            break
+    considered = hedge is not None and re.match(r"consider|weigh|studying", hedge.group(), re.I)
+    if hedge and (stage not in ("briefed", "proposed") or (stage == "proposed" and considered)):
+        stage, trigger = "under_consideration", hedge
+    if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
+        stage, trigger = "decided", om  # "has formally recognized", "was delisted"
+    if stage in ("decided", "implemented") and _NEGATED.search(
+        sentence, max(cs, trigger.start() - 25), trigger.start()
+    ):
+        return False  # "no contract had been signed yet" (not "no country but X has recognized")
+    if stage is None:
+        return False
+    start = s + min(om.start(), trigger.start())
+    end = s + max(om.end(), trigger.end())
+    value = {
+        "stage": stage,
+        "decision_type": decision_type,
+        "hedge": hedge.group() if hedge else "",
+        "countries": sorted({c.key for c in ctx.of("country") if s <= c.start < e}),
+    }
+    ctx.add(Mention("decision", start, end, value, f"decision:{start}", 0.7 if hedge else 0.6))
+    return True
+
+
+# --- designations -----------------------------------------------------------------------
+
+_DESIGNATED = "|".join(tables.DESIGNATION_WORDS.values())
+
+
+_BEFORE_WORD = re.compile(
+    r"(?:\s+(?:administration|movement|group|government|authorities))?(?:"
+    r",\s+(?:an?|the)\s+[\w\s-]{0,40}?(?:that|which|who)\s+(?:is|was|are|were|has been|"
+    r"had been|remains)\s+(?:\w+\s+)?|\s+(?:is|was|are|were|has been|had been|remains|"
+    r"remain)\s+(?:\w+\s+)?|,\s+which\s+[^,.;]{0,80},\s+(?:is|was|are|were|has been|"
+    r"had been|remains)\s+(?:\w+\s+)?)"
+)
+
+
+def designations(ctx: Context) -> None:
+    for s, e in ctx.sentences:
+        sentence = ctx.text[s:e]
+        orgs = [o for o in ctx.of("organization") if s <= o.start < e]
+        pattern = rf"\b(?P<word>{_DESIGNATED})\b(?:\s+as\s+\w+(?:\s+\w+){{0,2}})?\s+(?:in|by)\s+"
+        for m in re.finditer(pattern, sentence):
+            iso2 = _country_after(ctx, s + m.end())
+            # "sanctioned by the United Nations Security Council": a body, not a state
+            body = [o for o in orgs if s + m.end() <= o.start <= s + m.end() + 4]
+            # "the Taliban, an organization that is banned in Russia", "X is banned in Y"
+            named = [o for o in orgs if _BEFORE_WORD.fullmatch(ctx.text[o.end : s + m.start()])]
+            if (iso2 or body) and named:
+                for org in _coordinated(ctx, orgs, named[-1]):
+                    _designation(ctx, org, iso2, m.group("word"), m, s, body[0] if body else None)
+        # "removing the Taliban from the list of organizations restricted in Russia"
+        for m in re.finditer(
+            rf"\bfrom\s+(?:the|its)\s+list\s+of\s+(?:[\w-]+\s+){{0,2}}?(?:organi[sz]ations|"
+            rf"groups|entities)\s+(?:(?P<word>{_DESIGNATED})\s+)?(?:in|by)\s+",
+            sentence,
+        ):
+            iso2 = _country_after(ctx, s + m.end())
+            before = [o for o in orgs if o.end <= s + m.start() and o.value["kind"] != "ministry"]
+            if iso2 and before:
+                _designation(ctx, before[-1], iso2, m.group("word") or "listed", m, s)
+        # "organizations banned in Russia, such as A, B and C"; "Russia's list of banned groups"
+        for m in re.finditer(
+            rf"\b(?P<word>{_DESIGNATED}|terrorist|extremist)\s+(?:organi[sz]ations|groups)\b",
+            sentence,
+        ):
+            iso2 = _country_after(ctx, s + m.end()) or nearest_country_before(
+                ctx, s + m.start(), sentence=False
+            )
+            listed = [o for o in orgs if o.start >= s + m.end() and o.value["kind"] != "ministry"]
+            if iso2 and re.match(
+                r"[^.;]{0,40}?(?:such as|including|includes?|like|:)", sentence[m.end() :]
+            ):
+                for org in listed:
+                    _designation(ctx, org, iso2, m.group("word"), m, s)
+
+
+def _coordinated(ctx: Context, orgs: list[Mention], last: Mention) -> list[Mention]:
+    """ "the Group 24 movement and the Islamic Renaissance Party are banned": both."""
+    found = [last]
+    for org in reversed([o for o in orgs if o.end <= last.start]):
+        gap = ctx.text[org.end : found[0].start]
+        if not re.fullmatch(
+            r"(?:\s+(?:movement|group|party))?\s*(?:,|,?\s+and)\s+(?:the\s+)?", gap
+        ):
+            break
+        found.insert(0, org)
+    return found
+
+
+def _country_after(ctx: Context, at: int) -> str | None:
+    for c in ctx.of("country"):
+        if at <= c.start <= at + 4:
+            return c.key
+    return None
+
+
+def _designation(ctx, org: Mention, iso2, word: str, m, s: int, authority=None) -> None:
+    if any(d.value["organization"] == org.value["name"] and d.value["jurisdiction"] == iso2
+           for d in ctx.of("designation")):  # fmt: skip
+        return
+    kind = next(
+        (k for k, w in tables.DESIGNATION_WORDS.items() if re.fullmatch(w, word, re.I)), "listed"
+    )
+    e = ctx.sentence_at(s)[1]
+    sentence = ctx.text[s:e]
+    removed = re.search(
+        r"\b(?:was|were|has been|have been) (?:removed|delisted)\b|\blifted\b", sentence
+    )
+    status = "removed" if removed and not _HEDGE.search(sentence) else "in_force"
+    where = [c for c in ctx.of("country") if c.key == iso2 and s + m.start() <= c.start < e]
+    where += [authority] if authority is not None else []
+    start = min(org.start, s + m.start())
+    end = max([org.end, s + m.end() - 1, *(w.end for w in where[:1])])
+    while ctx.text[end - 1].isspace():
+        end -= 1
+    value = {
+        "organization": org.value["name"],
+        "organization_match": org.match,
+        "jurisdiction": iso2,
+        "authority": authority.value["name"] if authority is not None else None,
+        "kind": kind,
+        "status": status,
+        "list_name": "",
+    }
+    ctx.add(Mention("designation", start, end, value, f"designation:{org.key}:{iso2}", 0.7,
+                    related=(org.key,)))  # fmt: skip

@@ -1,0 +1,186 @@
+"""People: officials and their posts ("Russian ambassador to Kabul Dmitry Zhirnov").
+
+A title of office (``ingest.tables.TITLES``, "X Minister", "Minister of X") next to a
+capitalized name, either way round, makes an official and a position: the post's country
+is the nationality or possessive before the title, or "of X" after it, else the one the
+context gives (``_country_of_post``); the country it is posted to is "to X"/"for X". Names of
+published officials (and their spellings, by ``core.names``) are found anywhere, and a
+surname alone after a full name is the same person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.names import name_key
+from ingest import tables
+from ingest.context import NAME, NOT_NAME, Context, Mention
+from ingest.entities import SCORE_PATTERN, country_iso, nearest_country_before
+
+# --- officials and their posts ----------------------------------------------------------
+
+_TITLE = rf"(?i:{tables.MINISTER.pattern}|{tables.TITLE.pattern})"
+
+
+def _post_patterns(ctx: Context) -> tuple[re.Pattern, re.Pattern]:
+    c = ctx.gazetteer.country_alternation()
+    post = (
+        rf"(?:(?P<cty>{c})(?:['’]s)?\s+)?(?P<title>{_TITLE})"
+        rf"(?:\s+(?:to|for|in)\s+(?P<to>{c}))?(?:\s+of\s+(?P<of>{c}))?"
+    )
+    title_name = ctx.gazetteer.compiled(
+        "title_name", lambda: rf"(?:\b[Tt]he\s+)?(?P<post>{post}),?\s+(?P<name>{NAME})"
+    )
+    name_title = ctx.gazetteer.compiled(
+        "name_title", lambda: rf"(?P<name>{NAME}),\s+(?:(?:the|a)\s+)?(?P<post>{post})"
+    )
+    return title_name, name_title
+
+
+def officials(ctx: Context) -> None:
+    for pattern in _post_patterns(ctx):
+        for m in pattern.finditer(ctx.text):
+            name_start, name_end = _trim_name(ctx, *m.span("name"))
+            if name_end <= name_start:
+                continue
+            _official(ctx, name_start, name_end, m, SCORE_PATTERN + 0.1)
+    for record in ctx.gazetteer.officials:
+        for name in record.names:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", ctx.text):
+                if not ctx.covered(m.start(), m.end(), ("official",)):
+                    _add_official(ctx, m.start(), m.end(), record.name, record.public_id, 0.95)
+    _speakers(ctx)
+    _surnames(ctx)
+    # "Lima" in "Paulo Teixeira Lima" is a man, not Peru.
+    people = ctx.of("official")
+    ctx.mentions = [
+        m for m in ctx.mentions
+        if not (m.kind == "country" and m.value["via"] == "capital"
+                and any(p.start <= m.start and m.end <= p.end for p in people))
+    ]  # fmt: skip
+
+
+_SPEAKER = re.compile(
+    rf"(?P<name>{NAME})(?:,[^,.;“\"]{{3,80}},)?\s+(?:also\s+)?(?:{tables.SPEECH_VERBS})\b"
+)
+
+
+def _speakers(ctx: Context) -> None:
+    """A person named without a title, by what they say: "Bahram Jafari said"."""
+    forms = ctx.gazetteer.country_forms
+    for m in _SPEAKER.finditer(ctx.text):
+        start, end = _trim_name(ctx, *m.span("name"))
+        name = ctx.text[start:end]
+        if end <= start or ctx.covered(start, end, ("official", "organization", "position")):
+            continue
+        if re.search(r"\b(?:of|for|and)\s+$", ctx.text[max(0, start - 5) : start]):
+            continue  # the end of a longer name: "Directorate General of Foreign Trade said"
+        if tables.TITLE.search(name) or tables.MINISTER.search(name):
+            continue
+        if any(w in forms or w in NOT_NAME for w in name.split()) or re.search(
+            rf"\b(?:{tables.ORG_HEADS}|Ministry)\b", name
+        ):
+            continue
+        known = ctx.gazetteer.find("officials", name)
+        _add_official(ctx, start, end, known.name if known else name,
+                      known.public_id if known else None, 0.6)  # fmt: skip
+
+
+def _trim_name(ctx: Context, start: int, end: int) -> tuple[int, int]:
+    """Drop leading and trailing words that are no part of a name ("In", a country)."""
+    words = [(w.start() + start, w.end() + start) for w in re.finditer(r"\S+", ctx.text[start:end])]
+    while words and (
+        ctx.text[words[0][0] : words[0][1]] in NOT_NAME
+        or ctx.text[words[0][0] : words[0][1]] in ctx.gazetteer.country_forms
+    ):
+        words.pop(0)
+    while words and ctx.text[words[-1][0] : words[-1][1]] in NOT_NAME:
+        words.pop()
+    if len(words) < 2:
+        return start, start
+    return words[0][0], words[-1][1]
+
+
+def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
+    name = ctx.text[start:end]
+    forms = ctx.gazetteer.country_forms
+    if any(w in forms and forms[w][1] != "capital" for w in name.split()) or re.search(
+        rf"\b(?:{tables.ORG_HEADS}|Ministry)\b", name
+    ):
+        return
+    known = ctx.gazetteer.find("officials", name)
+    official = _add_official(
+        ctx, start, end, known.name if known else name, known.public_id if known else None, score
+    )
+    if official is None:
+        return
+    ps, pe = m.span("post")
+    if ctx.text[ps:pe].split(" ", 1)[0] in ("The", "the"):
+        ps += 4
+    cty = country_iso(ctx, m.group("cty")) or country_iso(ctx, m.group("of"))
+    title = tables.canonical_title(m.group("title"))
+    posted_to = country_iso(ctx, m.group("to"))
+    if cty is None:
+        cty = _country_of_post(ctx, ps, pe, posted_to)
+    if ctx.text[pe - 1] in ",.":
+        pe -= 1
+    value = {"name": ctx.text[ps:pe], "title": title, "country": cty, "posted_to": posted_to}
+    value["holder"] = official.value["name"]
+    known = next(
+        (p for p in ctx.gazetteer.positions
+         if p.extra.get("title") == title and p.extra.get("country") == cty
+         and p.extra.get("posted_to") == posted_to),
+        None,
+    )  # fmt: skip
+    if known:
+        value["name"] = known.name
+    key = f"{title}|{cty}|{posted_to}"
+    ctx.add(
+        Mention("position", ps, pe, value, known.public_id if known else key, score,
+                match=known.public_id if known else None, related=(official.key,))
+    )  # fmt: skip
+
+
+def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> str | None:
+    """The state a post serves, when its words do not say: a country named before it in
+    its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
+    could"), else the last country named before the sentence."""
+    exclude = {posted_to} if posted_to else set()
+    s, e = ctx.sentence_at(ps)
+    # The sentence's first country: "Mongolia expects to export … to China, Mining Minister
+    # X said"; "Russia's envoy said the Russian Foreign Ministry had briefed President Putin".
+    first = [c for c in ctx.of("country") if s <= c.start < ps and c.key not in exclude]
+    if first:
+        return min(first, key=lambda c: c.start).key
+    after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
+    if after and after[0].key not in exclude:
+        return after[0].key
+    return nearest_country_before(ctx, ps, exclude, sentence=False)
+
+
+def _add_official(ctx, start, end, name, match, score) -> Mention | None:
+    if ctx.covered(start, end, ("official",)):
+        return None
+    key = match or name_key(name)
+    same = [m for m in ctx.of("official") if m.key == key or name_key(m.value["name"]) == key]
+    if same:
+        key = same[0].key
+    value = {"name": name, "surname": name.split()[-1]}
+    return ctx.add(Mention("official", start, end, value, key, score, match))
+
+
+def _surnames(ctx: Context) -> None:
+    """ "Zhirnov" after "Dmitry Zhirnov": the same official, mentioned again."""
+    first: dict[str, Mention] = {}
+    for official in sorted(ctx.of("official"), key=lambda m: m.start):
+        first.setdefault(official.value["surname"], official)
+    taken = [(m.start, m.end) for m in ctx.mentions if m.kind in ("official", "organization")]
+    taken += [(c.start, c.end) for c in ctx.of("country") if c.value["via"] != "capital"]
+    for surname, official in first.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", ctx.text):
+            if not any(s <= m.start() and m.end() <= e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                ctx.add(
+                    Mention("official", m.start(), m.end(), official.value, official.key,
+                            official.score * 0.9, official.match)
+                )  # fmt: skip

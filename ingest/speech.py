@@ -1,0 +1,172 @@
+"""Reported speech: statements and their speakers.
+
+A statement is a verb of speech with its speaker (an official, an organization, a country's
+side, or "he"/"the ambassador" for the last official named), "according to X", or a side's
+"statements about"; its quote is the passage between quotation marks (mode ``direct``) or
+empty (mode ``reported``). Its span runs from the speaker (or the verb) to the sentence's end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest import tables
+from ingest.context import Context, Mention
+
+# --- statements -------------------------------------------------------------------------
+
+_QUOTED = re.compile(r"[“\"«]([^”\"»]{3,}?)[”\"»]")
+_VERB = tables.words(tables.SPEECH_VERBS)
+_PARTICIPLE = re.compile(rf"\b(?:{tables.SPEECH_PARTICIPLES})(?=\s+(?:that\b|[“\"]))")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+_PRONOUN = re.compile(r"\b(?:He|She|he|she)(?:\s+also)?\s*$")
+_ROLE_NOUN = re.compile(
+    r"\b[Tt]he\s+(ambassador|minister|envoy|president|spokes\w+|official)(?:\s+also)?\s*$"
+)
+_SIDE = re.compile(rf"(?:{tables.SPEECH_NOUNS})\s+(?:about|on|that)\b")
+
+
+def statements(ctx: Context) -> None:
+    for s, e in ctx.sentences:
+        sentence = ctx.text[s:e]
+        found = []
+        for m in _VERB.finditer(sentence):
+            speaker = _speaker_before(ctx, s, s + m.start()) or _speaker_after(ctx, s + m.end(), e)
+            if speaker:
+                found.append((s + m.start(), speaker))
+        for m in _PARTICIPLE.finditer(sentence):
+            speaker = _speaker_before(ctx, s, s + m.start(), anywhere=True)
+            if speaker:
+                found.append((s + m.start(), speaker))
+        for m in _ACCORDING.finditer(sentence):
+            speaker = _speaker_after(ctx, s + m.end(), e, immediately=True)
+            if speaker:
+                found.append((s + m.start(), speaker))
+        for m in _SIDE.finditer(sentence):
+            side = [c for c in ctx.of("country") if s <= c.start < s + m.start()
+                    and s + m.start() - c.end <= 2 and c.value["via"] == "demonym"]  # fmt: skip
+            if side:
+                found.append((side[-1].start, _as_speaker(side[-1])))
+        seen = set()
+        for at, speaker in sorted(found, key=lambda f: f[0]):
+            if speaker["key"] in seen:
+                continue
+            seen.add(speaker["key"])
+            _statement(ctx, s, e, at, speaker)
+
+
+def _as_speaker(m: Mention) -> dict:
+    kind = {"country": "country", "official": "official", "organization": "organization"}[m.kind]
+    name = m.value["name"] if kind != "country" else m.value["iso2"]
+    return {"kind": kind, "name": name, "match": m.match, "key": m.key, "at": (m.start, m.end)}
+
+
+#: What may stand between a speaker and the verb: "Zhirnov also said", "Ukrainian officials
+#: said", "A Saudi energy ministry official said".
+_SPEAKER_GAP = re.compile(
+    r"(?:[\s,]|also|has|had|have|\w+ly|officials?|side|government|authorities|spokes\w+)*"
+)
+#: An official's apposition before the verb: "Zhirnov, the ambassador, said".
+_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?|,?\s+[a-z][^.;,“\"]{0,60}\s+and\s+")
+_SIDE_NOUN = re.compile(r" (?:side|government|officials?|authorities)\b")
+
+
+def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
+    if at - m.end > 100:  # no speaker stands further from the verb (and no text is re-read)
+        return False
+    gap = ctx.text[m.end : at]
+    return bool(
+        _SPEAKER_GAP.fullmatch(gap) or (m.kind == "official" and _APPOSITION.fullmatch(gap))
+    )
+
+
+def _may_speak(ctx: Context, m: Mention) -> bool:
+    """A nationality speaks only as a side: "the Uzbek side", "Afghan officials"."""
+    if m.kind != "country" or m.value["via"] != "demonym":
+        return True
+    return bool(_SIDE_NOUN.match(ctx.text, m.end))
+
+
+def _speaker_before(ctx, s, at, anywhere=False) -> dict | None:
+    window = ctx.text[s:at]
+    people = [
+        m
+        for m in ctx.mentions
+        if m.kind in ("official", "organization", "country") and s <= m.start and m.end <= at
+    ]
+    if not anywhere:
+        people = [m for m in people if _next_to_verb(ctx, m, at)]
+    people = [m for m in people if _may_speak(ctx, m)]
+    if people:
+        officials = [m for m in people if m.kind == "official"]
+        return _as_speaker(officials[0] if anywhere and officials else people[-1])
+    if _PRONOUN.search(window):
+        return _last_official(ctx, at)
+    role = _ROLE_NOUN.search(window)
+    if role:
+        return _last_official(ctx, at, role.group(1).lower())
+    body = _BODY_NOUN.search(window)
+    if body:
+        return _last_body(ctx, at, body.group(1).lower())
+    return None
+
+
+def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
+    gap = r"\s*(?:the\s+)?" if immediately else r"\s+"
+    after = sorted(
+        (m for m in ctx.mentions if m.kind in ("official", "organization", "country")),
+        key=lambda m: (m.start, -m.end),
+    )
+    after = [m for m in after if at <= m.start < e]
+    if not after or not re.fullmatch(gap, ctx.text[at : after[0].start]):
+        return None
+    first = after[0]
+    if first.kind == "country" and first.value["via"] == "demonym":
+        # "the Kyrgyz statistics committee": the body, not the country, speaks.
+        body = [m for m in after[1:] if m.kind == "organization" and m.start - first.end <= 1]
+        first = body[0] if body else first
+    if first.kind == "country":
+        covering = [m for m in after if m.kind == "organization" and m.start <= first.start < m.end]
+        first = covering[0] if covering else first
+    return _as_speaker(first)
+
+
+_BODY_NOUN = re.compile(
+    r"\b[Tt]he\s+(ministry|company|utility|embassy|agency|department|committee|bank)"
+    r"(?:\s+also)?\s*$"
+)
+
+
+def _last_body(ctx: Context, at: int, noun: str) -> dict | None:
+    """ "the ministry said": the last organization named with that word before."""
+    before = sorted(
+        (m for m in ctx.of("organization") if m.end <= at and noun in m.value["name"].lower()),
+        key=lambda m: m.start,
+    )
+    return _as_speaker(before[-1]) if before else None
+
+
+def _last_official(ctx: Context, at: int, title: str = "") -> dict | None:
+    before = sorted((m for m in ctx.of("official") if m.end <= at), key=lambda m: m.start)
+    if title and title not in ("official",):
+        posts = [p for p in ctx.of("position") if p.start < at and title in p.value["title"]]
+        holders = {k for p in posts for k in p.related}
+        before = [m for m in before if m.key in holders] or before
+    return _as_speaker(before[-1]) if before else None
+
+
+def _statement(ctx: Context, s: int, e: int, at: int, speaker: dict) -> None:
+    start = max(s, min(at, speaker["at"][0]))
+    end = e - 1 if ctx.text[e - 1] in ".!?" else e
+    quoted = _QUOTED.search(ctx.text, s, e)
+    value = {
+        "speaker": speaker["name"],
+        "speaker_kind": speaker["kind"],
+        "speaker_match": speaker["match"],
+        "mode": "direct" if quoted else "reported",
+        "quote": quoted.group(1).strip().rstrip(",") if quoted else "",
+        "summary": ctx.text[start:end],
+    }
+    if quoted:
+        start = min(start, quoted.start())
+    ctx.add(Mention("statement", start, end, value, f"statement:{start}", 0.75))
