@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.errors import MethodFirstMixin, NoParametersMixin, ProblemRenderingMixin
+from ingest import extract
 from ingest.api.serializers import ProposalsResponseSerializer, ProposalTextSerializer
-from ingest.extract import propose
 
 
 class MayAddSources(BasePermission):
@@ -43,7 +43,7 @@ class ProposalsView(MethodFirstMixin, ProblemRenderingMixin, NoParametersMixin, 
         serializer = ProposalTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        extraction = propose(data["text"], data["published"], data["language"])
+        extraction = extract.propose(data["text"], data["published"], data["language"])
         body = {
             "text": extraction.text,
             "published": extraction.published,
