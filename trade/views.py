@@ -12,7 +12,7 @@ from trade.pair_chart import chart
 from trade.statistics.flows import pair_flows
 
 
-@read_only_page(*pairs.WINDOW_PARAMETERS)
+@read_only_page(*pairs.WINDOW_PARAMETERS, "year")
 def pair_page(request, a: str, b: str):
     year = request.GET.get("year", "")
     params = request.GET.copy()
