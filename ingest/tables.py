@@ -90,6 +90,7 @@ COMMODITIES = [
     (r"jet fuel|kerosene", "jet-fuel", "Jet fuel", "271019", "energy"),
     (r"fuel oil|mazut", "fuel-oil", "Fuel oil", "271019", "energy"),
     (r"fuels?", "fuel", "Fuel", "2710", "energy"),
+    (r"(?:crude )?palm (?:kernel )?oil", "palm-oil", "Palm oil", "1511", "food"),
     (r"crude oil|crude|oil", "crude-oil", "Crude oil", "2709", "energy"),
     (r"liquefied natural gas|LNG", "lng", "Liquefied natural gas", "271111", "energy"),
     (r"liquefied petroleum gas|LPG|cooking gas", "lpg", "Liquefied petroleum gas", "271112",
@@ -134,6 +135,9 @@ COMMODITIES = [
      "Copper ore and concentrate", "2603", "other"),
     (r"copper", "copper", "Copper", "74", "other"),
     (r"alumin(?:i)?um", "aluminium", "Aluminium", "76", "other"),
+    (r"nickel", "nickel", "Nickel", "75", "other"),
+    (r"cocoa(?: beans)?", "cocoa", "Cocoa", "1801", "food"),
+    (r"natural rubber|rubber", "rubber", "Rubber", "4001", "other"),
     (r"cement", "cement", "Cement", "2523", "other"),
     (r"timber|lumber", "timber", "Timber", "44", "other"),
     (r"medicines?|pharmaceuticals", "medicines", "Medicines", "30", "other"),
@@ -151,7 +155,8 @@ TITLES = [
     "secretary general", "secretary of state", "chancellor", "king", "emir", "crown prince",
     "governor", "chairman", "chairwoman", "chief executive", "head", "director",
     "commissioner", "supreme leader", "acting minister", "deputy minister", "minister",
-    "adviser", "advisor",
+    "adviser", "advisor", "trade representative", "coordinating minister", "state secretary",
+    "managing director", "chief executive officer",
 ]  # fmt: skip
 #: Ministries' portfolios, as "X Minister", "Minister of X", "X Ministry", "Ministry of X".
 PORTFOLIOS = (
@@ -162,7 +167,9 @@ PORTFOLIOS = (
     r"Emergency Situations|Labou?r|Culture|Information|Commerce and Industry|Refugees|Mining|"
     r"Mineral Resources|Natural Resources|Environment|Construction|Development|Economic "
     r"Development|Digital Development|Planning|Tourism|Communications|Infrastructure|Housing|"
-    r"Fisheries|Food|Supply|Social Affairs|Home Affairs|External Affairs|Electricity|Power)"
+    r"Fisheries|Food|Supply|Social Affairs|Home Affairs|External Affairs|Electricity|Power|"
+    r"Transport and Logistics|Logistics|Ports|Maritime Affairs|Plantations?(?: and Commodities)?|"
+    r"Commodities|Foreign Trade|Trade and Industry|Energy and Mines|Power and Energy)"
 )
 HEADS = frozenset({"president", "prime minister", "king", "emir", "chancellor", "supreme leader"})
 
@@ -202,7 +209,8 @@ SPEECH_VERBS = (
     r"said|says|told|stated|states|announced|added|noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|declared|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
-    r"reported|denied|suggested"
+    r"reported|denied|suggested|described|cautioned|urged|revealed|admitted|conceded|"
+    r"replied|responded|predicted"
 )
 SPEECH_PARTICIPLES = r"noting|adding|saying|explaining|stressing|emphasi[sz]ing|warning|stating"
 #: Nouns that report what a side said: "Afghan statements about…".
@@ -213,7 +221,8 @@ HEDGES = (
     r"possibility|possible|possibly|potential(?:ly)?|considering|considered|consider|"
     r"considerations?|if confirmed|weighing|mulling|exploring|studying|"
     r"in talks|discuss(?:ed|ing|ions?)|negotiat(?:ing|ions?)|expected to|proposal|"
-    r"proposed|plans? to|planning to|intends? to|draft|not yet|under review|hopes? to"
+    r"proposed|plans? to|planning to|intends? to|draft|not yet|under review|hopes? to|"
+    r"reviewing|looking (?:at|into)|assessing|evaluating|contemplating|eyeing"
 )
 #: Modal verbs of possibility: lower case only ("May" is a month).
 MODALS = r"could|may|might"
@@ -251,7 +260,20 @@ DECISION_OBJECTS = [
      r"(?:supplies|deliveries|purchases) of"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
-    ("other", r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
+    ("other", r"(?:studying|mulling|exploring|reviewing|assessing|evaluating|"
+     r"contemplating|looking (?:at|into)|(?:not yet|yet to) (?:approved?|decided?|signed?|"
+     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w-]+ ){0,2}?(?:proposals?|plans?|"
+     r"requests?|offers?|options?|routes?|cuts?|increases?|reductions?|extensions?|projects?|"
+     r"bids?|measures?|schemes?|ways?|changes?|restrictions|rules|curbs|limits|levy|levies|"
+     r"fees|duties|quotas?|terms)\b|"
+     # an agreement reached, or a charge changed: "settled terms", "will cut handling fees"
+     r"(?:settled|agreed|finali[sz]ed) (?:the )?terms|(?:reached|struck) (?:an? )?(?:agreement|"
+     r"deal|accord)|(?:agreed|decided|voted)(?: (?:on|last|this) \w+)? to \w+|"
+     r"(?:will|to) (?:cut|raise|lower|reduce|scrap|waive|halve|double) (?:[\w-]+ ){0,2}(?:fees|"
+     r"tariffs?|duties|levy|levies|taxes|charges|quotas?)|"
+     r"(?:will|to) (?:let|allow|permit) (?:[\w-]+ ){0,3}(?:cross|transit|pass through|enter)\b|"
+     r"(?:in (?:talks|discussions|negotiations)) with|"
+     r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
      r"pipeline project|"
      r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
@@ -289,7 +311,9 @@ def title_in(name: str) -> str:
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
     m = re.fullmatch(
-        r"((?:deputy |acting |first deputy )?)(minister|secretary|advis[eo]r) (?:of|for) (.+)", text
+        r"((?:deputy |acting |first deputy |coordinating )?)"
+        r"(minister|secretary|advis[eo]r) (?:of|for) (.+)",
+        text,
     )
     if m:
         portfolio = m.group(3).removesuffix(" affairs").removeprefix("the ")
@@ -299,7 +323,8 @@ def canonical_title(raw: str) -> str:
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
 MINISTER = re.compile(
-    rf"(?:(?:First )?Deputy |Acting )?(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?"
-    rf"{PORTFOLIOS}|{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
+    rf"(?:(?:First )?Deputy |Acting |Coordinating )?"
+    rf"(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?{PORTFOLIOS}|"
+    rf"{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
     re.IGNORECASE,
 )
