@@ -115,6 +115,11 @@ def _in_name(ctx: Context, m) -> bool:
     word = m.group()
     if not word[:1].isupper() or m.start() == 0 or ctx.text[m.start() - 2 : m.start()] == ". ":
         return False
+    # "the West African Gas Pipeline": capitalized words on both sides make it a name.
+    if re.search(r"[A-Z][\w-]*\s$", ctx.text[max(0, m.start() - 30) : m.start()]) and re.match(
+        r"\s[A-Z]", ctx.text[m.end() : m.end() + 2]
+    ):
+        return True
     around = ctx.text[max(0, m.start() - 12) : m.end() + 12]
     return bool(re.search(rf"(?:{tables.ORG_HEADS}|Ministry|of)\b", around))
 
@@ -165,7 +170,8 @@ _GROUP_NOUN = re.compile(
 )
 #: "Directorate General of Foreign Trade", "Bank of Japan": the head word first.
 _HEAD_FIRST = re.compile(
-    rf"\b(?P<name>(?:Directorate(?: General)?|Bank|Council|Office|Agency|Commission|Committee|"
+    rf"\b(?P<name>(?:{CAPWORD}\s+){{0,2}}(?:Directorate(?: General)?|Bank|Council|Office|Agency|"
+    rf"Commission|Committee|"
     rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute|Community)\s+"
     rf"(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}})"
 )

@@ -131,6 +131,11 @@ def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
         # "the Kyrgyz statistics committee": the body, not the country, speaks.
         body = [m for m in after[1:] if m.kind == "organization" and m.start - first.end <= 1]
         first = body[0] if body else first
+    if first.kind == "country" and ctx.text.startswith(("'s", "’s"), first.end):
+        # "according to Japan's trade representative in the talks, Hiroshi Tanabe"
+        posts = [p for p in ctx.of("position") if p.start == first.start]
+        held = [m for m in after if m.kind == "official" and posts and m.key in posts[0].related]
+        first = held[0] if held else first
     if first.kind == "country":
         covering = [m for m in after if m.kind == "organization" and m.start <= first.start < m.end]
         first = covering[0] if covering else first
