@@ -141,8 +141,9 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?:\s+of\s+(?:the\s+)?(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
             # after the country, which makes them a body's name.
-            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b|"
-            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})|"
+            # Not when the body's own name follows: "Algeria's state grains agency OAIC".
+            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b(?!\s[A-Z])|"
+            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})(?!\s[A-Z])|"
             rf"customs(?:\s(?:service|authority|administration))?)\b|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
             rf"(?<=\b(?:[Ii]ts|[Tt]he) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b|"
@@ -170,16 +171,17 @@ _GROUP_NOUN = re.compile(
 )
 #: "Directorate General of Foreign Trade", "Bank of Japan": the head word first.
 _HEAD_FIRST = re.compile(
-    rf"\b(?P<name>(?:{CAPWORD}\s+){{0,2}}(?:Directorate(?: General)?|Bank|Council|Office|Agency|"
+    rf"(?P<name>(?:(?:\bU\.S\.|\bU\.K\.|\b{CAPWORD})\s+){{0,2}}\b(?:Directorate(?: General)?|"
+    rf"Bank|Council|Office|Agency|"
     rf"Commission|Committee|"
-    rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute|Community)\s+"
+    rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute|Community|Department)\s+"
     rf"(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}})"
 )
 #: "the state miner Erdenes Tavan Tolgoi", "state oil company Socar": a name after its kind.
 _DESCRIBED = re.compile(
     rf"\b(?:state|state-owned|national|government-owned|[a-z]+s['’]|[a-z]+ing)\s+(?:[a-z]+\s+)"
     rf"{{0,2}}?(?:miner|producer|company|utility|firm|railway|airline|operator|buyer|exporter|"
-    rf"importer|bank|carrier|union|shipping line|smelter|refiner|trader|lender|group)\s+"
+    rf"importer|bank|carrier|union|shipping line|smelter|refiner|trader|lender|group|agency)\s+"
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
 )
 #: Bodies written in lower case, after "the": "the volta river authority", "the council of

@@ -86,7 +86,9 @@ def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
 
 def _may_speak(ctx: Context, m: Mention) -> bool:
     """A nationality speaks only as a side: "the Uzbek side", "Afghan officials"."""
-    if m.kind == "country" and ctx.text[max(0, m.start - 3) : m.start] == "in ":
+    if m.kind == "country" and re.search(
+        r"\bin (?:\w+ern )?$", ctx.text[max(0, m.start - 12) : m.start]
+    ):
         return False  # "the ministry in Warsaw said": a place, not a speaker
     if m.kind != "country" or m.value["via"] != "demonym":
         return True

@@ -179,7 +179,7 @@ ORG_HEADS = (
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
     r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
     r"Court|Institute|Assembly|Treasury|Department|Office|Consortium|Directorate(?: General)?|"
-    r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC"
+    r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC|Board|Community|Secretariat|Bourse"
 )
 #: International bodies sources name by their initials.
 ACRONYMS = {
@@ -209,8 +209,8 @@ SPEECH_VERBS = (
     r"said|says|told|stated|states|announced|added|noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|declared|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
-    r"reported|denied|suggested|described|cautioned|urged|revealed|admitted|conceded|"
-    r"replied|responded|predicted"
+    r"reported|denied|suggested|described|cautioned|revealed|admitted|conceded|"
+    r"replied|responded|predicted|estimated(?= that)"
 )
 SPEECH_PARTICIPLES = r"noting|adding|saying|explaining|stressing|emphasi[sz]ing|warning|stating"
 #: Nouns that report what a side said: "Afghan statements about…".
@@ -260,15 +260,17 @@ DECISION_OBJECTS = [
      r"(?:supplies|deliveries|purchases) of"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
-    ("other", r"(?:studying|mulling|exploring|reviewing|assessing|evaluating|"
-     r"contemplating|looking (?:at|into)|(?:not yet|yet to) (?:approved?|decided?|signed?|"
+    ("other", r"(?:studying|mulling|exploring|reviewing|assessing|evaluating|negotiating|"
+     r"discussing|drafting|preparing|contemplating|looking (?:at|into)|"
+     r"(?:not yet|yet to) (?:approved?|decided?|signed?|"
      r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w-]+ ){0,2}?(?:proposals?|plans?|"
      r"requests?|offers?|options?|routes?|cuts?|increases?|reductions?|extensions?|projects?|"
      r"bids?|measures?|schemes?|ways?|changes?|restrictions|rules|curbs|limits|levy|levies|"
-     r"fees|duties|quotas?|terms)\b|"
+     r"fees|duties|quotas?|terms|protocols?|accords?|memorand(?:um|a)|frameworks?|treat(?:y|ies)|"
+     r"pacts?)\b|"
      # an agreement reached, or a charge changed: "settled terms", "will cut handling fees"
      r"(?:settled|agreed|finali[sz]ed) (?:the )?terms|(?:reached|struck) (?:an? )?(?:agreement|"
-     r"deal|accord)|(?:agreed|decided|voted)(?: (?:on|last|this) \w+)? to \w+|"
+     r"deal|accord)|(?:agreed|decided|voted)(?: [\w-]+){0,5}? to \w+|"
      r"(?:will|to) (?:cut|raise|lower|reduce|scrap|waive|halve|double) (?:[\w-]+ ){0,2}(?:fees|"
      r"tariffs?|duties|levy|levies|taxes|charges|quotas?)|"
      r"(?:will|to) (?:let|allow|permit) (?:[\w-]+ ){0,3}(?:cross|transit|pass through|enter)\b|"
@@ -280,7 +282,7 @@ DECISION_OBJECTS = [
      r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
      r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
      r"requests? (?:from|by)|(?:export|import) ban|ban on (?:\w+ ){0,2}(?:exports|imports)|"
-     r"lift\w* (?:[\w-]+ ){0,5}ban\b|"
+     r"lift\w* (?:[\w-]+ ){0,5}(?:ban|suspension|embargo|moratorium)\b|"
      r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
      r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
 ]  # fmt: skip
@@ -311,7 +313,7 @@ def title_in(name: str) -> str:
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
     m = re.fullmatch(
-        r"((?:deputy |acting |first deputy |coordinating )?)"
+        r"((?:deputy |acting |first deputy |coordinating |state )?)"
         r"(minister|secretary|advis[eo]r) (?:of|for) (.+)",
         text,
     )
@@ -323,7 +325,7 @@ def canonical_title(raw: str) -> str:
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
 MINISTER = re.compile(
-    rf"(?:(?:First )?Deputy |Acting |Coordinating )?"
+    rf"(?:(?:First )?Deputy |Acting |Coordinating |State )?"
     rf"(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?{PORTFOLIOS}|"
     rf"{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
     re.IGNORECASE,
