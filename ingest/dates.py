@@ -57,9 +57,12 @@ RELATIVE = re.compile(
 )
 FUTURE = re.compile(
     r"\b(?:will|shall|expected to|due to|scheduled|plans? to|next|for delivery|to be delivered|"
-    r"agreed to)\b",
+    r"agreed to|would|hopes? to|hoped to)\b",
     re.I,
 )
+#: A deadline or a start before a month ("by October", "from January") in a sentence that
+#: speaks of the future anywhere: the month to come, however far back the future's verb is.
+DEADLINE = re.compile(r"(?:by|from|until|till|starting|before)\s", re.I)
 NUMBER_WORDS = {
     w: i + 1
     for i, w in enumerate(
@@ -162,7 +165,9 @@ def _year_of(ctx: Context, at: int, month: int) -> int:
     or of the past and the month is to come ("imposed in December", in February: last year)."""
     year = ctx.published.year
     s = max(ctx.sentence_at(at)[0], at - 60)  # the month's own clause, roughly
-    future = FUTURE.search(ctx.text, s, at)
+    future = FUTURE.search(ctx.text, s, at) or (
+        DEADLINE.match(ctx.text, at) and FUTURE.search(ctx.text, ctx.sentence_at(at)[0], at)
+    )
     if month < ctx.published.month and future:
         return year + 1
     if month > ctx.published.month and not future:

@@ -115,6 +115,11 @@ def _in_name(ctx: Context, m) -> bool:
     word = m.group()
     if not word[:1].isupper() or m.start() == 0 or ctx.text[m.start() - 2 : m.start()] == ". ":
         return False
+    # "the West African Gas Pipeline": capitalized words on both sides make it a name.
+    if re.search(r"[A-Z][\w-]*\s$", ctx.text[max(0, m.start() - 30) : m.start()]) and re.match(
+        r"\s[A-Z]", ctx.text[m.end() : m.end() + 2]
+    ):
+        return True
     around = ctx.text[max(0, m.start() - 12) : m.end() + 12]
     return bool(re.search(rf"(?:{tables.ORG_HEADS}|Ministry|of)\b", around))
 
@@ -136,11 +141,14 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?:\s+of\s+(?:the\s+)?(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
             # after the country, which makes them a body's name.
-            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b|"
-            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})|"
+            # Not when the body's own name follows: "Algeria's state grains agency OAIC".
+            rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b(?!\s[A-Z])|"
+            rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})(?!\s[A-Z])|"
             rf"customs(?:\s(?:service|authority|administration))?)\b|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
-            rf"(?<=\b(?:its|the) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b"
+            rf"(?<=\b(?:[Ii]ts|[Tt]he) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b|"
+            # "the Nigerian ministry of power": the name's order, in lower case.
+            rf"(?:(?P<cty5>{c})\s)?ministry\s(?:of|for)\s(?i:{tables.PORTFOLIOS})\b"
         )
 
     return ctx.gazetteer.compiled("ministry", build)
@@ -153,7 +161,9 @@ _ORG = re.compile(
 _APPOSITIVE = re.compile(
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,4}}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?"
     r"(?:organi[sz]ation|group|movement|militia|company|firm|party|network|producer|exporter|"
-    r"importer|utility|operator|buyer|agency|regulator|monopoly|giant|body)\b"
+    r"importer|utility|operator|buyer|agency|regulator|monopoly|giant|body|miner|smelter|refiner|"
+    r"trader|lender|insurer|carrier|shipper|manufacturer|maker|supplier|conglomerate|"
+    r"retailer|developer|union)\b"
 )
 _GROUP_NOUN = re.compile(
     rf"\b[Tt]he\s+(?P<name>{CAPWORD}(?:\s+(?:{CAPWORD}|\d+)){{0,3}})\s+"
@@ -161,15 +171,31 @@ _GROUP_NOUN = re.compile(
 )
 #: "Directorate General of Foreign Trade", "Bank of Japan": the head word first.
 _HEAD_FIRST = re.compile(
-    rf"\b(?P<name>(?:Directorate(?: General)?|Bank|Council|Office|Agency|Commission|Committee|"
-    rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute)\s+"
+    rf"(?P<name>(?:(?:\bU\.S\.|\bU\.K\.|\b{CAPWORD})\s+){{0,2}}\b(?:Directorate(?: General)?|"
+    rf"Bank|Council|Office|Agency|"
+    rf"Commission|Committee|"
+    rf"Chamber|Federation|Union|Organi[sz]ation|Court|Administration|Bureau|Institute|Community|Department)\s+"
     rf"(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}})"
 )
 #: "the state miner Erdenes Tavan Tolgoi", "state oil company Socar": a name after its kind.
 _DESCRIBED = re.compile(
-    rf"\b(?:state|state-owned|national|government-owned)\s+(?:[a-z]+\s+){{0,2}}?(?:miner|producer|"
-    rf"company|utility|firm|railway|airline|operator|buyer|exporter|importer|bank|carrier)\s+"
+    rf"\b(?:state|state-owned|national|government-owned|[a-z]+s['’]|[a-z]+ing)\s+(?:[a-z]+\s+)"
+    rf"{{0,2}}?(?:miner|producer|company|utility|firm|railway|airline|operator|buyer|exporter|"
+    rf"importer|bank|carrier|union|shipping line|smelter|refiner|trader|lender|group|agency)\s+"
     rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
+)
+#: Bodies written in lower case, after "the": "the volta river authority", "the council of
+#: palm oil producing countries" (a name the text does not capitalize is still a name).
+_LOWER_BODY = re.compile(
+    r"\b[Tt]he\s+(?P<name>(?:[a-z]+\s+){1,2}authority|(?:council|union|association|federation|"
+    r"organi[sz]ation|forum|alliance) of (?:[a-z-]+\s+){0,4}(?:countries|states|nations|"
+    r"exporters|producers|importers))\b"
+)
+#: "Germany's Uniper has signed": one capitalized word after a country's possessive, then a
+#: verb, is a company of that country (a person has a title or two names there).
+_POSSESSED = re.compile(
+    rf"['’]s\s+(?P<name>{CAPWORD})(?=\s+(?:has|have|had|is|was|will|would|said|says|plans|"
+    rf"signed|agreed)\b)"
 )
 _NAMED_FORMS = sorted(map(re.escape, tables.NAMED_BODIES), key=len, reverse=True)
 _NAMED = re.compile(rf"(?<![\w-])(?P<name>{'|'.join(_NAMED_FORMS)})(?![\w-])")
@@ -186,7 +212,7 @@ def organizations(ctx: Context) -> None:
                 _org(ctx, m.start(), m.end(), record.name, "", record.extra.get("country"),
                      record.public_id, SCORE_KNOWN)  # fmt: skip
     for m in _ministry(ctx).finditer(text):
-        named = [country_iso(ctx, m.group(g)) for g in ("cty", "cty2", "cty3", "cty4")]
+        named = [country_iso(ctx, m.group(g)) for g in ("cty", "cty2", "cty3", "cty4", "cty5")]
         iso2 = next((i for i in named if i), None) or _nearest(ctx, m.start())
         start = m.start("cty") if m.group("cty") else m.start()
         for g in ("cty3", "cty4"):
@@ -203,6 +229,17 @@ def organizations(ctx: Context) -> None:
             if name in NOT_NAME or name in gaz.country_forms:
                 continue
             _org(ctx, start, end, name, kind or _org_kind(name), None, None, SCORE_PATTERN)
+    for pattern in (_LOWER_BODY, _POSSESSED):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            owner = [c for c in ctx.of("country") if c.end == m.start()]
+            if pattern is _POSSESSED and not owner:
+                continue  # "Germany's Uniper", not "the company's Chairman"
+            name = text[start:end]
+            if name in NOT_NAME or name in gaz.country_forms or tables.TITLE.fullmatch(name):
+                continue
+            kind = "company" if pattern is _POSSESSED else _org_kind(name.title())
+            _org(ctx, start, end, name, kind, _nearest(ctx, start), None, SCORE_PATTERN - 0.1)
     for m in _ACRONYM.finditer(text):
         name = tables.ACRONYMS[m.group("name")]
         _org(ctx, m.start(), m.end(), name, "international_body", None, None, SCORE_TABLE)

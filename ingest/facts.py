@@ -27,7 +27,7 @@ _ORIGIN = (
     r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sold|"
     r"sell\w*"
 )
-_DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*"
+_DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*|t(?:ake|akes|aking|ook)"
 _AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
 
 
@@ -140,7 +140,10 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
             continue
         if re.search(r"\bfrom\s+(?:the\s+)?$", before) and not exporter:
             exporter = m.key
-        elif re.search(r"\b(?:to|into)\s+(?:the\s+)?$", before) and not importer:
+        elif (
+            re.search(r"\b(?:to|into|(?:buyers|importers|consumers) in)\s+(?:the\s+)?$", before)
+            and not importer
+        ):
             importer = m.key
         elif re.match(rf"(?:['’]s)?{_AUX}\s+(?:{_ORIGIN})\b", after) and not demonym:
             exporter = exporter or m.key
@@ -148,7 +151,7 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
             importer = importer or m.key
         elif re.match(r"(?:['’]s)?\s+(?:exports|supplies|shipments|deliveries|sales)\b", after):
             exporter = exporter or m.key
-        elif re.match(r"(?:['’]s)?\s+(?:imports|purchases)\b", after):
+        elif re.match(r"(?:['’]s|,\s+where)?\s+(?:imports|purchases)\b", after):
             importer = importer or m.key
     if countries and at is not None and countries[0].start < at:
         # The sentence's subject: "Egypt, among the largest importers, bought 12 million t".
@@ -245,8 +248,9 @@ def _decision(ctx, s, e, sentence, clause, decision_type, om) -> bool:
     considered = hedge is not None and re.match(r"consider|weigh|studying", hedge.group(), re.I)
     if hedge and (stage not in ("briefed", "proposed") or (stage == "proposed" and considered)):
         stage, trigger = "under_consideration", hedge
-    if stage is None and re.search(r"ed$|^\w+ed\b", om.group()):
-        stage, trigger = "decided", om  # "has formally recognized", "was delisted"
+    if stage is None and re.search(r"ed$|^\w+ed\b|^will ", om.group()):
+        # "has formally recognized", "was delisted"; "will cut fees from January" (announced)
+        stage, trigger = "decided", om
     if stage in ("decided", "implemented") and _NEGATED.search(
         sentence, max(cs, trigger.start() - 25), trigger.start()
     ):

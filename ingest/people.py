@@ -29,7 +29,11 @@ def _post_patterns(ctx: Context) -> tuple[re.Pattern, re.Pattern]:
         rf"(?:\s+(?:to|for|in)\s+(?P<to>{c}))?(?:\s+of\s+(?P<of>{c}))?"
     )
     title_name = ctx.gazetteer.compiled(
-        "title_name", lambda: rf"(?:\b[Tt]he\s+)?(?P<post>{post}),?\s+(?P<name>{NAME})"
+        "title_name",
+        lambda: (
+            rf"(?:\b[Tt]he\s+)?(?P<post>{post})(?:\s+(?:in|at|during)\s+the\s+[a-z]+)?,?\s+"
+            rf"(?P<name>{NAME})"
+        ),
     )
     name_title = ctx.gazetteer.compiled(
         "name_title", lambda: rf"(?P<name>{NAME}),\s+(?:(?:the|a)\s+)?(?P<post>{post})"

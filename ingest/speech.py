@@ -18,7 +18,10 @@ from ingest.context import Context, Mention
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{3,}?)[”\"»]")
 _VERB = tables.words(tables.SPEECH_VERBS)
 _PARTICIPLE = re.compile(rf"\b(?:{tables.SPEECH_PARTICIPLES})(?=\s+(?:that\b|[“\"]))")
-_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+_ACCORDING = re.compile(
+    r"\b[Aa]ccording to\s+(?:(?:the\s+)?(?:figures|data|estimates|statistics|a statement|a report)"
+    r"\s+(?:from|by|of)\s+)?"
+)
 _PRONOUN = re.compile(r"\b(?:He|She|he|she)(?:\s+also)?\s*$")
 _ROLE_NOUN = re.compile(
     r"\b[Tt]he\s+(ambassador|minister|envoy|president|spokes\w+|official)(?:\s+also)?\s*$"
@@ -64,10 +67,11 @@ def _as_speaker(m: Mention) -> dict:
 #: What may stand between a speaker and the verb: "Zhirnov also said", "Ukrainian officials
 #: said", "A Saudi energy ministry official said".
 _SPEAKER_GAP = re.compile(
-    r"(?:[\s,]|also|has|had|have|\w+ly|officials?|side|government|authorities|spokes\w+)*"
+    r"(?:[\s,]|also|has|had|have|\w+ly|officials?|side|government|authorities|spokes\w+|"
+    r"in [A-Z][\w-]+)*"
 )
 #: An official's apposition before the verb: "Zhirnov, the ambassador, said".
-_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?|,?\s+[a-z][^.;,“\"]{0,60}\s+and\s+")
+_APPOSITION = re.compile(r",[^.;]*,\s*(?:also\s+)?|,?\s+[a-z][^.;,“\"]{0,60}\s+(?:and|but)\s+")
 _SIDE_NOUN = re.compile(r" (?:side|government|officials?|authorities)\b")
 
 
@@ -82,6 +86,10 @@ def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
 
 def _may_speak(ctx: Context, m: Mention) -> bool:
     """A nationality speaks only as a side: "the Uzbek side", "Afghan officials"."""
+    if m.kind == "country" and re.search(
+        r"\bin (?:\w+ern )?$", ctx.text[max(0, m.start - 12) : m.start]
+    ):
+        return False  # "the ministry in Warsaw said": a place, not a speaker
     if m.kind != "country" or m.value["via"] != "demonym":
         return True
     return bool(_SIDE_NOUN.match(ctx.text, m.end))
@@ -125,6 +133,11 @@ def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
         # "the Kyrgyz statistics committee": the body, not the country, speaks.
         body = [m for m in after[1:] if m.kind == "organization" and m.start - first.end <= 1]
         first = body[0] if body else first
+    if first.kind == "country" and ctx.text.startswith(("'s", "’s"), first.end):
+        # "according to Japan's trade representative in the talks, Hiroshi Tanabe"
+        posts = [p for p in ctx.of("position") if p.start == first.start]
+        held = [m for m in after if m.kind == "official" and posts and m.key in posts[0].related]
+        first = held[0] if held else first
     if first.kind == "country":
         covering = [m for m in after if m.kind == "organization" and m.start <= first.start < m.end]
         first = covering[0] if covering else first
@@ -137,10 +150,19 @@ _BODY_NOUN = re.compile(
 )
 
 
+#: "the company said" after "Uniper": the body's kind when its name lacks the noun.
+_KIND_OF = {"company": "company", "utility": "company", "ministry": "ministry"}
+
+
 def _last_body(ctx: Context, at: int, noun: str) -> dict | None:
     """ "the ministry said": the last organization named with that word before."""
     before = sorted(
-        (m for m in ctx.of("organization") if m.end <= at and noun in m.value["name"].lower()),
+        (
+            m
+            for m in ctx.of("organization")
+            if m.end <= at
+            and (noun in m.value["name"].lower() or _KIND_OF.get(noun) == m.value.get("kind"))
+        ),
         key=lambda m: m.start,
     )
     return _as_speaker(before[-1]) if before else None
@@ -155,10 +177,16 @@ def _last_official(ctx: Context, at: int, title: str = "") -> dict | None:
     return _as_speaker(before[-1]) if before else None
 
 
+_OTHER_CLAUSE = re.compile(r"\b(?:while|whereas|but|and)\b|;")
+
+
 def _statement(ctx: Context, s: int, e: int, at: int, speaker: dict) -> None:
     start = max(s, min(at, speaker["at"][0]))
     end = e - 1 if ctx.text[e - 1] in ".!?" else e
     quoted = _QUOTED.search(ctx.text, s, e)
+    if quoted and quoted.end() <= start and _OTHER_CLAUSE.search(ctx.text, quoted.end(), start):
+        # '"a milestone", while X said …': a quote in another clause is another's.
+        quoted = _QUOTED.search(ctx.text, start, e)
     value = {
         "speaker": speaker["name"],
         "speaker_kind": speaker["kind"],

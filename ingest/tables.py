@@ -90,6 +90,7 @@ COMMODITIES = [
     (r"jet fuel|kerosene", "jet-fuel", "Jet fuel", "271019", "energy"),
     (r"fuel oil|mazut", "fuel-oil", "Fuel oil", "271019", "energy"),
     (r"fuels?", "fuel", "Fuel", "2710", "energy"),
+    (r"(?:crude )?palm (?:kernel )?oil", "palm-oil", "Palm oil", "1511", "food"),
     (r"crude oil|crude|oil", "crude-oil", "Crude oil", "2709", "energy"),
     (r"liquefied natural gas|LNG", "lng", "Liquefied natural gas", "271111", "energy"),
     (r"liquefied petroleum gas|LPG|cooking gas", "lpg", "Liquefied petroleum gas", "271112",
@@ -134,6 +135,9 @@ COMMODITIES = [
      "Copper ore and concentrate", "2603", "other"),
     (r"copper", "copper", "Copper", "74", "other"),
     (r"alumin(?:i)?um", "aluminium", "Aluminium", "76", "other"),
+    (r"nickel", "nickel", "Nickel", "75", "other"),
+    (r"cocoa(?: beans)?", "cocoa", "Cocoa", "1801", "food"),
+    (r"natural rubber|rubber", "rubber", "Rubber", "4001", "other"),
     (r"cement", "cement", "Cement", "2523", "other"),
     (r"timber|lumber", "timber", "Timber", "44", "other"),
     (r"medicines?|pharmaceuticals", "medicines", "Medicines", "30", "other"),
@@ -151,7 +155,8 @@ TITLES = [
     "secretary general", "secretary of state", "chancellor", "king", "emir", "crown prince",
     "governor", "chairman", "chairwoman", "chief executive", "head", "director",
     "commissioner", "supreme leader", "acting minister", "deputy minister", "minister",
-    "adviser", "advisor",
+    "adviser", "advisor", "trade representative", "coordinating minister", "state secretary",
+    "managing director", "chief executive officer",
 ]  # fmt: skip
 #: Ministries' portfolios, as "X Minister", "Minister of X", "X Ministry", "Ministry of X".
 PORTFOLIOS = (
@@ -162,7 +167,9 @@ PORTFOLIOS = (
     r"Emergency Situations|Labou?r|Culture|Information|Commerce and Industry|Refugees|Mining|"
     r"Mineral Resources|Natural Resources|Environment|Construction|Development|Economic "
     r"Development|Digital Development|Planning|Tourism|Communications|Infrastructure|Housing|"
-    r"Fisheries|Food|Supply|Social Affairs|Home Affairs|External Affairs|Electricity|Power)"
+    r"Fisheries|Food|Supply|Social Affairs|Home Affairs|External Affairs|Electricity|Power|"
+    r"Transport and Logistics|Logistics|Ports|Maritime Affairs|Plantations?(?: and Commodities)?|"
+    r"Commodities|Foreign Trade|Trade and Industry|Energy and Mines|Power and Energy)"
 )
 HEADS = frozenset({"president", "prime minister", "king", "emir", "chancellor", "supreme leader"})
 
@@ -172,7 +179,7 @@ ORG_HEADS = (
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
     r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
     r"Court|Institute|Assembly|Treasury|Department|Office|Consortium|Directorate(?: General)?|"
-    r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC"
+    r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC|Board|Community|Secretariat|Bourse"
 )
 #: International bodies sources name by their initials.
 ACRONYMS = {
@@ -202,7 +209,8 @@ SPEECH_VERBS = (
     r"said|says|told|stated|states|announced|added|noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|declared|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
-    r"reported|denied|suggested"
+    r"reported|denied|suggested|described|cautioned|revealed|admitted|conceded|"
+    r"replied|responded|predicted|estimated(?= that)"
 )
 SPEECH_PARTICIPLES = r"noting|adding|saying|explaining|stressing|emphasi[sz]ing|warning|stating"
 #: Nouns that report what a side said: "Afghan statements about…".
@@ -213,7 +221,8 @@ HEDGES = (
     r"possibility|possible|possibly|potential(?:ly)?|considering|considered|consider|"
     r"considerations?|if confirmed|weighing|mulling|exploring|studying|"
     r"in talks|discuss(?:ed|ing|ions?)|negotiat(?:ing|ions?)|expected to|proposal|"
-    r"proposed|plans? to|planning to|intends? to|draft|not yet|under review|hopes? to"
+    r"proposed|plans? to|planning to|intends? to|draft|not yet|under review|hopes? to|"
+    r"reviewing|looking (?:at|into)|assessing|evaluating|contemplating|eyeing"
 )
 #: Modal verbs of possibility: lower case only ("May" is a month).
 MODALS = r"could|may|might"
@@ -251,14 +260,29 @@ DECISION_OBJECTS = [
      r"(?:supplies|deliveries|purchases) of"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
-    ("other", r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
+    ("other", r"(?:studying|mulling|exploring|reviewing|assessing|evaluating|negotiating|"
+     r"discussing|drafting|preparing|contemplating|looking (?:at|into)|"
+     r"(?:not yet|yet to) (?:approved?|decided?|signed?|"
+     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w-]+ ){0,2}?(?:proposals?|plans?|"
+     r"requests?|offers?|options?|routes?|cuts?|increases?|reductions?|extensions?|projects?|"
+     r"bids?|measures?|schemes?|ways?|changes?|restrictions|rules|curbs|limits|levy|levies|"
+     r"fees|duties|quotas?|terms|protocols?|accords?|memorand(?:um|a)|frameworks?|treat(?:y|ies)|"
+     r"pacts?)\b|"
+     # an agreement reached, or a charge changed: "settled terms", "will cut handling fees"
+     r"(?:settled|agreed|finali[sz]ed) (?:the )?terms|(?:reached|struck) (?:an? )?(?:agreement|"
+     r"deal|accord)|(?:agreed|decided|voted)(?: [\w-]+){0,5}? to \w+|"
+     r"(?:will|to) (?:cut|raise|lower|reduce|scrap|waive|halve|double) (?:[\w-]+ ){0,2}(?:fees|"
+     r"tariffs?|duties|levy|levies|taxes|charges|quotas?)|"
+     r"(?:will|to) (?:let|allow|permit) (?:[\w-]+ ){0,3}(?:cross|transit|pass through|enter)\b|"
+     r"(?:in (?:talks|discussions|negotiations)) with|"
+     r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
      r"pipeline project|"
      r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
      r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
      r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
      r"requests? (?:from|by)|(?:export|import) ban|ban on (?:\w+ ){0,2}(?:exports|imports)|"
-     r"lift\w* (?:[\w-]+ ){0,5}ban\b|"
+     r"lift\w* (?:[\w-]+ ){0,5}(?:ban|suspension|embargo|moratorium)\b|"
      r"consider\w* (?!(?:existing|ongoing|growing|leading|remaining|following|upcoming|"
      r"outstanding|pending|increasing|rising|emerging|underlying)\b)\w{3,}ing\b"),
 ]  # fmt: skip
@@ -289,7 +313,9 @@ def title_in(name: str) -> str:
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
     m = re.fullmatch(
-        r"((?:deputy |acting |first deputy )?)(minister|secretary|advis[eo]r) (?:of|for) (.+)", text
+        r"((?:deputy |acting |first deputy |coordinating |state )?)"
+        r"(minister|secretary|advis[eo]r) (?:of|for) (.+)",
+        text,
     )
     if m:
         portfolio = m.group(3).removesuffix(" affairs").removeprefix("the ")
@@ -299,7 +325,8 @@ def canonical_title(raw: str) -> str:
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
 MINISTER = re.compile(
-    rf"(?:(?:First )?Deputy |Acting )?(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?"
-    rf"{PORTFOLIOS}|{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
+    rf"(?:(?:First )?Deputy |Acting |Coordinating |State )?"
+    rf"(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?{PORTFOLIOS}|"
+    rf"{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
     re.IGNORECASE,
 )
