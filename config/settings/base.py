@@ -359,10 +359,10 @@ SPECTACULAR_SETTINGS = {
         "url": "https://creativecommons.org/licenses/by/4.0/",
     },
     "CONTACT": {"name": "Trade & Diplomacy open data", "url": "https://tradediplomacy.example/"},
-    "SERVERS": [
-        {"url": "https://tradediplomacy.example", "description": "Production"},
-        {"url": "http://127.0.0.1:8000", "description": "Local (make run / make serve)"},
-    ],
+    # Relative: the server that serves the schema. Swagger UI's "Try it out" then calls the
+    # page's own origin (its Content-Security-Policy allows no other), and a generated client
+    # takes its base URL from its caller. The committed openapi.yaml stays the same anywhere.
+    "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     "EXTENSIONS_INFO": {
         "x-dataset-license": {
             "id": "CC-BY-4.0",
