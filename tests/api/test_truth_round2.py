@@ -2,7 +2,10 @@
 read-only fields refused when changed, one URL per record, gzip only when accepted, and
 conditional headers through the CORS preflight."""
 
+import csv
 import gzip
+import io
+import json
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -155,3 +158,18 @@ def test_the_cors_preflight_allows_conditional_headers(client):
     assert response.status_code == 200
     allowed = {h.strip() for h in response["Access-Control-Allow-Headers"].split(",")}
     assert {"if-none-match", "if-match", "if-modified-since"} <= allowed
+
+
+# --- CSV timestamps as JSON writes them ------------------------------------------------------
+
+
+def test_csv_and_ndjson_timestamps_are_written_as_json_writes_them(client):
+    published(f.country("RU", name="Russia"))
+    record = client.get(f"{COUNTRIES}RU/").json()
+    assert record["created"].endswith("Z")
+    exported = client.get(COUNTRIES, {"format": "csv"})
+    [row] = csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode()))
+    assert (row["created"], row["updated"]) == (record["created"], record["updated"])
+    streamed = client.get(COUNTRIES, {"format": "ndjson"})
+    [line] = b"".join(streamed.streaming_content).decode().splitlines()
+    assert json.loads(line)["created"] == record["created"]
