@@ -175,6 +175,7 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
     from django.db import connection, transaction
 
     from core.models import Citation, parse_partial_date
+    from core.search import document
     from trade.models import Shipment
 
     content_type = ContentType.objects.get_for_model(Shipment)
@@ -247,7 +248,7 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
                         is_value_estimated=rng.random() < 0.2,
                         note=note,
                         # Derived fields, which save() would compute and bulk_create does not.
-                        search_document=note,  # search_fields = (note, period_note)
+                        search_document=document([note]),  # search_fields = (note, period_note)
                         review_state="published",
                         retraction_reason="",
                         version=1,
@@ -267,7 +268,9 @@ def make_shipments(rows: int, batch: int, countries, commodities, sources) -> No
                         locator=f"row {i}",  # a dataset is cited by locator
                         supports=SHIPMENT_FACTS,
                         note="",
-                        search_document=f"row {i}",  # search_fields = (quote, locator, note)
+                        search_document=document(
+                            [f"row {i}"]
+                        ),  # search_fields = (quote, locator, note)
                         review_state="published",
                         retraction_reason="",
                         version=1,

@@ -11,6 +11,7 @@ from config.api.filters import (
     UTCIsoDateTimeFilter,
 )
 from core.models import Change, Citation, Source
+from core.search import document
 
 COMMON = ("review_state", "created", "updated")
 
@@ -66,7 +67,7 @@ class AliasFilterSet(RecordFilterSet):
         wanted = value.strip().casefold()
         # The document holds the name and the aliases: it narrows the rows to a few, which
         # are then compared whole (an alias is a list item, not a substring of the JSON).
-        rows = queryset.filter(search_document__icontains=value.strip()).values_list(
+        rows = queryset.filter(search_document__contains=document([value])).values_list(
             "pk", "name", "aliases"
         )
         keys = [

@@ -1,11 +1,17 @@
-"""Full-text search for the ``q`` filter.
+"""Search for the ``q`` filter: one behaviour, one implementation, on SQLite and PostgreSQL.
 
-PostgreSQL: ``websearch_to_tsquery`` against ``to_tsvector('simple', search_document)``,
-served by a GIN expression index that the initial migrations create (``SearchIndex``).
-The 'simple' configuration does no stemming, so names in any language match as written.
+A record's ``search_document`` is its searchable text *folded* (``fold``): accents stripped
+(NFKD), case folded, every run of characters that is not a letter or digit made one space,
+with a space before and after. ``q`` is folded the same way, and a word matches the
+beginning of a word of the document: ``search_document LIKE '% <word>%'``. The SQL is the
+same on both databases, and both compare folded text byte for byte, so they find the same
+records. PostgreSQL serves the LIKE with a trigram index (``TrigramSearchIndex``).
 
-SQLite (development): every word of the query must occur in the document, case-insensitively.
-That is the same AND semantics, without an index.
+``q`` takes web-search syntax: every word must match (by prefix, in any order);
+``"quoted words"`` must follow one another; ``-word`` excludes; ``or`` separates
+alternatives. A word of several parts (``al-Qaeda``, ``2710.19``) is such a sequence. Words
+with no letter or digit (``---``, a lone ``-`` or quote) are ignored; a ``q`` with no word
+left matches every record.
 
 A model that names relations in ``search_related`` is searched across them (see
 ``search_across``): each term may match the record or one of those related records.
@@ -13,31 +19,31 @@ A model that names relations in ``search_related`` is searched across them (see
 
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import models
 
 from core.indexes import PostgreSQLIndex
 
-TSVECTOR = "to_tsvector('simple'::regconfig, {column})"
+NOT_A_WORD = re.compile(r"[\W_]+")
 
 
-class WebSearchMatch(models.Func):
-    """``to_tsvector('simple', <document>) @@ websearch_to_tsquery('simple', <query>)``."""
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
-    output_field = models.BooleanField()
-    template = (
-        "to_tsvector('simple'::regconfig, %(expressions)s) "
-        "@@ websearch_to_tsquery('simple'::regconfig, %(query)s)"
-    )
 
-    def __init__(self, expression, query: str):
-        super().__init__(expression)
-        self.query = query
+def fold(text: str) -> str:
+    """``text`` as search compares it: no accents, case folded, words split by one space."""
+    folded = _strip_marks(_strip_marks(text).casefold())
+    return " ".join(NOT_A_WORD.sub(" ", folded).split())
 
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, query="%s", **extra_context)
-        return sql, (*params, self.query)
+
+def document(parts) -> str:
+    """The ``search_document`` of a record whose searchable values are ``parts``."""
+    folded = fold(" ".join(str(part) for part in parts if part))
+    return f" {folded} " if folded else ""
 
 
 def words(query: str) -> list[str]:
@@ -52,17 +58,7 @@ def search(
     queryset: models.QuerySet, query: str, related: dict[str, models.QuerySet] | None = None
 ) -> models.QuerySet:
     """``queryset`` filtered by ``q``; with ``related``, across relations (``search_across``)."""
-    query = query.strip()
-    if not query:
-        return queryset
-    if related:
-        return search_across(queryset, query, related)
-    if connection.vendor == "postgresql":
-        return queryset.filter(WebSearchMatch(models.F("search_document"), query))
-    condition = models.Q()
-    for word in words(query):
-        condition &= models.Q(search_document__icontains=word)
-    return queryset.filter(condition)
+    return search_across(queryset, query, related or {})
 
 
 # --- Search across relations ---------------------------------------------------------------
@@ -86,44 +82,37 @@ MAX_LITERAL_KEYS = 1000
 
 @dataclass(frozen=True)
 class Term:
+    """Folded words that must follow one another, each a word's beginning (the last one)."""
+
     text: str
-    phrase: bool = False
     negated: bool = False
 
-    def websearch(self) -> str:
-        """The term alone in websearch_to_tsquery's syntax (a phrase stays a phrase)."""
-        text = self.text.replace('"', " ")
-        return f'"{text}"' if self.phrase else text
+    @property
+    def pattern(self) -> str:
+        return f" {self.text}"
 
 
 def parse(query: str) -> list[list[Term]]:
-    """``q`` as alternatives (split at ``or``) of terms that must all match.
-
-    The syntax of PostgreSQL's ``websearch_to_tsquery``, on both databases: words,
-    ``"quoted phrases"``, ``-excluded`` words and ``or``. Words without a letter or digit
-    (lone operators, punctuation) are ignored, as websearch_to_tsquery ignores them.
-    """
+    """``q`` as alternatives (split at ``or``) of terms that must all match."""
     groups: list[list[Term]] = [[]]
     for part in words(query):
         if part.lower() == "or":
             groups.append([])
             continue
         negated = part.startswith("-") and len(part) > 1
-        text = part[1:] if negated else part
-        if not HAS_LEXEME.search(text):
-            continue
-        groups[-1].append(Term(text, phrase=len(text.split()) > 1, negated=negated))
+        text = fold(part[1:] if negated else part)
+        if text:
+            groups[-1].append(Term(text, negated=negated))
     return [group for group in groups if group]
 
 
-HAS_LEXEME = re.compile(r"[^\W_]")
-
-
 def term_matches(term: Term, column: str = "search_document"):
-    """A condition: the document in ``column`` holds ``term`` (its sign not applied)."""
-    if connection.vendor == "postgresql":
-        return WebSearchMatch(models.F(column), term.websearch())
-    return models.Q(**{f"{column}__icontains": term.text})
+    """A condition: the document in ``column`` holds ``term`` (its sign not applied).
+
+    A folded term holds letters, digits and spaces only: nothing LIKE would read as a
+    wildcard, and nothing either database folds differently.
+    """
+    return models.Q(**{f"{column}__contains": term.pattern})
 
 
 def search_across(queryset, query: str, related: dict[str, models.QuerySet]):
@@ -179,13 +168,14 @@ def _matching_keys(candidates: models.QuerySet, terms: list[Term]) -> dict:
 
 
 class SearchIndex(PostgreSQLIndex):
-    """Migration operation: a GIN index for ``q`` on PostgreSQL; nothing on other databases."""
+    """Migration operation of the first migrations: the full-text GIN index ``q`` used before
+    it matched by word prefix (``TrigramSearchIndex`` replaces it); nothing on SQLite."""
 
     def index_name(self, model) -> str:
         return f"{model._meta.db_table}_search_gin"
 
     def create_sql(self, model, quote) -> str:
-        column = TSVECTOR.format(column=quote("search_document"))
+        column = f"to_tsvector('simple'::regconfig, {quote('search_document')})"
         return (
             f"CREATE INDEX {quote(self.index_name(model))} ON {quote(model._meta.db_table)} "
             f"USING gin ({column})"
@@ -196,3 +186,70 @@ class SearchIndex(PostgreSQLIndex):
 
     def deconstruct(self):
         return self.__class__.__name__, [self.model_name], {}
+
+
+class TrigramSearchIndex(PostgreSQLIndex):
+    """Migration operation: a trigram GIN index on ``search_document`` that serves ``q``'s
+    ``LIKE '% word%'`` on PostgreSQL (pg_trgm, a trusted extension); it replaces the
+    full-text index of ``SearchIndex``. Nothing on other databases."""
+
+    def index_name(self, model) -> str:
+        return f"{model._meta.db_table}_search_trgm"
+
+    def create_sql(self, model, quote) -> str:
+        return (
+            f"CREATE INDEX {quote(self.index_name(model))} ON {quote(model._meta.db_table)} "
+            f"USING gin ({quote('search_document')} gin_trgm_ops)"
+        )
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            model = to_state.apps.get_model(app_label, self.model_name)
+            old = schema_editor.quote_name(f"{model._meta.db_table}_search_gin")
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(f"DROP INDEX IF EXISTS {old}")
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+        if schema_editor.connection.vendor == "postgresql":
+            model = from_state.apps.get_model(app_label, self.model_name)
+            schema_editor.execute(
+                SearchIndex(self.model_name).create_sql(model, schema_editor.quote_name)
+            )
+
+    def describe(self):
+        return f"Trigram index for q on {self.model_name} (PostgreSQL only)"
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.model_name], {}
+
+
+def backfill(apps, app_label: str) -> int:
+    """A migration's RunPython: refold ``search_document`` of ``app_label``'s records from
+    the historical models (the searched fields are the current models' declaration)."""
+    from django.apps import apps as registry
+
+    from core.models.records import PublicModel
+
+    changed = 0
+    for model in apps.get_app_config(app_label).get_models():
+        try:
+            current = registry.get_model(model._meta.label)
+        except LookupError:
+            continue
+        if not issubclass(current, PublicModel) or not current.search_fields:
+            continue
+        names = current.search_fields
+        batch = []
+        for record in model._default_manager.only("pk", *names).iterator(chunk_size=2000):
+            values = [getattr(record, name) for name in names]
+            parts = [p for v in values for p in (v if isinstance(v, list) else [v])]
+            record.search_document = document(parts)
+            batch.append(record)
+            if len(batch) == 2000:
+                model._default_manager.bulk_update(batch, ["search_document"], batch_size=200)
+                changed, batch = changed + len(batch), []
+        model._default_manager.bulk_update(batch, ["search_document"], batch_size=200)
+        changed += len(batch)
+    return changed

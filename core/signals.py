@@ -6,7 +6,6 @@ the commit.
 """
 
 from django.db import transaction
-from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,9 +13,14 @@ from config.api.cache import bump_dataset_version, set_version_source
 from core.models import Change, PublicModel
 
 
-def last_change() -> int:
-    """The change feed's last sequence number: the version, read from the database."""
-    return Change.objects.aggregate(last=Max("id"))["last"] or 0
+def last_change() -> tuple:
+    """The change feed's last entry (sequence number and time): the version, from the database.
+
+    One row by the primary key's index. The time tells apart two states of the data that end
+    at the same sequence number (a database rebuilt, a rolled-back transaction).
+    """
+    last = Change.objects.order_by("-id").values_list("id", "timestamp").first()
+    return (last[0], last[1].timestamp()) if last else ()
 
 
 set_version_source(last_change)

@@ -1,55 +1,70 @@
-"""The dataset version: it moves on every write, and keys cached counts and responses.
+"""The dataset version: it moves on every write, and keys ETags, cached counts and responses.
 
-With a shared cache (Redis, when ``REDIS_URL`` is set) the version is one counter for every
-worker, bumped by each write. With the per-process memory cache, a worker cannot see another
-one's bump, so its version is read from the database (through the source the apps register,
-e.g. the change feed's last sequence number) and trusted for ``LOCAL_TTL`` seconds only: a
-write made elsewhere is seen within that time, and a write made here at once.
+The version is read from the database, through the source the apps register (the change
+feed's last entry, see ``core.signals``): it depends on the data alone, so every worker, before
+and after a restart, with or without Redis, names one state of the data with one version, and
+an ETag derived from it is the same wherever it is computed.
 
-The apps call ``bump_dataset_version()`` on every change of a record (see ``core.signals``).
+Reading it costs one indexed row; it is kept in the cache for ``LOCAL_TTL`` seconds so that a
+cache hit touches no table. A write drops that copy at once (``bump_dataset_version``, called
+by ``core.signals`` on every change and again at commit): with Redis every worker sees the
+write at once; with the per-process memory cache, the worker that wrote sees it at once and
+the others within ``LOCAL_TTL`` seconds. Within one request the version is read once, so the
+cache key of a response and its ETag always name the same version.
 """
 
-import time
-import uuid
+import hashlib
+import threading
 from collections.abc import Callable
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 VERSION_KEY = "dataset-version"
+#: How long a worker trusts the version it read (another worker's write is seen within it).
 LOCAL_TTL = 2
-#: Distinguishes this process's versions from those of an earlier database state.
-_NONCE = uuid.uuid4().hex[:8]
 _source: Callable[[], object] | None = None
+_request = threading.local()
 
 
 def set_version_source(source: Callable[[], object]) -> None:
-    """Register how to read the dataset's version from the database (used without Redis)."""
+    """Register how to read the dataset's version from the database."""
     global _source
     _source = source
 
 
-def _shared() -> bool:
-    return not isinstance(caches["default"], LocMemCache)
+def read_version() -> str:
+    """The version as the database has it now: a digest of the source's answer."""
+    state = repr(_source() if _source is not None else None)
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def dataset_version():
+def dataset_version() -> str:
+    pinned = getattr(_request, "version", None)
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
-    if version is not None:
-        return version
-    if _shared():
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        return cache.get(VERSION_KEY, 0)
-    version = f"{_NONCE}:{_source() if _source is not None else time.time_ns()}"
-    cache.set(VERSION_KEY, version, timeout=LOCAL_TTL)
+    if version is None:
+        version = read_version()
+        cache.set(VERSION_KEY, version, timeout=LOCAL_TTL)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def bump_dataset_version() -> None:
-    if not _shared():
-        cache.delete(VERSION_KEY)  # read again from the database on the next request
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet: any fresh value differs from every cached key
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """A write happened here: the next read asks the database again."""
+    _request.version = None
+    cache.delete(VERSION_KEY)
+
+
+def _start(**kwargs) -> None:
+    _request.active, _request.version = True, None
+
+
+def _finish(**kwargs) -> None:
+    _request.active, _request.version = False, None
+
+
+request_started.connect(_start, dispatch_uid="dataset_version_start")
+request_finished.connect(_finish, dispatch_uid="dataset_version_finish")

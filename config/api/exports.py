@@ -40,7 +40,8 @@ SQL_FORMATS = {
     "sqlite": {
         "UUIDField": "substr({c},1,8)||'-'||substr({c},9,4)||'-'||substr({c},13,4)||'-'"
         "||substr({c},17,4)||'-'||substr({c},21,12)",
-        "DateTimeField": "replace({c},' ','T')||'+00:00'",
+        # UTC written "Z", as the JSON and NDJSON representations write it.
+        "DateTimeField": "replace({c},' ','T')||'Z'",
         "DecimalField": "CASE WHEN {c} IS NOT NULL THEN printf('%%%%.{places}f',{c}) END",
         "BooleanField": "CASE {c} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END",
         # Stored as ISO text already: an expression has no declared type, so the driver
@@ -53,7 +54,7 @@ SQL_FORMATS = {
         # (to_json would drop their trailing zeros, unlike NDJSON and SQLite).
         "DateTimeField": "to_char({c} AT TIME ZONE 'UTC','YYYY-MM-DD\"T\"HH24:MI:SS')"
         "||CASE WHEN to_char({c},'US')='000000' THEN '' ELSE to_char({c},'.US') END"
-        "||'+00:00'",
+        "||'Z'",
         "DecimalField": "({c})::text",
         # The column once: it may be an expression with parameters (``as_of_uncertain``).
         "BooleanField": "CASE ({c}) WHEN true THEN 'true' WHEN false THEN 'false' END",

@@ -36,6 +36,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.api.cache import dataset_version
+from config.api.options import parse_boolean
 
 TEXT_LOOKUPS = {
     "": ("exact", False, "equals"),
@@ -117,13 +118,10 @@ class TrueFalseField(forms.Field):
     """``true`` or ``false`` (also ``1``/``0``); anything else is a 400, not "no filter"."""
 
     def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if value in ("true", "1"):
-            return True
-        if value in ("false", "0"):
-            return False
-        raise forms.ValidationError("true or false.")
+        try:
+            return parse_boolean(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class BooleanFilter(filters.BooleanFilter):

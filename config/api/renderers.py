@@ -15,7 +15,8 @@ def _default(value):
 
 
 def dumps(data) -> bytes:
-    return orjson.dumps(data, default=_default)
+    # A UTC datetime as "…Z", as DRF writes it in JSON (NDJSON and CSV write it the same).
+    return orjson.dumps(data, default=_default, option=orjson.OPT_UTC_Z)
 
 
 class JSONRenderer(BaseRenderer):

@@ -8,7 +8,8 @@ A write moves the version on, so stale entries are never read again and simply e
 Entries are the final bytes with their ETag: a miss renders the JSON once (as the JSON
 renderer would) and a hit sends it as it is, with no rendering and no hashing. A hit reads
 one cache entry: it touches no database table for anonymous users (authentication and
-throttling read no table for them either). It lives in the
+throttling read no table for them either) but, every ``LOCAL_TTL`` seconds, the one row
+the dataset version is read from. It lives in the
 ``responses`` cache: Redis when ``REDIS_URL`` is set (shared by every worker), else per
 process, apart from the counts and the dataset version so that pages never push them out.
 """

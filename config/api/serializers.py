@@ -10,11 +10,15 @@
 The records' base serializer (citations, review state, dates) is ``core.api.serializers``.
 """
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from config.api.filters import public_id_field
+from config.api.options import parse_boolean
 from config.api.urls_cache import absolute, detail_path
 
 
@@ -116,7 +120,11 @@ def requested_fields(serializer_class, params) -> set[str] | None:
     fields = params.get("fields")
     if fields:
         return set(fields.split(","))  # " id" or "" is an unknown field: a 400
-    if params.get("brief") in ("true", "1"):
+    try:
+        brief = parse_boolean(params.get("brief"), default=False)
+    except ValueError:  # a 400 of the view's parameter check
+        brief = False
+    if brief:
         return set(serializer_class.Meta.brief_fields)
     return None
 
@@ -150,18 +158,41 @@ class KnownFieldsOnly:
     """A write naming a field the representation does not have is a 400 that names it.
 
     DRF drops unknown keys in silence, so a misspelt field (``"aliasses"``) would answer
-    201 and save nothing. The read-only fields of the representation are known: a client
-    may send back what it read (they are ignored, as documented).
+    201 and save nothing. A read-only field of the record is known: a client may send it
+    back as it read it (a GET's body round-trips), but a value that differs from the
+    record's, or any read-only field in a new record, is a 400 that names it, not a change
+    silently dropped.
     """
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = sorted(str(key) for key in data if key not in self.fields)
             if unknown:
-                writable = sorted(name for name, f in self.fields.items() if not f.read_only)
-                message = f"Unknown field. Fields you may write: {', '.join(writable)}."
+                message = f"Unknown field. Fields you may write: {', '.join(self.writable())}."
                 raise serializers.ValidationError({name: [message] for name in unknown})
+            if self.parent is None:
+                self.check_read_only(data)
         return super().to_internal_value(data)
+
+    def writable(self) -> list[str]:
+        return sorted(name for name, f in self.fields.items() if not f.read_only)
+
+    def check_read_only(self, data: dict) -> None:
+        names = [name for name in data if self.fields[name].read_only]
+        if not names:
+            return
+        instance = getattr(self, "instance", None)
+        current = self.to_representation(instance) if instance is not None else {}
+        as_json = lambda value: json.loads(json.dumps(value, cls=JSONEncoder))  # noqa: E731
+        changed = sorted(
+            name for name in names if name not in current or as_json(current[name]) != data[name]
+        )
+        if changed:
+            message = (
+                "Read-only: leave it out, or send it as the record has it. "
+                f"Fields you may write: {', '.join(self.writable())}."
+            )
+            raise serializers.ValidationError({name: [message] for name in changed})
 
 
 # --- JSON types as the schema states them ---------------------------------------------------

@@ -14,9 +14,12 @@ It knows no domain. What it asks of a model's default manager (queryset):
 
 import copy
 import functools
+import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -30,6 +33,7 @@ from config.api.as_of import parse_as_of
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
+from config.api.options import MESSAGE, is_boolean, parse_boolean
 from config.api.pagination import KeysetPagination, ordered
 from config.api.response_cache import CacheHeadersMixin
 from config.api.serializers import requested_fields
@@ -41,10 +45,11 @@ VALID_TIME_PARAMS = {"as_of"}  # on resources whose queryset knows valid time (`
 FORMATS = ("json", "csv", "ndjson")
 EXPORT_FORMATS = ("csv", "ndjson")
 MAX_FACET_BUCKETS = 100
-TRUE = ("true", "1")
 # q: more words cost more than they find (SQLite builds one condition per word).
 MAX_Q_WORDS = 20
 MAX_Q_CHARS = 500
+#: How an integer id is written: ASCII digits, no leading zero.
+CANONICAL_INTEGER = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 # Parameters whose empty value means "none": every other one must have a value.
 MAY_BE_EMPTY = {"q", "cursor"}
 # Options that take one value: repeated, the last would silently win (filters mean OR).
@@ -56,6 +61,24 @@ SINGLE_VALUED = (LIST_PARAMS | DETAIL_PARAMS | VISIBILITY_PARAMS | VALID_TIME_PA
 def parse_ordering(raw: str) -> list[tuple[str, bool]]:
     """``ordering=a,-b`` as [(name, descending)]; an empty item has the name ``""``."""
     return [(item.removeprefix("-"), item.startswith("-")) for item in raw.split(",")]
+
+
+def is_canonical_id(model, value: str) -> bool:
+    """Is ``value`` the id as the API writes it? One record has one URL: an upper-case or
+    dash-less UUID, ``004`` for 4 or fullwidth digits name no record (404), though the
+    database would parse them into one."""
+    if "\x00" in value:
+        return False
+    name = public_id_field(model)
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if isinstance(field, models.UUIDField):
+        try:
+            return str(uuid.UUID(value)) == value
+        except ValueError:
+            return False
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField too
+        return CANONICAL_INTEGER.fullmatch(value) is not None
+    return True
 
 
 class PublicReadOnlyViewSet(
@@ -128,8 +151,8 @@ class PublicReadOnlyViewSet(
             except ValueError as exc:
                 errors["as_of"] = [str(exc)]
         for name in ("brief", "include_retracted"):
-            if params.get(name, "true").lower() not in ("true", "false", "1", "0"):
-                errors[name] = ["true or false."]
+            if not is_boolean(params.get(name)):
+                errors[name] = [MESSAGE]
         fields = requested_fields(self.get_serializer_class(), params)
         if fields is not None:
             known = set(self.get_serializer_class()().fields)
@@ -160,7 +183,9 @@ class PublicReadOnlyViewSet(
     def initial(self, request, *args, **kwargs):
         # A method the endpoint does not have is a 405, before parameters or authentication.
         self.check_method(request, *args, **kwargs)
-        if "\x00" in str(kwargs.get(self.lookup_field, "")):
+        if self.lookup_field in kwargs and not is_canonical_id(
+            self.queryset.model, kwargs[self.lookup_field]
+        ):
             raise Http404
         # Before content negotiation, so a bad ?format= is a 400 and not DRF's 404.
         self.check_parameters(request)
@@ -187,7 +212,7 @@ class PublicReadOnlyViewSet(
     def include_retracted(self) -> bool:
         if self.request.method not in ("GET", "HEAD"):
             return True  # curators act on records in any state, retracted ones included
-        return self.request.query_params.get("include_retracted", "").lower() in TRUE
+        return bool(parse_boolean(self.request.query_params.get("include_retracted"), False))
 
     def get_queryset(self):
         model = self.queryset.model

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,7 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses JSON, CSV, NDJSON and the schema (streams too) for clients that accept gzip.
-    "django.middleware.gzip.GZipMiddleware",
+    # (gzip;q=0 refuses it: config.middleware.accepts_gzip reads the weights).
+    "config.middleware.GZipMiddleware",
     # Under /api/, errors Django answers itself (a failed If-Match, a bad Host) as problems.
     "config.api.errors.ProblemDetailsMiddleware",
     "config.api.throttling.RateLimitHeadersMiddleware",
@@ -366,10 +368,10 @@ SPECTACULAR_SETTINGS = {
         "url": "https://creativecommons.org/licenses/by/4.0/",
     },
     "CONTACT": {"name": "Trade & Diplomacy open data", "url": "https://tradediplomacy.example/"},
-    "SERVERS": [
-        {"url": "https://tradediplomacy.example", "description": "Production"},
-        {"url": "http://127.0.0.1:8000", "description": "Local (make run / make serve)"},
-    ],
+    # Relative: the server that serves the schema. Swagger UI's "Try it out" then calls the
+    # page's own origin (its Content-Security-Policy allows no other), and a generated client
+    # takes its base URL from its caller. The committed openapi.yaml stays the same anywhere.
+    "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     "EXTENSIONS_INFO": {
         "x-dataset-license": {
             "id": "CC-BY-4.0",
@@ -416,6 +418,13 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# A browser app may revalidate what it keeps: conditional headers pass the preflight.
+CORS_ALLOW_HEADERS = (
+    *default_cors_headers,
+    "if-none-match",
+    "if-match",
+    "if-modified-since",
+)
 CORS_EXPOSE_HEADERS = (
     "ETag",
     "Last-Modified",

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
-from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -30,6 +29,7 @@ from config.api.errors import MethodFirstMixin, NoParametersMixin
 from config.api.renderers import JSONRenderer, ProblemJSONRenderer
 from config.api.schema import AutoSchema
 from config.api.urls_cache import absolute
+from config.middleware import gzip_page
 from core.models import Release
 from core.releases.files import DEFAULT_MEDIA_TYPE, MEDIA_TYPES
 from core.releases.publish import release_storage

@@ -20,6 +20,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
 from config.api.errors import PreconditionFailed, PreconditionRequired
+from config.api.options import parse_boolean
 from config.api.serializers import KnownFieldsOnly, StrictBooleanField, StrictCharField
 from config.api.urls_cache import absolute, detail_path
 from core import services
@@ -104,10 +105,10 @@ class CuratedWritesMixin(
 
     def with_references(self) -> bool:
         """The ``with_references`` query parameter of a write (``true`` or ``false``)."""
-        raw = self.request.query_params.get("with_references", "false")
-        if raw not in ("true", "false"):
-            raise serializers.ValidationError({"with_references": ["true or false."]})
-        return raw == "true"
+        try:
+            return bool(parse_boolean(self.request.query_params.get("with_references"), False))
+        except ValueError as exc:
+            raise serializers.ValidationError({"with_references": [str(exc)]}) from None
 
     def check_if_match(self, instance, *, required: bool = True):
         header = self.request.headers.get("If-Match")

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core.history import ChannelHistoricalModel
-from core.search import search
+from core.search import document, search
 from core.validtime import UNCERTAIN
 from core.visibility import ReviewState, visibility_class, visible_as_related, visible_states
 
@@ -132,7 +132,7 @@ class PublicModel(models.Model):
     search_document = models.TextField(
         blank=True,
         editable=False,
-        help_text="Text of the fields named in search_fields, for the q filter (derived).",
+        help_text="Text of the fields named in search_fields, folded, for the q filter (derived).",
     )
     history = HistoricalRecords(inherit=True, bases=[ChannelHistoricalModel])
 
@@ -171,7 +171,7 @@ class PublicModel(models.Model):
         for name in self.search_fields:
             value = getattr(self, name)
             parts.extend(value if isinstance(value, list) else [value])
-        self.search_document = " ".join(str(part) for part in parts if part)
+        self.search_document = document(parts)
 
     @property
     def public_id(self) -> str:

@@ -211,7 +211,8 @@ def test_review_state_cannot_be_written_directly(api):
     record = f.official()
     url = f"{OFFICIALS}{record.slug}/"
     response = api.patch(url, {"review_state": "published"}, HTTP_IF_MATCH=api.get(url)["ETag"])
-    assert response.status_code == 200
+    assert response.status_code == 400  # read-only: refused, not silently dropped
+    assert list(response.json()["errors"]) == ["review_state"]
     record.refresh_from_db()
     assert record.review_state == ReviewState.DRAFT
 
