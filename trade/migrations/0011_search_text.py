@@ -13,7 +13,7 @@ def refold(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trade', '0009_commitments'),
+        ('trade', '0010_official_statistics'),
     ]
 
     operations = [
