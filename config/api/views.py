@@ -18,15 +18,16 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
 from config.api import exports, lean, response_cache
 from config.api.as_of import parse_as_of
+from config.api.cache import dataset_version
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
@@ -83,6 +84,10 @@ class PublicReadOnlyViewSet(
     last_modified_field = "updated"
     searchable = True
     streams_exports = True  # lists stream CSV/NDJSON (see config.api.negotiation)
+    #: The manager method that says what the reader may read (``visible_to`` for records).
+    visibility_method = "visible_to"
+    #: Formats besides json/csv/ndjson that this list renders itself (``render_format``).
+    extra_formats: tuple[str, ...] = ()
 
     # --- parameters ---------------------------------------------------------------
 
@@ -117,9 +122,10 @@ class PublicReadOnlyViewSet(
         if errors:
             raise InvalidParameters(errors, sorted(allowed))
         fmt = params.get("format")
-        if fmt is not None and fmt not in FORMATS:
-            errors["format"] = [f"One of {', '.join(FORMATS)}."]
-        elif fmt in EXPORT_FORMATS and self.action != "list":
+        formats = FORMATS + (self.extra_formats if self.action == "list" else ())
+        if fmt is not None and fmt not in formats:
+            errors["format"] = [f"One of {', '.join(formats)}."]
+        elif fmt in EXPORT_FORMATS + self.extra_formats and self.action != "list":
             errors["format"] = [f"{fmt} is for lists; a record is served as json."]
         self.as_of = None
         if params.get("as_of") and self.knows_valid_time:
@@ -189,10 +195,13 @@ class PublicReadOnlyViewSet(
             return True  # curators act on records in any state, retracted ones included
         return self.request.query_params.get("include_retracted", "").lower() in TRUE
 
+    def visible(self):
+        """What the reader may read (``visibility_method`` of the model's manager)."""
+        manager = self.queryset.model._default_manager
+        return getattr(manager, self.visibility_method)(self.request.user, self.include_retracted)
+
     def get_queryset(self):
-        model = self.queryset.model
-        queryset = model._default_manager.visible_to(self.request.user, self.include_retracted)
-        queryset = self.at_day(queryset)
+        queryset = self.at_day(self.visible())
         wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
         if self.request.method not in ("GET", "HEAD"):
             wanted = None
@@ -298,11 +307,14 @@ class PublicReadOnlyViewSet(
         # ?format=csv, or Accept: text/csv alone: either way the negotiated renderer.
         fmt = request.accepted_renderer.format
         if fmt in EXPORT_FORMATS:
-            queryset = self.filter_queryset(self.get_queryset())
-            return self.export(
-                queryset.order_by(*ordered(queryset.model, self.get_ordering())), fmt
-            )
+            return self.export(self.filter_queryset(self.get_queryset()), fmt)
+        if fmt in self.extra_formats:
+            return self.render_format(fmt)
         return self.cached(self.build_list)
+
+    def render_format(self, fmt: str):
+        """The list in one of ``extra_formats`` (a subclass that declares some renders them)."""
+        raise NotImplementedError
 
     def build_list(self):
         request = self.request
@@ -353,8 +365,7 @@ class PublicReadOnlyViewSet(
         )
 
     def visible_queryset(self):
-        manager = self.queryset.model._default_manager
-        return self.at_day(manager.visible_to(self.request.user, self.include_retracted))
+        return self.at_day(self.visible())
 
     def lean_extra_columns(self) -> tuple[str, ...]:
         """Columns the view itself reads from each row (beyond what the fields render)."""
@@ -468,22 +479,58 @@ class PublicReadOnlyViewSet(
     # --- exports --------------------------------------------------------------------
 
     def export(self, queryset, fmt: str) -> StreamingHttpResponse:
+        """Every matching row as ``fmt``; ``limit`` and ``cursor`` mean what they mean in
+        JSON (at most ``limit`` rows, those after the cursor's row), checked the same way.
+        An export reads forward: a cursor of a previous page is refused."""
+        extra = self.export_extra(fmt)
         fields = requested_fields(self.get_serializer_class(), self.request.query_params)
         if fields is not None:
             columns = [name for name, _ in exports.export_columns(queryset.model)]
+            columns += [column.name for column in extra]
             missing = sorted(fields - set(columns))
             if missing:
                 raise InvalidParameters(
                     {"fields": [f"Not columns of {fmt}: {missing}. Columns: {columns}."]},
                     sorted(self.allowed_parameters()),
                 )
+        queryset = self.export_page(queryset)
+        etag = exports.export_etag(
+            dataset_version(), self.visibility_class(), fmt, self.request.get_host(),
+            self.request.path, sorted(self.request.query_params.lists()),
+        )
+        if etag in parse_etags(self.request.headers.get("If-None-Match", "")):
+            return HttpResponseNotModified(headers={"ETag": etag})
         return exports.export_response(
             queryset,
             fmt,
             visible_related=self.visible_related,
             fields=fields,
             columns=self.as_of_columns(queryset),
+            extra=extra,
+            etag=etag,
         )
+
+    def export_page(self, queryset):
+        """``queryset`` in the list's order, after ``cursor`` and cut at ``limit``."""
+        paginator = self.paginator
+        paginator.ordering = self.get_ordering()
+        params = self.request.query_params
+        limit = paginator.get_limit(self.request) if "limit" in params else None
+        cursor = paginator.decode_cursor(self.request, self)
+        if cursor and cursor["back"]:
+            raise InvalidParameters(
+                {"cursor": ["An export reads forward: use a cursor of a next page."]},
+                sorted(self.allowed_parameters()),
+            )
+        queryset = queryset.order_by(*ordered(queryset.model, paginator.ordering))
+        if cursor:
+            paginator.base_queryset = queryset
+            queryset = queryset.filter(paginator.after(cursor["values"], False))
+        return queryset[:limit] if limit is not None else queryset
+
+    def export_extra(self, fmt: str) -> "list[exports.ExportColumn]":
+        """Columns the view adds to its exports, after the model's (see ``exports``)."""
+        return []
 
 
 # Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).

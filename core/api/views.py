@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import OuterRef, Prefetch
+import orjson
+from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
 
-from config.api import lean
+from config.api import exports, lean
 from config.api.cache import dataset_version
 from config.api.filters import public_id_field
 from config.api.lean import RowView
@@ -102,11 +105,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
     def lean_collections(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
             return {}
-        content_type = ContentType.objects.get_for_model(self.queryset.model)
-        visible = Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
-            content_type=content_type, object_id=OuterRef("pk")
-        )
-        return {"citations": lean.JSONRows(visible, citation_members())}
+        return {"citations": lean.JSONRows(self.visible_citations(), citation_members())}
 
     def lean_collection_renderers(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
@@ -126,6 +125,53 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             return items
 
         return {"citations": render}
+
+    def export_extra(self, fmt: str) -> list:
+        """A cited record's export adds its citations: in NDJSON the list its JSON holds
+        (the same subquery and renderer as a JSON page), in CSV their count and the address
+        of the list (``citations_url``). Each comes from the export's own query."""
+        collections = self.lean_collections()
+        if "citations" not in collections:
+            return []
+        if fmt == "ndjson":
+            render = self.lean_collection_renderers()["citations"]
+            return [
+                exports.ExportColumn(
+                    "citations",
+                    TextField(),
+                    value=collections["citations"],
+                    decode=lambda text: render(orjson.loads(text or "[]"), None),
+                )
+            ]
+        model = self.queryset.model
+        meta = model._meta
+        list_path = absolute(self.request, reverse("api-v1:core-citation-list"))
+        prefix = f"{list_path}?resource={meta.app_label}.{meta.model_name}&record="
+        return [
+            exports.ExportColumn(
+                "citations",
+                IntegerField(),
+                value=exports.Count(self.visible_citations().values("pk")),
+                plain=True,
+            ),
+            exports.ExportColumn(
+                "citations_url",
+                TextField(),
+                value=Concat(
+                    Value(prefix),
+                    exports.text_of(model, lean_id_column(model)),
+                    output_field=TextField(),
+                ),
+                plain=True,
+            ),
+        ]
+
+    def visible_citations(self):
+        """The citations of the row (``OuterRef("pk")``) the reader may see."""
+        content_type = ContentType.objects.get_for_model(self.queryset.model)
+        return Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
+            content_type=content_type, object_id=OuterRef("pk")
+        )
 
     def source_brief(self, columns, visible_states) -> dict | None:
         source_id, title, kind, content_hash, review_state = columns

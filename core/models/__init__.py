@@ -3,7 +3,7 @@
 from core.validtime import ValidTime
 
 from .changes import Change, ChangeAction
-from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind
+from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind, citable_models
 from .records import (
     DatePrecision,
     FuzzyDatesMixin,
@@ -25,6 +25,7 @@ __all__ = [
     "Change",
     "ChangeAction",
     "CitableModel",
+    "citable_models",
     "Citation",
     "DatePrecision",
     "FuzzyDatesMixin",

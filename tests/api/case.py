@@ -320,21 +320,28 @@ class APIResourceTest:
             self.make_published()
         expected = sorted(ids(self.get(client, self.url, limit=1000)))
         columns = [name for name, _ in export_columns(self.model)]
+        cited = issubclass(self.model, CitableModel)
         response = client.get(self.url, {"format": "csv"})
         assert response.status_code == 200
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-        assert rows[0] == columns
+        # A cited record's CSV row ends in its citations' count and the address of their list.
+        assert rows[0] == columns + (["citations", "citations_url"] if cited else [])
         assert sorted(row[0] for row in rows[1:]) == expected
         response = client.get(self.url, {"format": "ndjson"})
         assert response["Content-Type"] == "application/x-ndjson"
         lines = b"".join(response.streaming_content).decode().splitlines()
         records = [json.loads(line) for line in lines]
         assert sorted(r["id"] for r in records) == expected
-        assert all(list(r) == columns for r in records)
+        # ... and its NDJSON line holds its citations as its JSON does.
+        assert all(list(r) == columns + (["citations"] if cited else []) for r in records)
+        if cited:
+            pages = self.get(client, self.url, limit=1000).json()["results"]
+            in_json = {row["id"]: row["citations"] for row in pages}
+            assert {r["id"]: r["citations"] for r in records} == in_json
         # Both formats write the same values (CSV as text): keys with dashes, decimals fixed.
-        by_id = {row[0]: dict(zip(columns, row, strict=True)) for row in rows[1:]}
+        by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
         for record in records:
             for name, value in record.items():
                 if isinstance(value, list | dict):
