@@ -1,11 +1,10 @@
 """FilterSets of the evidence resources, and the base of every record's FilterSet."""
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import rest_framework as filters
-
-from django import forms
-from django.core.exceptions import ValidationError
 
 from config.api.filters import (
     BooleanFilter,

@@ -495,8 +495,12 @@ class PublicReadOnlyViewSet(
                 )
         queryset = self.export_page(queryset)
         etag = exports.export_etag(
-            dataset_version(), self.visibility_class(), fmt, self.request.get_host(),
-            self.request.path, sorted(self.request.query_params.lists()),
+            dataset_version(),
+            self.visibility_class(),
+            fmt,
+            self.request.get_host(),
+            self.request.path,
+            sorted(self.request.query_params.lists()),
         )
         if etag in parse_etags(self.request.headers.get("If-None-Match", "")):
             return HttpResponseNotModified(headers={"ETag": etag})

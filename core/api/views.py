@@ -11,9 +11,9 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
+import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-import orjson
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
