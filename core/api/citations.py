@@ -6,17 +6,21 @@ that ``Citation.objects.visible_as_evidence`` gives them: those whose record and
 they may see, as every other reader decides it.
 """
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, OuterRef, Prefetch, Subquery, TextField, Value, When
+from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import exports
+from config.api.filters import public_id_field
 from config.api.serializers import requested_fields
 from config.api.urls_cache import absolute, detail_path
 from core import filtersets
 from core.api.serializers import CitationSerializer
 from core.api.views import RecordReadOnlyViewSet
-from core.models import Citation, Source
+from core.models import Citation, Source, citable_models
 from core.validtime import UNCERTAIN
 
 
@@ -110,3 +114,27 @@ class CitationViewSet(RecordReadOnlyViewSet):
         "source": (Prefetch("source", queryset=Source.objects.defer("text", "search_document")),),
         "record": ("record",),
     }
+
+    def export_extra(self, fmt: str) -> list:
+        """The cited record as plain columns, beside ``content_type`` and ``object_id``:
+        ``resource`` (app_label.model) and ``record`` (its public id), from the same query."""
+        resources, records = [], []
+        for model, content_type in ContentType.objects.get_for_models(*citable_models()).items():
+            resources.append(
+                When(content_type_id=content_type.pk, then=Value(model._meta.label_lower))
+            )
+            field = public_id_field(model)
+            if field == "pk":
+                public_id = exports.text_of(Citation, "object_id")
+            else:
+                rows = model._base_manager.filter(pk=OuterRef("object_id")).order_by()
+                public_id = Subquery(rows.values(field)[:1])
+            records.append(
+                When(content_type_id=content_type.pk, then=Cast(public_id, TextField()))
+            )
+        return [
+            exports.ExportColumn(
+                name, TextField(), value=Case(*cases, output_field=TextField()), plain=True
+            )
+            for name, cases in (("resource", resources), ("record", records))
+        ]
