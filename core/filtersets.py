@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import rest_framework as filters
+from rest_framework import serializers
 
 from config.api.filters import (
     BooleanFilter,
@@ -15,6 +16,7 @@ from config.api.filters import (
     public_id_field,
 )
 from core.models import Change, Citation, Source, citable_models
+from core.models.changes import sees_all_changes
 
 COMMON = ("review_state", "created", "updated")
 
@@ -192,6 +194,13 @@ class ChangeFilterSet(PublicFilterSet):
         lookup_expr="gt",
         help_text="Changes after this sequence number (the id of the last change you have).",
     )
+    user = MultiValueFilter(
+        field_name="user",
+        method="filter_user",
+        inner=forms.CharField(max_length=150),
+        help_text="Changes by this curator (username). For curators only: usernames are not "
+        "public.",
+    )
 
     class Meta:
         model = Change
@@ -204,6 +213,11 @@ class ChangeFilterSet(PublicFilterSet):
             "action",
             "review_state",
             "channel",
-            "user",
             "timestamp",
         )
+
+    def filter_user(self, queryset, name, values):
+        if not sees_all_changes(getattr(self.request, "user", None)):
+            # A filter by name would tell who made which change: the name it hides.
+            raise serializers.ValidationError({name: ["For curators only."]})
+        return queryset.filter(user__in=values)

@@ -94,7 +94,15 @@ def export_columns(model) -> list[tuple[str, str]]:
 
 
 def export_response(
-    queryset, fmt: str, *, visible_related=None, fields=None, columns=None, extra=(), etag=None
+    queryset,
+    fmt: str,
+    *,
+    visible_related=None,
+    fields=None,
+    columns=None,
+    values=None,
+    extra=(),
+    etag=None,
 ) -> StreamingHttpResponse:
     """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
 
@@ -107,12 +115,18 @@ def export_response(
 
     ``columns`` maps a field to the annotation that holds its value (a state on an ``as_of``
     day): the column of that name reads it instead. ``extra`` are the view's own columns
-    (``ExportColumn`` with a ``value``), written after the model's.
+    (``ExportColumn`` with a ``value``), written after the model's. ``values`` maps a
+    column to the expression it writes instead of the stored value (what the reader may
+    read of it).
     """
-    moved = columns or {}
+    moved, values = columns or {}, values or {}
     columns = [
         dataclasses.replace(column, path=moved[column.name]) if column.name in moved else column
         for column in export_expressions(queryset.model, visible_related, fields)
+    ]
+    columns = [
+        dataclasses.replace(column, value=values[column.name]) if column.name in values else column
+        for column in columns
     ]
     columns += [column for column in extra if fields is None or column.name in fields]
     if fmt == "csv":
@@ -311,10 +325,19 @@ def formatted_select(queryset, columns, *, copy: bool, quoted: bool = False):
         # visibility condition wraps the formatted text: its parameters appear once.
         sql = template.format(c="%(expressions)s", places=getattr(field, "decimal_places", 0))
         text = models.CharField()
-        formatted = models.Func(column.source(), template=sql, output_field=text)
+        formatted = _Formatted(column.source(), template=sql, output_field=text)
         annotations[f"c{index}"] = column.expression(formatted, output_field=text)
     query = queryset.annotate(**annotations).values_list(*annotations).query
     return query.sql_with_params()
+
+
+class _Formatted(models.Func):
+    """A format template around a value that may repeat it (SQLite's UUID and quoting): the
+    value's parameters, if it has any (a computed column), are given once per repetition."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return sql, tuple(params) * self.extra["template"].count("%(expressions)s")
 
 
 #: Values of these fields are numbers, ISO dates and times, UUIDs or true/false (formatted

@@ -56,3 +56,11 @@ class NDJSONRenderer(CSVRenderer):
     media_type = "application/x-ndjson"
     format = "ndjson"
     charset = None
+
+
+class AtomRenderer(CSVRenderer):
+    """``?format=atom``: an Atom feed (RFC 4287) that the list view writes itself."""
+
+    media_type = "application/atom+xml"
+    format = "atom"
+    charset = "utf-8"

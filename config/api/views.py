@@ -510,6 +510,7 @@ class PublicReadOnlyViewSet(
             visible_related=self.visible_related,
             fields=fields,
             columns=self.as_of_columns(queryset),
+            values=self.export_values(),
             extra=extra,
             etag=etag,
         )
@@ -531,6 +532,10 @@ class PublicReadOnlyViewSet(
             paginator.base_queryset = queryset
             queryset = queryset.filter(paginator.after(cursor["values"], False))
         return queryset[:limit] if limit is not None else queryset
+
+    def export_values(self) -> dict:
+        """Columns whose exported value is an expression of the row, not the stored value."""
+        return {}
 
     def export_extra(self, fmt: str) -> "list[exports.ExportColumn]":
         """Columns the view adds to its exports, after the model's (see ``exports``)."""

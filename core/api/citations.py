@@ -129,9 +129,7 @@ class CitationViewSet(RecordReadOnlyViewSet):
             else:
                 rows = model._base_manager.filter(pk=OuterRef("object_id")).order_by()
                 public_id = Subquery(rows.values(field)[:1])
-            records.append(
-                When(content_type_id=content_type.pk, then=Cast(public_id, TextField()))
-            )
+            records.append(When(content_type_id=content_type.pk, then=Cast(public_id, TextField())))
         return [
             exports.ExportColumn(
                 name, TextField(), value=Case(*cases, output_field=TextField()), plain=True

@@ -16,19 +16,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
 from django.db.models.functions import Concat
+from django.http import HttpResponse
 from django.urls import reverse
+from rest_framework.settings import api_settings
 
 from config.api import exports, lean
 from config.api.cache import dataset_version
 from config.api.filters import public_id_field
 from config.api.lean import RowView
+from config.api.renderers import AtomRenderer
 from config.api.serializers import prefetched_name
 from config.api.urls_cache import absolute, detail_path
 from config.api.views import PublicReadOnlyViewSet
 from core import filtersets
-from core.api import serializers
+from core.api import atom, serializers
 from core.api.writes import CuratedWritesMixin, record_etag
 from core.models import Change, CitableModel, Citation, Source
+from core.models.changes import shown_user_column
 from core.visibility import visible_states
 
 
@@ -254,3 +258,22 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     facet_fields = ("model", "action", "channel")
     last_modified_field = "timestamp"
     searchable = False
+    extra_formats = ("atom",)
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, AtomRenderer]
+
+    def get_ordering(self) -> list[str]:
+        # A feed reader wants the latest changes: Atom lists newest first unless asked.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        atom_format = renderer is not None and renderer.format == "atom"
+        if atom_format and "ordering" not in self.request.query_params:
+            return ["-id"]
+        return super().get_ordering()
+
+    def render_format(self, fmt: str) -> HttpResponse:
+        """The page of changes the JSON feed would give, as Atom (``core.api.atom``)."""
+        changes = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = atom.FeedPage(changes, self.request, self.paginator.get_next_link())
+        return HttpResponse(atom.ChangeFeed().render(page), content_type=AtomRenderer.media_type)
+
+    def export_values(self) -> dict:
+        return {"user": shown_user_column(self.request.user)}
