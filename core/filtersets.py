@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.filters import (
@@ -117,21 +118,27 @@ class CitationFilterSet(PublicFilterSet):
     """A citation's filters: the cited record (``resource``, ``record``), the source, the
     fields it supports and its stance. Repeat a parameter for OR."""
 
-    resource = filters.MultipleChoiceFilter(
-        choices=_resources,
-        method="filter_resource",
-        help_text="The cited record's resource, as app_label.model (trade.shipment).",
+    resource = extend_schema_field({"type": "string", "enum": [v for v, _ in _resources()]})(
+        filters.MultipleChoiceFilter(
+            choices=_resources(),
+            method="filter_resource",
+            help_text="The cited record's resource, as app_label.model (trade.shipment).",
+        )
     )
-    record = MultiValueFilter(
-        method="filter_record",
-        inner=forms.CharField(max_length=100),
-        help_text="The cited record's public id (ISO code, slug or UUID); with resource, of "
-        "that resource only.",
+    record = extend_schema_field({"type": "string", "maxLength": 100})(
+        MultiValueFilter(
+            method="filter_record",
+            inner=forms.CharField(max_length=100),
+            help_text="The cited record's public id (ISO code, slug or UUID); with resource, "
+            "of that resource only.",
+        )
     )
-    supports = filters.MultipleChoiceFilter(
-        choices=_factual_fields,
-        method="filter_supports",
-        help_text="Supports this field of its record (a factual field's name).",
+    supports = extend_schema_field({"type": "string", "enum": [v for v, _ in _factual_fields()]})(
+        filters.MultipleChoiceFilter(
+            choices=_factual_fields(),
+            method="filter_supports",
+            help_text="Supports this field of its record (a factual field's name).",
+        )
     )
     stance = filters.MultipleChoiceFilter(
         choices=[

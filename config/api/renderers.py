@@ -59,7 +59,8 @@ class NDJSONRenderer(CSVRenderer):
 
 
 class AtomRenderer(CSVRenderer):
-    """``?format=atom``: an Atom feed (RFC 4287) that the list view writes itself."""
+    """atom: a page as an Atom feed (RFC 4287), newest first, with a rel="next" link; each
+    entry links the record (rel="alternate") and its evidence page (rel="related")."""
 
     media_type = "application/atom+xml"
     format = "atom"

@@ -541,6 +541,10 @@ class PublicReadOnlyViewSet(
         """Columns the view adds to its exports, after the model's (see ``exports``)."""
         return []
 
+    def export_extra_names(self, fmt: str) -> "list[str]":
+        """The names of ``export_extra``'s columns, known without a request (the schema)."""
+        return []
+
 
 # Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).
 _lean_querysets = {}

@@ -115,6 +115,9 @@ class CitationViewSet(RecordReadOnlyViewSet):
         "record": ("record",),
     }
 
+    def export_extra_names(self, fmt: str) -> list[str]:
+        return ["resource", "record"]
+
     def export_extra(self, fmt: str) -> list:
         """The cited record as plain columns, beside ``content_type`` and ``object_id``:
         ``resource`` (app_label.model) and ``record`` (its public id), from the same query."""

@@ -170,6 +170,11 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             ),
         ]
 
+    def export_extra_names(self, fmt: str) -> list[str]:
+        if not issubclass(self.queryset.model, CitableModel):
+            return []
+        return ["citations"] if fmt == "ndjson" else ["citations", "citations_url"]
+
     def visible_citations(self):
         """The citations of the row (``OuterRef("pk")``) the reader may see."""
         content_type = ContentType.objects.get_for_model(self.queryset.model)
