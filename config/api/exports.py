@@ -73,9 +73,10 @@ SQL_FORMATS = {
 LIST_SEPARATOR = ";"
 
 
-def export_columns(model) -> list[tuple[str, str]]:
-    """Flat columns of a model's exports: (column name, ORM path). Relations by public id;
-    a many-to-many field's path is the related records' public ids (see ``_joined``)."""
+def export_columns(model, *, many_to_many: bool = False) -> list[tuple[str, str]]:
+    """Flat columns of a model's exports: (column name, ORM path). Relations by public id.
+    With ``many_to_many`` (the API's exports; releases have link tables instead), each
+    such field too, its path the related records' public ids (see ``_joined``)."""
     skip = {"search_document"}
     id_field = public_id_field(model)
     columns = [("id", id_field)]
@@ -88,7 +89,7 @@ def export_columns(model) -> list[tuple[str, str]]:
             columns.append((field.name, path))
         else:
             columns.append((field.name, field.attname))
-    for field in model._meta.many_to_many:
+    for field in model._meta.many_to_many if many_to_many else ():
         columns.append((field.name, f"{field.name}__{public_id_field(field.related_model)}"))
     return columns
 
@@ -122,7 +123,7 @@ def export_response(
     moved, values = columns or {}, values or {}
     columns = [
         dataclasses.replace(column, path=moved[column.name]) if column.name in moved else column
-        for column in export_expressions(queryset.model, visible_related, fields)
+        for column in export_expressions(queryset.model, visible_related, fields, many_to_many=True)
     ]
     columns = [
         dataclasses.replace(column, value=values[column.name]) if column.name in values else column
@@ -183,11 +184,13 @@ class ExportColumn:
         )
 
 
-def export_expressions(model, visible_related=None, fields=None) -> list[ExportColumn]:
+def export_expressions(
+    model, visible_related=None, fields=None, *, many_to_many: bool = False
+) -> list[ExportColumn]:
     """The export columns of ``model`` (of ``fields``), relations limited by
     ``visible_related``."""
     result = []
-    for name, path in export_columns(model):
+    for name, path in export_columns(model, many_to_many=many_to_many):
         if fields is not None and name not in fields:
             continue
         shown = None

@@ -165,7 +165,8 @@ class AutoSchema(openapi.AutoSchema):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if self._list_action() and status_code == "200":
             view = self.view
-            columns = ", ".join(name for name, _ in export_columns(view.queryset.model))
+            model = view.queryset.model
+            columns = ", ".join(name for name, _ in export_columns(model, many_to_many=True))
             extra = {fmt: view.export_extra_names(fmt) for fmt in ("csv", "ndjson")}
             added = "".join(
                 f"; {fmt} adds {', '.join(names)}" for fmt, names in extra.items() if names

@@ -485,7 +485,8 @@ class PublicReadOnlyViewSet(
         extra = self.export_extra(fmt)
         fields = requested_fields(self.get_serializer_class(), self.request.query_params)
         if fields is not None:
-            columns = [name for name, _ in exports.export_columns(queryset.model)]
+            model = queryset.model
+            columns = [name for name, _ in exports.export_columns(model, many_to_many=True)]
             columns += [column.name for column in extra]
             missing = sorted(fields - set(columns))
             if missing:
