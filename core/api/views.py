@@ -15,7 +15,7 @@ import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse
 from django.urls import reverse
 from rest_framework.settings import api_settings
@@ -163,7 +163,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
                 TextField(),
                 value=Concat(
                     Value(prefix),
-                    exports.text_of(model, lean_id_column(model)),
+                    Cast(exports.text_of(model, lean_id_column(model)), TextField()),
                     output_field=TextField(),
                 ),
                 plain=True,
