@@ -18,20 +18,20 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
-from django.utils.http import http_date, parse_etags
+from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from config.api import exports, lean, response_cache
+from config.api import lean, response_cache
 from config.api.as_of import parse_as_of
-from config.api.cache import dataset_version
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
+from config.api.exporting import ExportsMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
-from config.api.pagination import KeysetPagination, ordered
+from config.api.pagination import KeysetPagination
 from config.api.response_cache import CacheHeadersMixin
 from config.api.serializers import requested_fields
 
@@ -60,7 +60,11 @@ def parse_ordering(raw: str) -> list[tuple[str, bool]]:
 
 
 class PublicReadOnlyViewSet(
-    CacheHeadersMixin, MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
+    ExportsMixin,
+    CacheHeadersMixin,
+    MethodFirstMixin,
+    ProblemRenderingMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
@@ -475,76 +479,6 @@ class PublicReadOnlyViewSet(
             }
             for row in rows
         ]
-
-    # --- exports --------------------------------------------------------------------
-
-    def export(self, queryset, fmt: str) -> StreamingHttpResponse:
-        """Every matching row as ``fmt``; ``limit`` and ``cursor`` mean what they mean in
-        JSON (at most ``limit`` rows, those after the cursor's row), checked the same way.
-        An export reads forward: a cursor of a previous page is refused."""
-        extra = self.export_extra(fmt)
-        fields = requested_fields(self.get_serializer_class(), self.request.query_params)
-        if fields is not None:
-            model = queryset.model
-            columns = [name for name, _ in exports.export_columns(model, many_to_many=True)]
-            columns += [column.name for column in extra]
-            missing = sorted(fields - set(columns))
-            if missing:
-                raise InvalidParameters(
-                    {"fields": [f"Not columns of {fmt}: {missing}. Columns: {columns}."]},
-                    sorted(self.allowed_parameters()),
-                )
-        queryset = self.export_page(queryset)
-        etag = exports.export_etag(
-            dataset_version(),
-            self.visibility_class(),
-            fmt,
-            self.request.get_host(),
-            self.request.path,
-            sorted(self.request.query_params.lists()),
-        )
-        if etag in parse_etags(self.request.headers.get("If-None-Match", "")):
-            return HttpResponseNotModified(headers={"ETag": etag})
-        return exports.export_response(
-            queryset,
-            fmt,
-            visible_related=self.visible_related,
-            fields=fields,
-            columns=self.as_of_columns(queryset),
-            values=self.export_values(),
-            extra=extra,
-            etag=etag,
-        )
-
-    def export_page(self, queryset):
-        """``queryset`` in the list's order, after ``cursor`` and cut at ``limit``."""
-        paginator = self.paginator
-        paginator.ordering = self.get_ordering()
-        params = self.request.query_params
-        limit = paginator.get_limit(self.request) if "limit" in params else None
-        cursor = paginator.decode_cursor(self.request, self)
-        if cursor and cursor["back"]:
-            raise InvalidParameters(
-                {"cursor": ["An export reads forward: use a cursor of a next page."]},
-                sorted(self.allowed_parameters()),
-            )
-        queryset = queryset.order_by(*ordered(queryset.model, paginator.ordering))
-        if cursor:
-            paginator.base_queryset = queryset
-            queryset = queryset.filter(paginator.after(cursor["values"], False))
-        return queryset[:limit] if limit is not None else queryset
-
-    def export_values(self) -> dict:
-        """Columns whose exported value is an expression of the row, not the stored value."""
-        return {}
-
-    def export_extra(self, fmt: str) -> "list[exports.ExportColumn]":
-        """Columns the view adds to its exports, after the model's (see ``exports``)."""
-        return []
-
-    def export_extra_names(self, fmt: str) -> "list[str]":
-        """The names of ``export_extra``'s columns, known without a request (the schema)."""
-        return []
 
 
 # Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).

@@ -22,6 +22,7 @@ from rest_framework.settings import api_settings
 
 from config.api import exports, lean
 from config.api.cache import dataset_version
+from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.renderers import AtomRenderer
@@ -276,6 +277,12 @@ class ChangeViewSet(PublicReadOnlyViewSet):
 
     def render_format(self, fmt: str) -> HttpResponse:
         """The page of changes the JSON feed would give, as Atom (``core.api.atom``)."""
+        shaping = sorted({"fields", "brief", "facet"} & set(self.request.query_params))
+        if shaping:  # an entry has the shape Atom gives it: refused, not silently ignored
+            raise InvalidParameters(
+                {name: ["Not with format=atom."] for name in shaping},
+                sorted(self.allowed_parameters()),
+            )
         changes = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         page = atom.FeedPage(changes, self.request, self.paginator.get_next_link())
         return HttpResponse(atom.ChangeFeed().render(page), content_type=AtomRenderer.media_type)

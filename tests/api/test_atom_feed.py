@@ -110,6 +110,8 @@ def test_pages_link_the_next_one(client, edited):
         {"limit": "0"},
         {"cursor": "garbage"},
         {"colour": "red"},
+        {"fields": "id"},
+        {"facet": "model"},
     ],
 )
 def test_bad_filters_are_400_problems(client, params):
