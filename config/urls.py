@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, reverse
 
 from config.api.docs import RedocView, SchemaView, SwaggerView
 from config.api.routers import APIRouter
+from core.api.citations import CitationViewSet
 from core.api.releases import ReleaseViewSet
 from core.api.views import ChangeViewSet
 from diplomacy.api.urls import routes as diplomacy_routes
@@ -25,6 +26,7 @@ router = APIRouter(
 router.register_app("diplomacy", diplomacy_routes)
 router.register_app("trade", trade_routes)
 router.register("changes", ChangeViewSet, basename="core-change")
+router.register("citations", CitationViewSet, basename="core-citation")
 router.register("releases", ReleaseViewSet, basename="core-release")
 
 api_v1 = [

@@ -1,7 +1,11 @@
 """CSV and NDJSON exports: every matching row, streamed in constant memory.
 
 Columns are flat: the model's own fields, and each relation as the related record's public
-id (``exporter`` = ``RU``). The ``id`` column is the record's public id.
+id (``exporter`` = ``RU``). The ``id`` column is the record's public id. A many-to-many field
+is one column too: the related records' public ids, sorted, joined by ``;`` in CSV
+(``rail;road``) and a JSON array in NDJSON. The view may add columns of its own
+(``extra``: a record's citations, see ``core.api.views``); their values come from the same
+query (a correlated subquery per row), so an export still runs one query.
 
 CSV is written by the database itself (UUIDs, ISO 8601 timestamps, ``true``/``false``,
 fixed decimals, quoting), because converting 24 values a row in Python costs several times
@@ -19,8 +23,10 @@ the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``
 """
 
 import dataclasses
+import hashlib
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
@@ -29,6 +35,7 @@ from django.db import connections, models
 from django.http import StreamingHttpResponse
 
 from config.api.filters import public_id_field
+from config.api.lean import DashedUUID as _DashedUUID
 from config.api.renderers import dumps
 
 CHUNK_ROWS = 2000
@@ -64,8 +71,14 @@ SQL_FORMATS = {
 }
 
 
-def export_columns(model) -> list[tuple[str, str]]:
-    """Flat columns of a model's exports: (column name, ORM path). Relations by public id."""
+#: How a many-to-many column's public ids are joined in CSV.
+LIST_SEPARATOR = ";"
+
+
+def export_columns(model, *, many_to_many: bool = False) -> list[tuple[str, str]]:
+    """Flat columns of a model's exports: (column name, ORM path). Relations by public id.
+    With ``many_to_many`` (the API's exports; releases have link tables instead), each
+    such field too, its path the related records' public ids (see ``_joined``)."""
     skip = {"search_document"}
     id_field = public_id_field(model)
     columns = [("id", id_field)]
@@ -78,11 +91,22 @@ def export_columns(model) -> list[tuple[str, str]]:
             columns.append((field.name, path))
         else:
             columns.append((field.name, field.attname))
+    for field in model._meta.many_to_many if many_to_many else ():
+        columns.append((field.name, f"{field.name}__{public_id_field(field.related_model)}"))
     return columns
 
 
 def export_response(
-    queryset, fmt: str, *, visible_related=None, fields=None, columns=None, flags=None
+    queryset,
+    fmt: str,
+    *,
+    visible_related=None,
+    fields=None,
+    columns=None,
+    values=None,
+    extra=(),
+    etag=None,
+    flags=None,
 ) -> StreamingHttpResponse:
     """Stream ``queryset`` as ``fmt``: only the columns in ``fields``, when given.
 
@@ -94,14 +118,22 @@ def export_response(
     empty for the others, so an export never names a record its reader may not see.
 
     ``columns`` maps a field to the annotation that holds its value (a state on an ``as_of``
-    day): the column of that name reads it instead. ``flags`` maps the name of a true/false
-    column added at the end (``as_of_uncertain`` on an ``as_of`` day) to its annotation.
+    day): the column of that name reads it instead. ``extra`` are the view's own columns
+    (``ExportColumn`` with a ``value``), written after the model's. ``values`` maps a
+    column to the expression it writes instead of the stored value (what the reader may
+    read of it). ``flags`` maps the name of a true/false column added at the end
+    (``as_of_uncertain`` on an ``as_of`` day) to its annotation.
     """
-    moved = columns or {}
+    moved, values = columns or {}, values or {}
     columns = [
         dataclasses.replace(column, path=moved[column.name]) if column.name in moved else column
-        for column in export_expressions(queryset.model, visible_related, fields)
+        for column in export_expressions(queryset.model, visible_related, fields, many_to_many=True)
     ]
+    columns = [
+        dataclasses.replace(column, value=values[column.name]) if column.name in values else column
+        for column in columns
+    ]
+    columns += [column for column in extra if fields is None or column.name in fields]
     for name, annotation in (flags or {}).items():
         columns.append(ExportColumn(name, models.BooleanField(name=name), annotation))
     if fmt == "csv":
@@ -111,22 +143,44 @@ def export_response(
     response = StreamingHttpResponse(primed(body), content_type=content_type)
     filename = f"{queryset.model._meta.model_name}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if etag:
+        response["ETag"] = etag
     return response
+
+
+def export_etag(*parts) -> str:
+    """An export's ETag: a digest of what its bytes depend on (the dataset version, the
+    reader's class, the format and the normalized query), as a JSON page's is; the body
+    is streamed, so it cannot be hashed."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f'"{digest}"'
 
 
 @dataclass(frozen=True)
 class ExportColumn:
     """One column: its name, the model field it writes, its ORM path, and for a relation the
-    condition under which its target may be shown (None: always)."""
+    condition under which its target may be shown (None: always).
+
+    A computed column has a ``value`` (an expression of the row) instead of a path; its
+    ``decode(value)`` gives the NDJSON value (e.g. a JSON array from its text), and
+    ``plain`` says its text never holds a comma, a quote or a line break.
+    """
 
     name: str
     field: models.Field
-    path: str
+    path: str = ""
     shown: models.Q | None = None
+    value: models.Expression | None = None
+    decode: Callable | None = None
+    plain: bool = False
+
+    def source(self):
+        """The column's value before any visibility condition."""
+        return self.value if self.value is not None else models.F(self.path)
 
     def expression(self, value=None, output_field=None):
         """``value`` (default: the column) where the target may be shown, else NULL."""
-        value = value if value is not None else models.F(self.path)
+        value = value if value is not None else self.source()
         if self.shown is None:
             return value
         return models.Case(
@@ -136,21 +190,84 @@ class ExportColumn:
         )
 
 
-def export_expressions(model, visible_related=None, fields=None) -> list[ExportColumn]:
+def export_expressions(
+    model, visible_related=None, fields=None, *, many_to_many: bool = False
+) -> list[ExportColumn]:
     """The export columns of ``model`` (of ``fields``), relations limited by
     ``visible_related``."""
     result = []
-    for name, path in export_columns(model):
+    for name, path in export_columns(model, many_to_many=many_to_many):
         if fields is not None and name not in fields:
             continue
         shown = None
         relation = model._meta.get_field(name) if name != "id" else None
+        if relation is not None and relation.many_to_many:
+            result.append(_joined(model, relation, visible_related))
+            continue
         if relation is not None and relation.is_relation and visible_related is not None:
             visible = visible_related(relation.related_model)
             if visible is not None:
                 shown = models.Q(**{f"{name}__in": visible})
         result.append(ExportColumn(name, _field_at(model, path), path, shown))
     return result
+
+
+class ListText(models.Subquery):
+    """The one column (``v``) of a subquery's rows, sorted and joined by ``;``."""
+
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        if connection.vendor == "postgresql":
+            template = (
+                f"(SELECT STRING_AGG(v::text, '{LIST_SEPARATOR}' ORDER BY v::text) "
+                "FROM (%(subquery)s) AS i)"
+            )
+        else:  # SQLite aggregates in the order its FROM gives
+            template = (
+                f"(SELECT GROUP_CONCAT(v, '{LIST_SEPARATOR}') FROM "
+                "(SELECT v FROM (%(subquery)s) ORDER BY v) AS i)"
+            )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+class Count(models.Subquery):
+    """How many rows a correlated subquery has."""
+
+    output_field = models.IntegerField()
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS i)"
+
+
+def text_of(model, path: str):
+    """A column as the API writes it in text: a UUID with its dashes (SQLite keeps 32 hex
+    digits), anything else as it is."""
+    field = _field_at(model, path)
+    return _DashedUUID(path) if isinstance(field, models.UUIDField) else models.F(path)
+
+
+def _joined(model, relation, visible_related) -> ExportColumn:
+    """A many-to-many column: the public ids of the related records the reader may see."""
+    target = relation.related_model
+    through = relation.remote_field.through
+    source_name, target_name = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    rows = through.objects.filter(**{source_name: models.OuterRef("pk")})
+    visible = visible_related(target) if visible_related is not None else None
+    if visible is not None:
+        rows = rows.filter(**{f"{target_name}__in": visible})
+    id_field = public_id_field(target)
+    path = f"{target_name}_id" if id_field == "pk" else f"{target_name}__{id_field}"
+    rows = rows.order_by().annotate(v=text_of(through, path)).values("v")
+    return ExportColumn(
+        relation.name,
+        models.TextField(),
+        value=ListText(rows),
+        decode=_split,
+        plain=True,
+    )
+
+
+def _split(text):
+    return sorted(text.split(LIST_SEPARATOR)) if text else []
 
 
 def primed(body):
@@ -217,10 +334,19 @@ def formatted_select(queryset, columns, *, copy: bool, quoted: bool = False):
         # visibility condition wraps the formatted text: its parameters appear once.
         sql = template.format(c="%(expressions)s", places=getattr(field, "decimal_places", 0))
         text = models.CharField()
-        formatted = models.Func(models.F(column.path), template=sql, output_field=text)
+        formatted = _Formatted(column.source(), template=sql, output_field=text)
         annotations[f"c{index}"] = column.expression(formatted, output_field=text)
     query = queryset.annotate(**annotations).values_list(*annotations).query
     return query.sql_with_params()
+
+
+class _Formatted(models.Func):
+    """A format template around a value that may repeat it (SQLite's UUID and quoting): the
+    value's parameters, if it has any (a computed column), are given once per repetition."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return sql, tuple(params) * self.extra["template"].count("%(expressions)s")
 
 
 #: Values of these fields are numbers, ISO dates and times, UUIDs or true/false (formatted
@@ -243,6 +369,8 @@ def _may_need_quotes(column) -> bool:
     values are the code's own), a slug, a number, a date or a UUID; any other text may.
     """
     field = column.field
+    if column.value is not None:
+        return not column.plain
     return not ("__" in column.path or field.choices or isinstance(field, UNQUOTED_FIELDS))
 
 
@@ -299,11 +427,16 @@ def _copy_rows(database, sql, params):
 def stream_ndjson(queryset, columns):
     names = [column.name for column in columns]
     annotations = {f"c{index}": column.expression() for index, column in enumerate(columns)}
+    decoders = [(i, c.decode) for i, c in enumerate(columns) if c.decode is not None]
     rows = (
         queryset.annotate(**annotations).values_list(*annotations).iterator(chunk_size=CHUNK_ROWS)
     )
     chunk = []
     for row in rows:
+        if decoders:
+            row = list(row)
+            for index, decode in decoders:
+                row[index] = decode(row[index])
         chunk.append(dumps(dict(zip(names, row, strict=True))))
         if len(chunk) == 500:
             yield b"\n".join(chunk) + b"\n"

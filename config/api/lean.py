@@ -180,6 +180,10 @@ class _DashedUUID(_VendorFunc):
     )
 
 
+#: Public: exports write UUIDs the same way (``config.api.exports``).
+DashedUUID = _DashedUUID
+
+
 class _JSONBoolean(_VendorFunc):
     # SQLite keeps a boolean as 0 or 1.
     template = (

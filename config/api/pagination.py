@@ -222,14 +222,16 @@ class KeysetPagination(BasePagination):
                 "name": self.limit_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+                "description": f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}); "
+                "in csv and ndjson, at most this many rows (default: all).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             },
             {
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque position in the list; take it from next or previous.",
+                "description": "Opaque position in the list; take it from next or previous. "
+                "csv and ndjson start after it (a next cursor only).",
                 "schema": {"type": "string"},
             },
         ]

@@ -57,3 +57,12 @@ class NDJSONRenderer(CSVRenderer):
     media_type = "application/x-ndjson"
     format = "ndjson"
     charset = None
+
+
+class AtomRenderer(CSVRenderer):
+    """atom: a page as an Atom feed (RFC 4287), newest first, with a rel="next" link; each
+    entry links the record (rel="alternate") and its evidence page (rel="related")."""
+
+    media_type = "application/atom+xml"
+    format = "atom"
+    charset = "utf-8"

@@ -17,8 +17,10 @@ from config.api.schema_hooks import example_id
 from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
 
 EXPORT_MEDIA_TYPES = {
-    "text/csv": "CSV with a header row, every matching row, unpaginated and streamed.",
-    "application/x-ndjson": "One JSON object per line, every matching row, streamed.",
+    "text/csv": "CSV with a header row, every matching row (or limit rows after cursor), "
+    "streamed. Many-to-many fields are public ids joined by ;.",
+    "application/x-ndjson": "One JSON object per line, every matching row (or limit rows "
+    "after cursor), streamed. Many-to-many fields are arrays of public ids.",
 }
 
 BOOL_VALUES = {"type": "boolean"}
@@ -136,9 +138,11 @@ class AutoSchema(openapi.AutoSchema):
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
-                enum=["json", "csv", "ndjson"],
-                description="json (default, paginated), or csv / ndjson: every matching row, "
-                "unpaginated, streamed.",
+                enum=["json", "csv", "ndjson", *view.extra_formats],
+                description="json (default, paginated), or csv / ndjson: every matching row "
+                "(or limit rows after cursor), streamed"
+                + "".join(f"; {self._extra(fmt)[0]}" for fmt in view.extra_formats)
+                + ".",
             ),
         ]
         if view.facet_fields:
@@ -160,15 +164,32 @@ class AutoSchema(openapi.AutoSchema):
     ):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
         if self._list_action() and status_code == "200":
-            columns = ", ".join(name for name, _ in export_columns(self.view.queryset.model))
+            view = self.view
+            model = view.queryset.model
+            columns = ", ".join(name for name, _ in export_columns(model, many_to_many=True))
+            extra = {fmt: view.export_extra_names(fmt) for fmt in ("csv", "ndjson")}
+            added = "".join(
+                f"; {fmt} adds {', '.join(names)}" for fmt, names in extra.items() if names
+            )
             response["description"] = (
-                f"A page of JSON; or with format=csv|ndjson every row, columns: {columns}."
+                f"A page of JSON; or with format=csv|ndjson every row, columns: {columns}{added}."
             )
             for media_type, text in EXPORT_MEDIA_TYPES.items():
                 response["content"][media_type] = {
                     "schema": {"type": "string", "description": text}
                 }
+            for fmt in view.extra_formats:
+                text, media_type = self._extra(fmt)
+                response["content"][media_type] = {
+                    "schema": {"type": "string", "description": text}
+                }
         return response
+
+    def _extra(self, fmt: str) -> tuple[str, str]:
+        """(description, media type) of a list's own format, from its renderer."""
+        renderer = next(r for r in self.view.renderer_classes if r.format == fmt)
+        text = " ".join((renderer.__doc__ or fmt).split())
+        return text, renderer.media_type
 
     def _get_response_headers_for_code(self, status_code, direction="response"):
         headers = super()._get_response_headers_for_code(status_code, direction)

@@ -21,20 +21,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from config.api import exports, lean, response_cache
+from config.api import lean, response_cache
 from config.api.as_of import parse_as_of
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
+from config.api.exporting import ExportsMixin
 from config.api.filters import public_id_field
 from config.api.lean import RowView
 from config.api.options import MESSAGE, is_boolean, parse_boolean
-from config.api.pagination import KeysetPagination, ordered
+from config.api.pagination import KeysetPagination
 from config.api.response_cache import CacheHeadersMixin
 from config.api.serializers import requested_fields
 
@@ -82,7 +83,11 @@ def is_canonical_id(model, value: str) -> bool:
 
 
 class PublicReadOnlyViewSet(
-    CacheHeadersMixin, MethodFirstMixin, ProblemRenderingMixin, viewsets.ReadOnlyModelViewSet
+    ExportsMixin,
+    CacheHeadersMixin,
+    MethodFirstMixin,
+    ProblemRenderingMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``ordering``.
 
@@ -106,6 +111,10 @@ class PublicReadOnlyViewSet(
     last_modified_field = "updated"
     searchable = True
     streams_exports = True  # lists stream CSV/NDJSON (see config.api.negotiation)
+    #: The manager method that says what the reader may read (``visible_to`` for records).
+    visibility_method = "visible_to"
+    #: Formats besides json/csv/ndjson that this list renders itself (``render_format``).
+    extra_formats: tuple[str, ...] = ()
 
     # --- parameters ---------------------------------------------------------------
 
@@ -140,9 +149,10 @@ class PublicReadOnlyViewSet(
         if errors:
             raise InvalidParameters(errors, sorted(allowed))
         fmt = params.get("format")
-        if fmt is not None and fmt not in FORMATS:
-            errors["format"] = [f"One of {', '.join(FORMATS)}."]
-        elif fmt in EXPORT_FORMATS and self.action != "list":
+        formats = FORMATS + (self.extra_formats if self.action == "list" else ())
+        if fmt is not None and fmt not in formats:
+            errors["format"] = [f"One of {', '.join(formats)}."]
+        elif fmt in EXPORT_FORMATS + self.extra_formats and self.action != "list":
             errors["format"] = [f"{fmt} is for lists; a record is served as json."]
         self.as_of = None
         if params.get("as_of") and self.knows_valid_time:
@@ -214,10 +224,13 @@ class PublicReadOnlyViewSet(
             return True  # curators act on records in any state, retracted ones included
         return bool(parse_boolean(self.request.query_params.get("include_retracted"), False))
 
+    def visible(self):
+        """What the reader may read (``visibility_method`` of the model's manager)."""
+        manager = self.queryset.model._default_manager
+        return getattr(manager, self.visibility_method)(self.request.user, self.include_retracted)
+
     def get_queryset(self):
-        model = self.queryset.model
-        queryset = model._default_manager.visible_to(self.request.user, self.include_retracted)
-        queryset = self.at_day(queryset)
+        queryset = self.at_day(self.visible())
         wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
         if self.request.method not in ("GET", "HEAD"):
             wanted = None
@@ -323,11 +336,14 @@ class PublicReadOnlyViewSet(
         # ?format=csv, or Accept: text/csv alone: either way the negotiated renderer.
         fmt = request.accepted_renderer.format
         if fmt in EXPORT_FORMATS:
-            queryset = self.filter_queryset(self.get_queryset())
-            return self.export(
-                queryset.order_by(*ordered(queryset.model, self.get_ordering())), fmt
-            )
+            return self.export(self.filter_queryset(self.get_queryset()), fmt)
+        if fmt in self.extra_formats:
+            return self.render_format(fmt)
         return self.cached(self.build_list)
+
+    def render_format(self, fmt: str):
+        """The list in one of ``extra_formats`` (a subclass that declares some renders them)."""
+        raise NotImplementedError
 
     def build_list(self):
         request = self.request
@@ -378,8 +394,7 @@ class PublicReadOnlyViewSet(
         )
 
     def visible_queryset(self):
-        manager = self.queryset.model._default_manager
-        return self.at_day(manager.visible_to(self.request.user, self.include_retracted))
+        return self.at_day(self.visible())
 
     def lean_extra_columns(self) -> tuple[str, ...]:
         """Columns the view itself reads from each row (beyond what the fields render)."""
@@ -489,27 +504,6 @@ class PublicReadOnlyViewSet(
             }
             for row in rows
         ]
-
-    # --- exports --------------------------------------------------------------------
-
-    def export(self, queryset, fmt: str) -> StreamingHttpResponse:
-        fields = requested_fields(self.get_serializer_class(), self.request.query_params)
-        if fields is not None:
-            columns = [name for name, _ in exports.export_columns(queryset.model)]
-            missing = sorted(fields - set(columns))
-            if missing:
-                raise InvalidParameters(
-                    {"fields": [f"Not columns of {fmt}: {missing}. Columns: {columns}."]},
-                    sorted(self.allowed_parameters()),
-                )
-        return exports.export_response(
-            queryset,
-            fmt,
-            visible_related=self.visible_related,
-            fields=fields,
-            columns=self.as_of_columns(queryset),
-            flags=queryset.as_of_flags() if self.as_of is not None else None,
-        )
 
 
 # Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).

@@ -48,6 +48,7 @@ from core.models import (
     ReviewState,
     Source,
 )
+from core.models.changes import shown_user
 from core.validtime import UNCERTAIN
 
 
@@ -579,6 +580,10 @@ class ChangeSerializer(serializers.ModelSerializer):
     cited_url = serializers.SerializerMethodField(
         help_text="For a citation: the address of the record it supports."
     )
+    user = serializers.SerializerMethodField(
+        help_text="Who made it: the username, for curators; for everyone else the role "
+        "(curator), or empty for changes made by commands and imports."
+    )
 
     class Meta:
         model = Change
@@ -611,6 +616,11 @@ class ChangeSerializer(serializers.ModelSerializer):
         if obj.action == ChangeAction.DELETED:
             return None
         return absolute(self.context.get("request"), _path_for(obj.model, obj.record_id))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_user(self, obj) -> str:
+        request = self.context.get("request")
+        return shown_user(getattr(request, "user", None), obj.user)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_cited_url(self, obj) -> str | None:

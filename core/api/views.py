@@ -11,21 +11,29 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
+import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import OuterRef, Prefetch
+from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
+from django.db.models.functions import Cast, Concat
+from django.http import HttpResponse
+from django.urls import reverse
+from rest_framework.settings import api_settings
 
-from config.api import lean
+from config.api import exports, lean
 from config.api.cache import dataset_version
+from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
 from config.api.lean import RowView
+from config.api.renderers import AtomRenderer
 from config.api.serializers import prefetched_name
 from config.api.urls_cache import absolute, detail_path
 from config.api.views import PublicReadOnlyViewSet
 from core import filtersets
-from core.api import serializers
+from core.api import atom, serializers
 from core.api.writes import CuratedWritesMixin, record_etag
 from core.models import Change, CitableModel, Citation, Source
+from core.models.changes import shown_user_column
 from core.visibility import visible_states
 
 
@@ -102,11 +110,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
     def lean_collections(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
             return {}
-        content_type = ContentType.objects.get_for_model(self.queryset.model)
-        visible = Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
-            content_type=content_type, object_id=OuterRef("pk")
-        )
-        return {"citations": lean.JSONRows(visible, citation_members())}
+        return {"citations": lean.JSONRows(self.visible_citations(), citation_members())}
 
     def lean_collection_renderers(self) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
@@ -126,6 +130,58 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             return items
 
         return {"citations": render}
+
+    def export_extra(self, fmt: str) -> list:
+        """A cited record's export adds its citations: in NDJSON the list its JSON holds
+        (the same subquery and renderer as a JSON page), in CSV their count and the address
+        of the list (``citations_url``). Each comes from the export's own query."""
+        collections = self.lean_collections()
+        if "citations" not in collections:
+            return []
+        if fmt == "ndjson":
+            render = self.lean_collection_renderers()["citations"]
+            return [
+                exports.ExportColumn(
+                    "citations",
+                    TextField(),
+                    value=collections["citations"],
+                    decode=lambda text: render(orjson.loads(text or "[]"), None),
+                )
+            ]
+        model = self.queryset.model
+        meta = model._meta
+        list_path = absolute(self.request, reverse("api-v1:core-citation-list"))
+        prefix = f"{list_path}?resource={meta.app_label}.{meta.model_name}&record="
+        return [
+            exports.ExportColumn(
+                "citations",
+                IntegerField(),
+                value=exports.Count(self.visible_citations().values("pk")),
+                plain=True,
+            ),
+            exports.ExportColumn(
+                "citations_url",
+                TextField(),
+                value=Concat(
+                    Value(prefix),
+                    Cast(exports.text_of(model, lean_id_column(model)), TextField()),
+                    output_field=TextField(),
+                ),
+                plain=True,
+            ),
+        ]
+
+    def export_extra_names(self, fmt: str) -> list[str]:
+        if not issubclass(self.queryset.model, CitableModel):
+            return []
+        return ["citations"] if fmt == "ndjson" else ["citations", "citations_url"]
+
+    def visible_citations(self):
+        """The citations of the row (``OuterRef("pk")``) the reader may see."""
+        content_type = ContentType.objects.get_for_model(self.queryset.model)
+        return Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
+            content_type=content_type, object_id=OuterRef("pk")
+        )
 
     def source_brief(self, columns, visible_states) -> dict | None:
         source_id, title, kind, content_hash, review_state = columns
@@ -208,3 +264,28 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     facet_fields = ("model", "action", "channel")
     last_modified_field = "timestamp"
     searchable = False
+    extra_formats = ("atom",)
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, AtomRenderer]
+
+    def get_ordering(self) -> list[str]:
+        # A feed reader wants the latest changes: Atom lists newest first unless asked.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        atom_format = renderer is not None and renderer.format == "atom"
+        if atom_format and "ordering" not in self.request.query_params:
+            return ["-id"]
+        return super().get_ordering()
+
+    def render_format(self, fmt: str) -> HttpResponse:
+        """The page of changes the JSON feed would give, as Atom (``core.api.atom``)."""
+        shaping = sorted({"fields", "brief", "facet"} & set(self.request.query_params))
+        if shaping:  # an entry has the shape Atom gives it: refused, not silently ignored
+            raise InvalidParameters(
+                {name: ["Not with format=atom."] for name in shaping},
+                sorted(self.allowed_parameters()),
+            )
+        changes = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = atom.FeedPage(changes, self.request, self.paginator.get_next_link())
+        return HttpResponse(atom.ChangeFeed().render(page), content_type=AtomRenderer.media_type)
+
+    def export_values(self) -> dict:
+        return {"user": shown_user_column(self.request.user)}

@@ -3,7 +3,7 @@
 from core.validtime import ValidTime
 
 from .changes import Change, ChangeAction
-from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind
+from .evidence import CitableModel, Citation, Qualifier, Source, SourceKind, citable_models
 from .records import (
     DatePrecision,
     FuzzyDatesMixin,
@@ -40,6 +40,7 @@ __all__ = [
     "SourceKind",
     "ValidTime",
     "aliases_field",
+    "citable_models",
     "date_order_constraint",
     "fuzzy_date",
     "parse_partial_date",

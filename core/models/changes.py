@@ -30,6 +30,30 @@ def sees_all_changes(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm("core.view_change"))
 
 
+#: What readers who do not see every change read instead of a curator's username.
+PUBLIC_ROLE = "curator"
+
+
+def shown_user(reader, username: str) -> str:
+    """Who made a change, as ``reader`` may read it: the username for those who see every
+    change (curators); for everyone else the role, ``curator``, or nothing when no user
+    made it (a command, an import). Usernames are not public."""
+    if sees_all_changes(reader):
+        return username
+    return PUBLIC_ROLE if username else ""
+
+
+def shown_user_column(reader):
+    """``shown_user`` as an expression of the ``user`` column, for readers of rows (exports)."""
+    if sees_all_changes(reader):
+        return models.F("user")
+    return models.Case(
+        models.When(user="", then=models.Value("")),
+        default=models.Value(PUBLIC_ROLE),
+        output_field=models.CharField(),
+    )
+
+
 class ChangeQuerySet(models.QuerySet):
     def visible_to(self, user, include_retracted: bool = True):
         """Curators see every change; others not the changes made while a record was a draft."""

@@ -13,6 +13,7 @@ it, and ``manage.py reanchor`` moves the quotes across.
 import hashlib
 import re
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from core.support import captured_values
 from core.text import normalize_text
 from core.validtime import ValidTime
 
-from .records import FuzzyDatesMixin, PublicManager, PublicModel, fuzzy_date
+from .records import FuzzyDatesMixin, PublicManager, PublicModel, PublicQuerySet, fuzzy_date
 
 
 class SourceKind(models.TextChoices):
@@ -274,6 +275,35 @@ def _near_miss_hint(text: str, quote: str) -> str:
     return ""
 
 
+class CitationQuerySet(PublicQuerySet):
+    """Citations, and what a reader may read of them on their own."""
+
+    def visible_as_evidence(self, user, include_retracted: bool = False):
+        """The citations ``user`` may read on their own (``/api/v1/citations/``): those
+        ``visible_to`` them whose record and source they may also see.
+
+        No rule of its own: each part is the ``visible_to`` (or, for the source shown in
+        brief, ``visible_as_related``) that every reader of that model asks. A record counts
+        as visible as its own list shows it (retracted ones with ``include_retracted``).
+        """
+        records = models.Q(pk__in=[])
+        for model in citable_models():
+            visible = model._default_manager.visible_to(user, include_retracted)
+            records |= models.Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=visible.values("pk"),
+            )
+        return self.visible_to(user, include_retracted).filter(
+            records, source__in=Source.objects.visible_as_related(user).values("pk")
+        )
+
+
+def citable_models() -> list:
+    """Every concrete model whose records cite sources, in a stable order."""
+    found = [m for m in apps.get_models() if issubclass(m, CitableModel)]
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
 class Citation(PublicModel):
     """Links any record to a source, with the evidence and the fields it supports.
 
@@ -338,7 +368,7 @@ class Citation(PublicModel):
         '{"date": "The quote gives the month, not the day."}. Never taken back.',
     )
 
-    objects = PublicManager()
+    objects = PublicManager.from_queryset(CitationQuerySet)()
     search_fields = ("quote", "locator", "note")
 
     class Meta(PublicModel.Meta):

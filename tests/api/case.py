@@ -333,22 +333,29 @@ class APIResourceTest:
         for _ in range(3):
             self.make_published()
         expected = sorted(ids(self.get(client, self.url, limit=1000)))
-        columns = [name for name, _ in export_columns(self.model)]
+        columns = [name for name, _ in export_columns(self.model, many_to_many=True)]
+        cited = issubclass(self.model, CitableModel)
         response = client.get(self.url, {"format": "csv"})
         assert response.status_code == 200
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-        assert rows[0] == columns
+        # A cited record's CSV row ends in its citations' count and the address of their list.
+        assert rows[0] == columns + self.extra_columns("csv")
         assert sorted(row[0] for row in rows[1:]) == expected
         response = client.get(self.url, {"format": "ndjson"})
         assert response["Content-Type"] == "application/x-ndjson"
         lines = b"".join(response.streaming_content).decode().splitlines()
         records = [json.loads(line) for line in lines]
         assert sorted(r["id"] for r in records) == expected
-        assert all(list(r) == columns for r in records)
+        # ... and its NDJSON line holds its citations as its JSON does.
+        assert all(list(r) == columns + self.extra_columns("ndjson") for r in records)
+        if cited:
+            pages = self.get(client, self.url, limit=1000).json()["results"]
+            in_json = {row["id"]: row["citations"] for row in pages}
+            assert {r["id"]: r["citations"] for r in records} == in_json
         # Both formats write the same values (CSV as text): keys with dashes, decimals fixed.
-        by_id = {row[0]: dict(zip(columns, row, strict=True)) for row in rows[1:]}
+        by_id = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
         for record in records:
             for name, value in record.items():
                 if isinstance(value, list | dict):
@@ -361,6 +368,12 @@ class APIResourceTest:
                     else str(value)
                 )
                 assert by_id[record["id"]][name] == text, (name, value)
+
+    def extra_columns(self, fmt: str) -> list[str]:
+        """The columns the resource's exports add after the model's."""
+        if not issubclass(self.model, CitableModel):
+            return []
+        return ["citations", "citations_url"] if fmt == "csv" else ["citations"]
 
     def test_not_modified_on_if_none_match(self, client):
         record = self.make_published()

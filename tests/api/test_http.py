@@ -116,6 +116,7 @@ def test_api_root_lists_every_resource(client):
         "trade/shipments",
         "trade/commitments",
         "changes",
+        "citations",
         "releases",
         "evidence",
         "pairs",

@@ -5,12 +5,13 @@ import inspect
 from django.apps import apps
 
 from core.models import Change, Citation
-from tests.api import test_resources
+from tests.api import test_citations_resource, test_resources
 from tests.api.case import APIResourceTest
 from trade.models import StatisticsFile
 
-# Citations have no endpoint: every citable resource's test checks them inline. The change
-# feed has a shape of its own, tested in test_changes.py and test_writes.py.
+# Citations are checked inline by every citable resource's test, and on their own
+# (/api/v1/citations/) in test_citations_resource.py. The change feed has a shape of its
+# own, tested in test_changes.py and test_writes.py.
 INLINE_EVERYWHERE = {Citation}
 OWN_TESTS = {Change: "test_changes"}
 # Not records and no endpoint: the bookkeeping of imported statistics files, whose sources and
@@ -21,7 +22,8 @@ NO_ENDPOINT = {StatisticsFile}
 def resource_tests():
     return [
         cls
-        for _, cls in inspect.getmembers(test_resources, inspect.isclass)
+        for module in (test_resources, test_citations_resource)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, APIResourceTest) and cls is not APIResourceTest
     ]
 
