@@ -184,6 +184,28 @@ def public_id_field(model) -> str:
     return getattr(model, "public_id_field", "pk")
 
 
+#: Django's ``validate_slug``: the public id of a named record.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+def public_id_schema(model) -> dict:
+    """What a public id of ``model`` looks like, for the schema: what its model declares
+    (``public_id_schema``, as Country does for ISO alpha-2 codes), else what its field
+    holds: a UUID, a slug or a number. An id of that shape may still name no record."""
+    declared = getattr(model, "public_id_schema", None)
+    if declared:
+        return {"type": "string", **declared}
+    name = public_id_field(model)
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if isinstance(field, models.UUIDField):
+        return {"type": "string", "format": "uuid"}
+    if isinstance(field, models.SlugField):
+        return {"type": "string", "pattern": SLUG_PATTERN, "maxLength": field.max_length}
+    if isinstance(field, models.AutoField | models.BigAutoField | models.IntegerField):
+        return {"type": "integer"}
+    return {"type": "string"}
+
+
 def visible_related(related):
     """The related records a request may refer to: those its user may see."""
 
@@ -216,8 +238,10 @@ def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, f
         to_field = public_id_field(related)
         result = {}
         for suffix, exclude, verb in (("", False, "is"), ("n", True, "is not")):
+            # With a schema given, spectacular takes the description from it alone.
+            help_text = f"{label} {verb} ({related._meta.verbose_name} public id; 400 if unknown)."
             result[_name(name, suffix)] = extend_schema_field(
-                OpenApiTypes.UUID if to_field == "pk" else OpenApiTypes.STR
+                {**public_id_schema(related), "description": help_text}
             )(
                 PublicIdFilter(
                     field_name=name,
@@ -225,8 +249,7 @@ def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, f
                     queryset=visible_related(related),
                     exclude=exclude,
                     distinct=model_field.many_to_many,
-                    help_text=f"{label} {verb} (public id of a {related._meta.verbose_name}). "
-                    "Repeat for OR.",
+                    help_text=help_text,
                 )
             )
         return result
@@ -266,14 +289,6 @@ def filters_for_field(name: str, model_field, text: bool = False) -> dict[str, f
     return result
 
 
-def _schema_type(model_field):
-    if isinstance(model_field, models.UUIDField):
-        return OpenApiTypes.UUID
-    if isinstance(model_field, models.IntegerField):
-        return OpenApiTypes.INT
-    return OpenApiTypes.STR
-
-
 def _name(field: str, suffix: str) -> str:
     return f"{field}__{suffix}" if suffix else field
 
@@ -294,7 +309,7 @@ class PublicFilterSet(filters.FilterSet):
         id_field = public_id_field(model)
         id_model_field = model._meta.pk if id_field == "pk" else model._meta.get_field(id_field)
         generated = {
-            _name("id", suffix): extend_schema_field(_schema_type(id_model_field))(
+            _name("id", suffix): extend_schema_field(public_id_schema(model))(
                 MultiValueFilter(
                     field_name=id_field,
                     exclude=exclude,

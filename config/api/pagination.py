@@ -231,8 +231,10 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "Opaque position in the list; take it from next or previous. "
-                "csv and ndjson start after it (a next cursor only).",
-                "schema": {"type": "string"},
+                "csv and ndjson start after it (a next cursor only). One this list did not "
+                "issue is a 400.",
+                # What encode_cursor writes: unpadded URL-safe base64 (empty: the first page).
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
             },
         ]
 

@@ -6,12 +6,14 @@ documented by declaring it; the committed ``openapi.yaml`` is checked by a test.
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 
 from config.api.as_of import AS_OF_HELP, AS_OF_SCHEMA
 from config.api.exports import export_columns
+from config.api.filters import public_id_schema
 from config.api.pagination import nullable
 from config.api.schema_hooks import example_id
 from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
@@ -60,9 +62,51 @@ class AutoSchema(openapi.AutoSchema):
         queryset = getattr(self.view, "queryset", None)
         example = example_id(queryset.model) if queryset is not None else None
         for parameter in operation.get("parameters", []):
-            if parameter["in"] == "path" and parameter["name"] == "public_id" and example:
-                parameter["example"] = example  # a real record of this resource
+            if (
+                parameter["in"] == "path"
+                and parameter["name"] == "public_id"
+                and queryset is not None
+            ):
+                # What an id of this resource looks like (ISO code, slug, UUID).
+                parameter["schema"] = public_id_schema(queryset.model)
+                if example:
+                    parameter["example"] = example  # a real record of this resource
         return operation
+
+    def _map_basic_serializer(self, serializer, direction):
+        """A response states what it always holds: every field of a record read from the
+        database is present (``required``), so a generated client types it as given.
+
+        A plain serializer over dicts keeps spectacular's rule (its ``required`` fields),
+        unless it reads model rows too (``complete_in_responses``). Keys a record carries
+        in some reads only (``conditional_fields``: ``as_of_uncertain``) stay optional.
+        """
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction != "response":
+            return schema
+        serializer = force_instance(serializer)
+        properties = schema.setdefault("properties", {})
+        if isinstance(serializer, serializers.ModelSerializer) or getattr(
+            serializer, "complete_in_responses", False
+        ):
+            schema["required"] = sorted(properties)
+        for name, (component, spec) in getattr(serializer, "conditional_fields", {}).items():
+            shared = ResolvedComponent(
+                name=component, type=ResolvedComponent.SCHEMA, object=component, schema=spec
+            )
+            self.registry.register_on_missing(shared)
+            properties[name] = shared.ref
+        if not schema.get("required"):
+            schema.pop("required", None)
+        return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # A blank-or-formatted string (a URL field that may be empty) is "oneOf" a formatted
+        # string and an empty one: "" must not match both, where formats are not asserted.
+        branches = schema.get("oneOf", ())
+        if len(branches) == 2 and branches[1] == {"type": "string", "maxLength": 0}:
+            branches[0].setdefault("minLength", 1)
 
     def get_auth(self):
         if self.method in ("GET", "HEAD"):

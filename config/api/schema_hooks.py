@@ -7,9 +7,8 @@
 * Query parameters carry no ``example`` (Swagger UI would send it); detail paths take a
   real public id of their resource from the dataset fixture ``API_EXAMPLE_FIXTURE``
   (``example_id``, used by ``config.api.schema.AutoSchema``).
-* A record read may be trimmed by ``fields`` or ``brief``: read responses are ``anyOf`` the
-  full shape and ``<Name>Fields`` (the same properties, none required); a list response may
-  carry ``facets``.
+* Reads trimmed by ``fields``/``brief``, 304s and OpenAPI 3.1's nulls: ``config.api.
+  schema_shapes``.
 """
 
 import functools
@@ -59,23 +58,6 @@ DETAILS = {
     428: "Send If-Match with the ETag of the record you read, so no edit is lost.",
     429: "Request was throttled. Expected available in 12 seconds.",
     500: "The server failed to answer; the error was logged.",
-}
-
-FACETS_SCHEMA = {
-    "type": "object",
-    "description": "With facet=: per field, the matching rows counted by value.",
-    "additionalProperties": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["value", "label", "count"],
-            "properties": {
-                "value": {"type": "string", "nullable": True},
-                "label": {"type": "string"},
-                "count": {"type": "integer"},
-            },
-        },
-    },
 }
 
 
@@ -188,6 +170,9 @@ def share_parameters(result, generator, request, public):
                 schema = parameter.get("schema", {})
                 for part in (schema, schema.get("items", {})):
                     part.pop("nullable", None)
+                    if isinstance(part.get("type"), list):  # OpenAPI 3.1: [type, "null"]
+                        types = [name for name in part["type"] if name != "null"]
+                        part["type"] = types[0] if len(types) == 1 else types
             key = json.dumps(parameter, sort_keys=True)
             uses.setdefault(key, []).append(parameter)
     names: dict[str, str] = {}
@@ -250,86 +235,6 @@ def example_id(model) -> str | None:
         return "1" if auto else None
     field = public_id_field(model)
     return str(row["pk"] if field == "pk" else row["fields"].get(field))
-
-
-def describe_partial_reads(result, generator, request, public):
-    """Reads trimmed by ``fields``/``brief`` are ``<Name>Fields``; lists may carry facets."""
-    schemas = result.get("components", {}).get("schemas", {})
-    for _, method, operation in _operations(result):
-        if method != "get" or not _trims(operation):
-            continue
-        content = operation.get("responses", {}).get("200", {}).get("content", {})
-        media = content.get("application/json")
-        if not media:
-            continue
-        schema = media["schema"]
-        ref = schema.get("$ref", "")
-        target = schemas.get(ref.rsplit("/", 1)[-1]) if ref else None
-        if target and "results" in target.get("properties", {}):
-            target["properties"]["facets"] = FACETS_SCHEMA
-            items = target["properties"]["results"]["items"]
-            target["properties"]["results"]["items"] = _either(schemas, items)
-            record = items
-        elif ref:
-            media["schema"] = _either(schemas, schema)
-            record = schema
-        else:
-            continue
-        if _takes(operation, "as_of"):
-            _with_as_of_uncertain(schemas, record)
-    return result
-
-
-AS_OF_UNCERTAIN = {
-    "type": "boolean",
-    "readOnly": True,
-    "description": "With as_of= only: true when a date known only to the month or year (or "
-    "not at all) leaves the record's state on that day open.",
-}
-
-
-def _with_as_of_uncertain(schemas, record: dict) -> None:
-    """A record read with ``as_of=`` also says ``as_of_uncertain`` (stated once, shared)."""
-    name = record.get("$ref", "").rsplit("/", 1)[-1]
-    fields = schemas.get(f"{name}Fields")
-    if fields is None:
-        return
-    schemas.setdefault("AsOfUncertain", AS_OF_UNCERTAIN)
-    fields["properties"]["as_of_uncertain"] = {"$ref": "#/components/schemas/AsOfUncertain"}
-
-
-def _trims(operation) -> bool:
-    """Does the operation take ``fields=`` (so its answer may be a subset)?"""
-    return _takes(operation, "fields")
-
-
-def _takes(operation, wanted: str) -> bool:
-    """Does the operation take the query parameter ``wanted``?"""
-    for parameter in operation.get("parameters", []):
-        name = parameter.get("name") or parameter.get("$ref", "").rsplit("/", 1)[-1]
-        if name.split(".")[0] == wanted:
-            return True
-    return False
-
-
-def _either(schemas, schema: dict) -> dict:
-    ref = schema.get("$ref")
-    if not ref:
-        return schema
-    name = ref.rsplit("/", 1)[-1]
-    full = schemas.get(name, {})
-    fields_name = f"{name}Fields"
-    if fields_name not in schemas and "properties" not in full:
-        return schema
-    if fields_name not in schemas:
-        # The properties are stated once, in <Name>Fields; <Name> adds what it requires.
-        schemas[fields_name] = {
-            "type": "object",
-            "description": f"{name} trimmed by fields= or brief=: any of its properties.",
-            "properties": full.pop("properties"),
-        }
-        full["allOf"] = [{"$ref": f"#/components/schemas/{fields_name}"}]
-    return {"anyOf": [schema, {"$ref": f"#/components/schemas/{fields_name}"}]}
 
 
 def describe_resources_once(result, generator, request, public):

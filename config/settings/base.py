@@ -326,6 +326,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: JSON Schema's own null type. 3.0's "nullable" is void beside a bare $ref (3.0.3),
+    # so a strict validator refused every null relation.
+    "OAS_VERSION": "3.1.0",
     # Enum values are self-explanatory; listing them again in every description doubled
     # the schema's filter parameters.
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
@@ -354,7 +357,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema_hooks.add_problem_responses",
-        "config.api.schema_hooks.describe_partial_reads",
+        "config.api.schema_shapes.declare_not_modified",
+        "config.api.schema_shapes.describe_partial_reads",
         "config.api.schema_hooks.share_parameters",
         "config.api.schema_hooks.describe_resources_once",
         "config.api.schema_hooks.describe_properties_once",
@@ -362,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "config.api.schema_hooks.share_request_properties",
         "config.api.schema_hooks.share_record_responses",
         "config.api.schema_hooks.share_page_properties",
+        "config.api.schema_shapes.nulls_as_types",
     ],
     "LICENSE": {
         "name": "Data: CC-BY-4.0 (attribution required); API code: MIT",

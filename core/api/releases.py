@@ -36,6 +36,17 @@ from core.releases.publish import release_storage
 
 FILE_CACHE = "public, max-age=31536000, immutable"
 FILE_MEDIA_TYPES = (*MEDIA_TYPES.values(), DEFAULT_MEDIA_TYPE)
+#: A file's body per media type, for the schema (other types, SHA256SUMS: bytes).
+FILE_SCHEMAS = {
+    "application/json": {
+        "type": ["object", "array"],
+        "description": "datapackage.json (the Frictionless Data Package) and changelog.json "
+        "are objects; fixture.json (a Django fixture) is an array of rows.",
+    },
+    "text/csv": {"type": "string", "description": "CSV with a header row."},
+    "application/x-ndjson": {"type": "string", "description": "One JSON object per line."},
+    "text/markdown": {"type": "string", "description": "CHANGELOG.md."},
+}
 
 
 class ReleaseFileSerializer(serializers.Serializer):
@@ -198,10 +209,11 @@ class ReleaseViewSet(NoParametersMixin, MethodFirstMixin, viewsets.ReadOnlyModel
             ),
         ],
         responses={
-            # The file's own media type, as listed in the release (media_type).
+            # The file's own media type, as listed in the release (media_type), and what a
+            # body of that type is: JSON is parsed as JSON, text as text.
             **{
                 (200, media_type): OpenApiResponse(
-                    OpenApiTypes.BINARY,
+                    FILE_SCHEMAS.get(media_type, OpenApiTypes.BINARY),
                     description="The file as published, with the media type the release "
                     "lists (gzip-encoded if the client accepts it). ETag: its sha256; cached "
                     "for a year, since releases never change.",

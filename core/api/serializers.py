@@ -55,6 +55,8 @@ from core.validtime import UNCERTAIN
 class FuzzyDateSchema(serializers.Serializer):
     """A date as precise as the source: unknown dates are empty, never invented."""
 
+    complete_in_responses = True  # read from a record's columns: every key, always
+
     value = serializers.CharField(
         allow_blank=True,
         help_text="YYYY, YYYY-MM or YYYY-MM-DD; empty when the source gives no date.",
@@ -131,6 +133,8 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
     the reason: ``{"id": "…", "source": "…", "withdrawn": {"date": "The quote gives no
     day."}}``. A withdrawal is never taken back.
     """
+
+    complete_in_responses = True  # read from Citation rows: every key, always
 
     id = serializers.UUIDField(required=False, help_text="Set on existing citations.")
     source = SourceField()
@@ -250,6 +254,12 @@ class CorroborationFieldSchema(OpenApiSerializerFieldExtension):
         return auto_schema.resolve_serializer(CorroborationSerializer, direction).ref
 
 
+AS_OF_UNCERTAIN = {
+    "type": "boolean",
+    "description": "With as_of= only: true when a date known only to the month or year (or "
+    "not at all) leaves the record's state on that day open.",
+}
+
 #: Fields that only records citing sources have.
 CITABLE_ONLY = ("citations", "corroboration")
 
@@ -282,6 +292,8 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     )
     corroboration = CorroborationField(read_only=True)
 
+    #: Read on an ``as_of`` day only (see ``to_representation``): optional in the schema.
+    conditional_fields = {"as_of_uncertain": ("AsOfUncertain", AS_OF_UNCERTAIN)}
     common_fields = ("id", "url")
     #: Method fields that are addresses built from the public id (for config.api.lean).
     address_fields = {"evidence_url": evidence_path}

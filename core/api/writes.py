@@ -73,8 +73,17 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
-    description='The ETag of the record as you read it (W/"<id>-<version>"). Required for '
-    "PUT, PATCH and DELETE (428 without it); a stale one is a 412 and changes nothing.",
+    required=True,  # without it, a 428: the schema says so, and a generated client asks for it
+    description='The ETag of the record as you read it (W/"<id>-<version>"): a 428 without '
+    "it; a stale one is a 412 and changes nothing.",
+)
+#: A review action (publish, retract, reopen) checks If-Match when sent, never asks for it.
+IF_MATCH_IF_SENT = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='Optional: the ETag of the record as you read it (W/"<id>-<version>"); a '
+    "stale one is a 412 and changes nothing.",
 )
 
 
@@ -198,7 +207,7 @@ class CuratedWritesMixin(
 
     @extend_schema(
         request=PublishSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH_IF_SENT],
         summary="Publish a draft (it needs evidence for each of its facts)",
     )
     @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])
@@ -213,7 +222,7 @@ class CuratedWritesMixin(
 
     @extend_schema(
         request=RetractSerializer,
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH_IF_SENT],
         summary="Retract a published record, with a reason",
     )
     @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])
@@ -225,7 +234,7 @@ class CuratedWritesMixin(
 
     @extend_schema(
         request=inline_serializer("ReopenRequest", fields={}),
-        parameters=[IF_MATCH],
+        parameters=[IF_MATCH_IF_SENT],
         summary="Return a retracted record to draft",
     )
     @action(detail=True, methods=["post"], permission_classes=[ReviewPermission])

@@ -42,6 +42,8 @@ class Country(CitableModel):
     objects = CountryManager()
     search_fields = ("iso2", "iso3", "name", "official_name", "aliases")
     public_id_field = "iso2"
+    #: The API's schema states it (config.api.filters.public_id_schema); the constraint holds it.
+    public_id_schema = {"pattern": "^[A-Z]{2}$"}
     label_field = "name"
 
     class Meta(PublicModel.Meta):

@@ -1,6 +1,10 @@
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
+
+from tests.api.case import APIResourceTest
+from tests.api.schema_strict import TALLY, SchemaCheckingClient
 
 
 @pytest.fixture(scope="module")
@@ -17,3 +21,21 @@ def wsgi_in_test_transaction():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+# --- strict schema validation of the generic API test case (tests/api/schema_strict.py) ---
+
+
+@pytest.fixture
+def client(request):
+    """Every test of the generic API test case talks through the schema-checking client."""
+    if request.cls is not None and issubclass(request.cls, APIResourceTest):
+        return SchemaCheckingClient()
+    return Client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TALLY["validated"]:
+        terminalreporter.write_line(
+            f"strict schema: {TALLY['validated']} responses validated, {TALLY['failed']} failed"
+        )

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from trade.models import Shipment
+from trade import models as trade_models
 
 # live_server needs committed data; serialized_rollback restores what migrations created
 # (the curators group) for the transactional tests that run after this one.
@@ -63,10 +63,13 @@ def client(tdclient, live_server, seed):
 
 def test_generated_client_reads_lists_pages_details_and_problems(client, live_server):
     from tdclient.api.trade import trade_shipments_list, trade_shipments_retrieve
-    from tdclient.models import PaginatedShipmentList, Problem, ShipmentFields
+    from tdclient.models import PaginatedShipmentList, Problem, Shipment, ShipmentFields
+    from tdclient.types import Unset
 
     from_russia = set(
-        Shipment.objects.public().filter(exporter__iso2="RU").values_list("pk", flat=True)
+        trade_models.Shipment.objects.public()
+        .filter(exporter__iso2="RU")
+        .values_list("pk", flat=True)
     )
 
     first = trade_shipments_list.sync(client=client, exporter=["RU"], limit=2)
@@ -79,13 +82,37 @@ def test_generated_client_reads_lists_pages_details_and_problems(client, live_se
     assert second.next_ is None and len(second.results) == 2
     assert {row.id for row in first.results + second.results} == from_russia
     assert {row.exporter.id for row in first.results + second.results} == {"RU"}
+    assert all(isinstance(row, Shipment) for row in first.results + second.results)
 
     detail = trade_shipments_retrieve.sync(client=client, public_id=str(first.results[0].id))
-    assert isinstance(detail, ShipmentFields)
+    assert isinstance(detail, Shipment)  # the full model: every field typed as present
     assert detail.id == first.results[0].id
     assert detail.citations and all(citation.quote for citation in detail.citations)
+
+    # fields= trims the record: the all-optional model, the rest left Unset.
+    sparse = trade_shipments_retrieve.sync(client=client, public_id=str(detail.id), fields="id,url")
+    assert isinstance(sparse, ShipmentFields) and not isinstance(sparse, Shipment)
+    assert (sparse.id, sparse.url) == (detail.id, detail.url)
+    assert isinstance(sparse.exporter, Unset)
 
     problem = trade_shipments_list.sync(client=client, exporter=["ZZ"])
     assert isinstance(problem, Problem)
     assert problem.status == 400 and list(problem.errors.additional_properties) == ["exporter"]
     assert problem.instance == "/api/v1/trade/shipments/?exporter=ZZ"
+
+
+def test_generated_models_require_what_every_read_holds(tdclient):
+    """A full record's attributes are typed as always there; its sparse twin's may be Unset."""
+    from tdclient.models import Brief, Citation, Shipment, ShipmentFields
+
+    # Annotations are strings (the generated modules use `from __future__ import annotations`).
+    full = dict(Shipment.__annotations__)
+    assert full.pop("as_of_uncertain") == "bool | Unset"  # said with as_of= only
+    assert {name: "Unset" in hint for name, hint in full.items()} == dict.fromkeys(full, False)
+    assert (full["id"], full["url"], full["exporter"]) == ("UUID", "str", "Brief | None")
+    sparse = ShipmentFields.__annotations__
+    assert set(sparse) == set(Shipment.__annotations__)
+    assert all("Unset" in hint for name, hint in sparse.items() if name != "additional_properties")
+    for nested in (Brief, Citation):
+        hints = {k: v for k, v in nested.__annotations__.items() if k != "additional_properties"}
+        assert not any("Unset" in hint for hint in hints.values()), (nested, hints)
