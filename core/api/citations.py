@@ -18,7 +18,7 @@ from config.api.filters import public_id_field
 from config.api.serializers import requested_fields
 from config.api.urls_cache import absolute, detail_path
 from core import filtersets
-from core.api.serializers import CitationSerializer
+from core.api.serializers import AS_OF_UNCERTAIN, CitationSerializer
 from core.api.views import RecordReadOnlyViewSet
 from core.models import Citation, Source, citable_models
 from core.validtime import UNCERTAIN
@@ -42,6 +42,8 @@ class CitationEntrySerializer(CitationSerializer):
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
 
+    #: Read on an ``as_of`` day only: optional in the schema, as on every record.
+    conditional_fields = {"as_of_uncertain": ("AsOfUncertain", AS_OF_UNCERTAIN)}
     #: The fields of the nested representation come between these.
     leading = ("id", "url", "record")
     trailing = ("version", "created", "updated")
