@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import pycountry
+from anyascii import anyascii
 
 from core.autotick import names_of
 from core.names import name_key, names_close
@@ -156,6 +157,10 @@ def _iso_countries() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         forms.setdefault(name, (iso2, "demonym"))
     for name, iso2 in tables.CAPITALS.items():
         forms.setdefault(name, (iso2, "capital"))
+    # Sources drop diacritics as often as they keep them: "Turkiye", "Cote d'Ivoire",
+    # "Sao Tome", "Bogota".
+    for name, found in list(forms.items()):
+        forms.setdefault(anyascii(name), found)
     # "Georgia" (the state in the US), "Jersey", "Chad": names that are also other words
     # still read as countries, written with their capital letter, as sources write them.
     return forms, names

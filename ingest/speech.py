@@ -18,6 +18,11 @@ from ingest.context import Context, Mention
 _QUOTED = re.compile(r"[“\"«]([^”\"»]{3,}?)[”\"»]")
 _VERB = tables.words(tables.SPEECH_VERBS)
 _PARTICIPLE = re.compile(rf"\b(?:{tables.SPEECH_PARTICIPLES})(?=\s+(?:that\b|[“\"]))")
+#: "data from the energy ministry showed": the body whose figures they are.
+_DATA_FROM = re.compile(
+    r"\b(?:[Dd]ata|[Ff]igures|[Ss]tatistics|[Ee]stimates)\s+(?:(?:released|published|compiled)\s+)?"
+    r"(?:from|by)\s+(?=[^.;]*\bshow)"
+)
 _ACCORDING = re.compile(
     r"\b[Aa]ccording to\s+(?:(?:the\s+)?(?:figures|data|estimates|statistics|a statement|a report)"
     r"\s+(?:from|by|of)\s+)?"
@@ -41,7 +46,7 @@ def statements(ctx: Context) -> None:
             speaker = _speaker_before(ctx, s, s + m.start(), anywhere=True)
             if speaker:
                 found.append((s + m.start(), speaker))
-        for m in _ACCORDING.finditer(sentence):
+        for m in [*_ACCORDING.finditer(sentence), *_DATA_FROM.finditer(sentence)]:
             speaker = _speaker_after(ctx, s + m.end(), e, immediately=True)
             if speaker:
                 found.append((s + m.start(), speaker))
@@ -116,6 +121,14 @@ def _speaker_before(ctx, s, at, anywhere=False) -> dict | None:
     body = _BODY_NOUN.search(window)
     if body:
         return _last_body(ctx, at, body.group(1).lower())
+    if _SPOKESPERSON.search(window):
+        # "X is reviewing …, a spokesperson said": the sentence's body, else the last named.
+        orgs = sorted((m for m in ctx.of("organization") if m.end <= at), key=lambda m: m.start)
+        here = [m for m in orgs if m.start >= s]
+        return _as_speaker((here or orgs[-1:])[0]) if orgs else None
+    if _IT.search(window):
+        before = sorted((m for m in ctx.of("organization") if m.end <= at), key=lambda m: m.start)
+        return _as_speaker(before[-1]) if before else None
     return None
 
 
@@ -144,14 +157,25 @@ def _speaker_after(ctx, at, e, immediately=False) -> dict | None:
     return _as_speaker(first)
 
 
+#: "the ministry said", "A ministry spokesperson said", "the Ministry added", "the association
+#: estimates": a body named before speaks again by its kind (or through its spokesperson).
 _BODY_NOUN = re.compile(
-    r"\b[Tt]he\s+(ministry|company|utility|embassy|agency|department|committee|bank)"
-    r"(?:\s+also)?\s*$"
+    r"\b(?:[Tt]he|[Aa]n?|[Ii]ts)\s+(?:[a-z-]+\s+)?(?i:(ministry|company|utility|embassy|agency|"
+    r"department|committee|bank|association|office|authority|council|commission|board|union|"
+    r"federation|regulator|miner|exporter|importer|buyer|producer|group))(?:['’]s)?"
+    r"(?:\s+(?:spokes\w+|official|representative|source))?(?:\s+also)?\s*$"
 )
+_SPOKESPERSON = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+spokes\w+(?:\s+also)?\s*$")
+#: "…, it said": the last body named before.
+_IT = re.compile(r"(?:^|[,;]\s*|\b)(?:[Ii]t)(?:\s+also)?\s*$")
 
 
 #: "the company said" after "Uniper": the body's kind when its name lacks the noun.
-_KIND_OF = {"company": "company", "utility": "company", "ministry": "ministry"}
+_KIND_OF = {
+    "company": "company", "utility": "company", "ministry": "ministry", "miner": "company",
+    "exporter": "company", "importer": "company", "buyer": "company", "producer": "company",
+    "group": "company",
+}  # fmt: skip
 
 
 def _last_body(ctx: Context, at: int, noun: str) -> dict | None:

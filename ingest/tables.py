@@ -210,7 +210,8 @@ SPEECH_VERBS = (
     r"indicated|warned|declared|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
     r"reported|denied|suggested|described|cautioned|revealed|admitted|conceded|"
-    r"replied|responded|predicted|estimated(?= that)"
+    r"replied|responded|predicted|estimated(?= that)|announces|adds|notes|warns|insists|"
+    r"estimates(?=\s*[.,;]|\s+that)"
 )
 SPEECH_PARTICIPLES = r"noting|adding|saying|explaining|stressing|emphasi[sz]ing|warning|stating"
 #: Nouns that report what a side said: "Afghan statements about…".
@@ -312,6 +313,8 @@ def title_in(name: str) -> str:
 
 def canonical_title(raw: str) -> str:
     text = re.sub(r"\s+", " ", raw.strip()).lower()
+    # "Minister of State for Foreign Trade" is a state minister, as "State Minister for Trade"
+    text = re.sub(r"^(minister|secretary) of state (for|of) ", r"state \1 \2 ", text)
     m = re.fullmatch(
         r"((?:deputy |acting |first deputy |coordinating |state )?)"
         r"(minister|secretary|advis[eo]r) (?:of|for) (.+)",
@@ -324,9 +327,11 @@ def canonical_title(raw: str) -> str:
 
 
 TITLE = words("|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True)))
+#: Several portfolios in one post: "Minister of Investment, Industry and Trade".
+_PORTFOLIO_LIST = rf"{PORTFOLIOS}(?:(?:,\s*|,?\s+and\s+){PORTFOLIOS})*"
 MINISTER = re.compile(
     rf"(?:(?:First )?Deputy |Acting |Coordinating |State )?"
-    rf"(?:(?:Minister|Secretary|Advis[eo]r) (?:of|for) (?:the )?{PORTFOLIOS}|"
+    rf"(?:(?:Minister|Secretary|Advis[eo]r)(?: of State)? (?:of|for) (?:the )?{_PORTFOLIO_LIST}|"
     rf"{PORTFOLIOS} (?:Minister|Secretary|Advis[eo]r))(?![\w-])",
     re.IGNORECASE,
 )
