@@ -51,18 +51,19 @@ RELATIVE = re.compile(
     r"\b(?P<mmonth>(?-i:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.? (?P<mday>[0-3]?\d)"
     r"(?:st|nd|rd|th)?\b(?!,? \d)|"
-    r"\b(?:in|and|or|until|by|from|to) (?P<bare_month>(?-i:January|February|March|April|May|June|"
+    r"\b(?:in|and|or|until|by|from|to|between) (?P<bare_month>(?-i:January|February|March|April|May|June|"
     r"July|August|September|October|November|December))\b(?! \d)",
     re.I,
 )
 FUTURE = re.compile(
     r"\b(?:will|shall|expected to|due to|scheduled|plans? to|next|for delivery|to be delivered|"
-    r"agreed to|would|hopes? to|hoped to)\b",
+    r"agreed to|would|should|hopes? to|hoped to|expects?|forecasts?|projected)\b",
     re.I,
 )
 #: A deadline or a start before a month ("by October", "from January") in a sentence that
 #: speaks of the future anywhere: the month to come, however far back the future's verb is.
 DEADLINE = re.compile(r"(?:by|from|until|till|starting|before)\s", re.I)
+_PAST = re.compile(r"\b(?:had|was|were|did|fell|rose|reached|dropped)\b")
 NUMBER_WORDS = {
     w: i + 1
     for i, w in enumerate(
@@ -165,8 +166,11 @@ def _year_of(ctx: Context, at: int, month: int) -> int:
     or of the past and the month is to come ("imposed in December", in February: last year)."""
     year = ctx.published.year
     s = max(ctx.sentence_at(at)[0], at - 60)  # the month's own clause, roughly
-    future = FUTURE.search(ctx.text, s, at) or (
-        DEADLINE.match(ctx.text, at) and FUTURE.search(ctx.text, ctx.sentence_at(at)[0], at)
+    future = (
+        FUTURE.search(ctx.text, s, at)
+        or (DEADLINE.match(ctx.text, at) and FUTURE.search(ctx.text, ctx.sentence_at(at)[0], at))
+        # "by December" sets a deadline: one to come, unless the sentence is in the past
+        or (re.match(r"by\s", ctx.text[at : at + 3], re.I) and not _PAST.search(ctx.text, s, at))
     )
     if month < ctx.published.month and future:
         return year + 1

@@ -113,7 +113,10 @@ def _in_name(ctx: Context, m) -> bool:
     if ctx.covered(m.start(), m.end(), ("organization", "official", "position")):
         return True
     word = m.group()
-    if not word[:1].isupper() or m.start() == 0 or ctx.text[m.start() - 2 : m.start()] == ". ":
+    # a sentence's or a paragraph's first word is capitalized for that alone
+    if not word[:1].isupper() or m.start() == 0 or re.search(
+        r"(?:[.!?]\s|\n)$", ctx.text[m.start() - 2 : m.start()]
+    ):
         return False
     # "the West African Gas Pipeline": capitalized words on both sides make it a name.
     if re.search(r"[A-Z][\w-]*\s$", ctx.text[max(0, m.start() - 30) : m.start()]) and re.match(
@@ -138,7 +141,8 @@ def _ministry(ctx: Context) -> re.Pattern:
         return (
             rf"(?:(?P<cty>{c})(?:['’]s)?\s+)?(?:{tables.PORTFOLIOS})\s+Ministry|"
             rf"Ministry\s+(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}}"
-            rf"(?:\s+of\s+(?:the\s+)?(?P<cty2>{c}))?|"
+            rf"(?:\s+of\s+(?:the\s+)?(?:(?:Republic|Kingdom|State|Federation)\s+of\s+)?"
+            rf"(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
             # after the country, which makes them a body's name.
             # Not when the body's own name follows: "Algeria's state grains agency OAIC".
@@ -155,7 +159,9 @@ def _ministry(ctx: Context) -> re.Pattern:
 
 
 _ORG = re.compile(
-    rf"(?P<name>{CAPWORD}(?:\s+(?:(?:and|of|for|&)\s+)?{CAPWORD}){{0,5}}\s+(?:{tables.ORG_HEADS})"
+    # "Prosecutor General's Office": a possessive inside the name, never on its first word
+    rf"(?P<name>{CAPWORD}(?:\s+(?:(?:and|of|for|&)\s+)?{CAPWORD}(?:['’]s)?){{0,5}}\s+"
+    rf"(?:{tables.ORG_HEADS})"
     rf"(?:\s+(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+{CAPWORD}){{0,2}})?)(?![\w-])"
 )
 _APPOSITIVE = re.compile(
@@ -201,6 +207,7 @@ _NAMED_FORMS = sorted(map(re.escape, tables.NAMED_BODIES), key=len, reverse=True
 _NAMED = re.compile(rf"(?<![\w-])(?P<name>{'|'.join(_NAMED_FORMS)})(?![\w-])")
 #: "QatarEnergy", "PetroChina": a capital inside a word is a company's mark (not "McDonald").
 _CAMEL = re.compile(r"(?<![\w-])(?!Mc|Mac)[A-Z][a-z]{2,}[A-Z][A-Za-z]{2,}(?![\w-])")
+_ACRONYM_APPOSITION = re.compile(r"(?:,\s+the\s+|\()(?P<name>[A-Z][A-Z&]{2,7})(?=[,)])")
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
@@ -218,7 +225,10 @@ def organizations(ctx: Context) -> None:
         for g in ("cty3", "cty4"):
             if m.group(g):  # the body's own words, after the country's
                 start = m.end(g) + (3 if g == "cty3" else 1)
-        _org(ctx, start, m.end(), text[m.start() : m.end()], "ministry", iso2, None, SCORE_PATTERN)
+        # "Ministry of Trade of the Republic of Turkiye" is the Ministry of Trade of Turkiye
+        name = re.sub(r"\s+of\s+the\s+(?:Republic|Kingdom|State|Federation)\s+of\s+", " of ",
+                      text[m.start() : m.end()])  # fmt: skip
+        _org(ctx, start, m.end(), name, "ministry", iso2, None, SCORE_PATTERN)
     patterns = ((_ORG, ""), (_APPOSITIVE, "movement"), (_GROUP_NOUN, "movement"))
     for pattern, kind in (*patterns, (_DESCRIBED, "company"), (_HEAD_FIRST, "")):
         for m in pattern.finditer(text):
@@ -240,6 +250,10 @@ def organizations(ctx: Context) -> None:
                 continue
             kind = "company" if pattern is _POSSESSED else _org_kind(name.title())
             _org(ctx, start, end, name, kind, _nearest(ctx, start), None, SCORE_PATTERN - 0.1)
+    for m in _ACRONYM_APPOSITION.finditer(text):
+        # "China's customs agency, the GACC": initials set off after a body are its own.
+        if not ctx.covered(m.start("name"), m.end("name"), ("country", "commodity")):
+            _org(ctx, *m.span("name"), m.group("name"), "", None, None, SCORE_PATTERN - 0.1)
     for m in _ACRONYM.finditer(text):
         name = tables.ACRONYMS[m.group("name")]
         _org(ctx, m.start(), m.end(), name, "international_body", None, None, SCORE_TABLE)

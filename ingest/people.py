@@ -54,6 +54,8 @@ def officials(ctx: Context) -> None:
                 if not ctx.covered(m.start(), m.end(), ("official",)):
                     _add_official(ctx, m.start(), m.end(), record.name, record.public_id, 0.95)
     _speakers(ctx)
+    _named_after(ctx)
+    _surname_speakers(ctx)
     _surnames(ctx)
     # "Lima" in "Paulo Teixeira Lima" is a man, not Peru.
     people = ctx.of("official")
@@ -88,6 +90,66 @@ def _speakers(ctx: Context) -> None:
         known = ctx.gazetteer.find("officials", name)
         _add_official(ctx, start, end, known.name if known else name,
                       known.public_id if known else None, 0.6)  # fmt: skip
+
+
+#: A person named after the verb or a role: "said Zhang Wei, an analyst", "his Russian
+#: counterpart, Sergei Lavrov", "cotton farmer Luiza Ferreira".
+_NAMED_AFTER = re.compile(
+    rf"(?:\b(?:{tables.SPEECH_VERBS})\s+(?P<said>{NAME})(?=,\s+(?:an?|the|who)\s)|"
+    rf"\bcounterpart,?\s+(?P<peer>{NAME})|"
+    rf"\b(?:farmer|analyst|economist|trader|researcher|professor|expert|owner|worker|"
+    rf"manager|banker|broker|executive|lawyer|activist|driver|miller|grower)\s+(?P<role>{NAME}))"
+)
+
+
+def _named_after(ctx: Context) -> None:
+    for m in _NAMED_AFTER.finditer(ctx.text):
+        group = next(g for g in ("said", "peer", "role") if m.group(g))
+        start, end = _trim_name(ctx, *m.span(group))
+        if end <= start or not _person_like(ctx, start, end):
+            continue
+        known = ctx.gazetteer.find("officials", ctx.text[start:end])
+        _add_official(ctx, start, end, known.name if known else ctx.text[start:end],
+                      known.public_id if known else None, 0.6)  # fmt: skip
+
+
+def _person_like(ctx: Context, start: int, end: int) -> bool:
+    """Words that may be a person's name: no country, body, title or month among them."""
+    name = ctx.text[start:end]
+    if ctx.covered(start, end, ("official", "organization", "position")):
+        return False
+    if tables.TITLE.search(name) or tables.MINISTER.search(name):
+        return False
+    forms = ctx.gazetteer.country_forms
+    return not (
+        any(w in forms or w in NOT_NAME for w in name.split())
+        or re.search(rf"\b(?:{tables.ORG_HEADS}|Ministry)\b", name)
+    )
+
+
+_SURNAME_SPEAKER = re.compile(
+    rf"(?<![\w-])(?P<surname>[A-Z][^\W\d_]{{2,30}})\s+(?:also\s+)?(?:{tables.SPEECH_VERBS})\b"
+)
+
+
+def _surname_speakers(ctx: Context) -> None:
+    """ "Ferreira said" after "cotton farmer Luiza Ferreira": the full name, named before, is
+    the person (the surname alone would not make a name)."""
+    known = {o.value["surname"] for o in ctx.of("official")}
+    for m in _SURNAME_SPEAKER.finditer(ctx.text):
+        surname = m.group("surname")
+        if surname in known or surname in NOT_NAME or surname in ctx.gazetteer.country_forms:
+            continue
+        if ctx.covered(m.start(), m.end("surname"), ("official", "organization", "country")):
+            continue
+        full = re.search(rf"(?<![\w-])([A-Z][^\W\d_]+(?:-[A-Z][^\W\d_]+)?)\s+{surname}\b",
+                         ctx.text[: m.start()])  # fmt: skip
+        if not full:
+            continue
+        start, end = full.span()
+        if _person_like(ctx, start, end):
+            known.add(surname)
+            _add_official(ctx, start, end, ctx.text[start:end], None, 0.55)
 
 
 def _trim_name(ctx: Context, start: int, end: int) -> tuple[int, int]:

@@ -207,8 +207,10 @@ NAMED_BODIES = {
 
 SPEECH_VERBS = (
     r"said|says|told|stated|states|announced|added|noted|explained|emphasi[sz]ed|stressed|"
-    r"indicated|warned|declared|confirmed|argued|insisted|claimed|pointed out|underlined|"
+    r"indicated|warned|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
+    # not "declared the company undesirable": a decision, not words
+    r"declared(?![^.,;]{0,50}\b(?:undesirable|terrorist|extremist|illegal|unlawful|invalid)\b)|"
     r"reported|denied|suggested|described|cautioned|revealed|admitted|conceded|"
     r"replied|responded|predicted|estimated(?= that)|announces|adds|notes|warns|insists|"
     r"estimates(?=\s*[.,;]|\s+that)"
@@ -223,12 +225,13 @@ HEDGES = (
     r"considerations?|if confirmed|weighing|mulling|exploring|studying|"
     r"in talks|discuss(?:ed|ing|ions?)|negotiat(?:ing|ions?)|expected to|proposal|"
     r"proposed|plans? to|planning to|intends? to|draft|not yet|under review|hopes? to|"
-    r"reviewing|looking (?:at|into)|assessing|evaluating|contemplating|eyeing"
+    r"reviewing|looking (?:at|into)|assessing|evaluating|contemplating|eyeing|"
+    r"being (?:negotiated|discussed|considered|reviewed|studied)"
 )
 #: Modal verbs of possibility: lower case only ("May" is a month).
 MODALS = r"could|may|might"
 BRIEFED = r"briefed|informed|reported to"
-PROPOSED = r"proposed|proposal|suggested|offered"
+PROPOSED = r"proposed|proposal|suggested|offered|asked|requested|urged|called (?:on|for)"
 DECIDED = (
     r"decided|agreed|approved|signed|have begun|has begun|began|launched|concluded|"
     r"ratified|finali[sz]ed|ruled|banned|outlawed|lowered|raised|imposed|introduced|adopted|"
@@ -243,8 +246,9 @@ DECISION_OBJECTS = [
     ("recognition", r"recogni(?:[sz]e|[sz]ed|[sz]ing|tion)"),
     ("delisting", r"remov\w* (?:[\w'’-]+ ){0,4}from (?:the|its|a) (?:\w+ ){0,2}list|delist\w*|"
      r"lift\w* (?:the|its) ban|unban\w*"),
-    ("listing", r"blacklist\w*|designat\w* (?:\w+ ){0,3}as (?:a )?terrorist|add\w* (?:\w+ ){0,3}"
-     r"to (?:the|its) list"),
+    ("listing", r"blacklist\w*|designat\w* (?:\w+ ){0,3}as (?:a )?terrorist|add\w* (?:[\w'’-]+ )"
+     r"{0,6}to (?:the|its|a) (?:\w+ )?list|declar\w* (?:[\w'’-]+ ){0,4}(?:undesirable|terrorist|"
+     r"extremist|illegal)\b"),
     ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions|(?:revisit|eas|lift|relax)\w* "
      r"(?:\w+ ){0,2}(?:restrictions|sanctions)"),
     ("supply_arrangement", r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
@@ -258,13 +262,18 @@ DECISION_OBJECTS = [
      r"(?:agree\w*|deal|contract) (?:\w+ ){0,3}to (?:buy|sell|supply|deliver|import|export|"
      r"purchase|ship)|(?:resum\w*|restart\w*|halt\w*|stop\w*|suspend\w*|expand\w*) (?:\w+ ){0,2}"
      r"(?:purchases|imports|exports|supplies|deliveries|shipments|sales)|"
-     r"(?:supplies|deliveries|purchases) of"),
+     r"(?:supplies|deliveries|purchases) of|"
+     # "India will allow exports of rice": a trade permitted
+     r"(?:will|to|would) (?:allow|permit|authori[sz]e) (?:\w+ ){0,2}(?:exports|imports|"
+     r"shipments|sales|purchases)\b"),
     ("trade_agreement", r"(?:free[- ])?trade (?:agreement|deal|pact)|preferential trade|"
      r"customs union|tariffs?"),
     ("other", r"(?:studying|mulling|exploring|reviewing|assessing|evaluating|negotiating|"
+     r"consider(?:ing)?|"
      r"discussing|drafting|preparing|contemplating|looking (?:at|into)|"
      r"(?:not yet|yet to) (?:approved?|decided?|signed?|"
-     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w-]+ ){0,2}?(?:proposals?|plans?|"
+     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w'’-]+ ){0,2}?(?:proposals?|plans?|"
+     r"objections?|appeals?|complaints?|"
      r"requests?|offers?|options?|routes?|cuts?|increases?|reductions?|extensions?|projects?|"
      r"bids?|measures?|schemes?|ways?|changes?|restrictions|rules|curbs|limits|levy|levies|"
      r"fees|duties|quotas?|terms|protocols?|accords?|memorand(?:um|a)|frameworks?|treat(?:y|ies)|"
@@ -275,7 +284,8 @@ DECISION_OBJECTS = [
      r"(?:will|to) (?:cut|raise|lower|reduce|scrap|waive|halve|double) (?:[\w-]+ ){0,2}(?:fees|"
      r"tariffs?|duties|levy|levies|taxes|charges|quotas?)|"
      r"(?:will|to) (?:let|allow|permit) (?:[\w-]+ ){0,3}(?:cross|transit|pass through|enter)\b|"
-     r"(?:in (?:talks|discussions|negotiations)) with|"
+     r"(?:in (?:talks|discussions|negotiations)|negotiating|consulting) with|"
+     r"(?:is|are|was|were) being (?:negotiated|discussed|considered|reviewed|studied)|"
      r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
      r"pipeline project|"
      r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
