@@ -229,6 +229,29 @@ def decisions(ctx: Context) -> None:
             found = _decision(ctx, s, e, sentence, clause, decision_type, om)
             if found:
                 done.add(clause)
+        _coordinated_decisions(ctx, s, e)
+
+
+#: "agreed to reopen the crossing and to set up a committee": a second decision, made with
+#: the first (each infinitive after "and to" is one).
+_AND_TO = re.compile(r",?\s+and\s+(?:also\s+)?(?P<what>to\s+[a-z]+(?:\s+(?!and\b|to\b)[\w'’-]+){1,4})")
+_AGREED_TO = re.compile(r"\b(?:agreed|decided|voted|pledged|promised|undertook)\b[^.;]*?\bto\s+[a-z]+")
+
+
+def _coordinated_decisions(ctx: Context, s: int, e: int) -> None:
+    made = [d for d in ctx.of("decision") if s <= d.start < e]
+    for d in made:
+        agreed = _AGREED_TO.search(ctx.text, d.start, e)
+        if not agreed or agreed.start() > d.end:
+            continue
+        for m in _AND_TO.finditer(ctx.text, agreed.end(), e):
+            start, end = m.span("what")
+            if any(o.start <= start < o.end for o in ctx.of("decision")):
+                continue
+            while ctx.text[end - 1] in ",;":
+                end -= 1
+            value = {**d.value, "decision_type": "other"}
+            ctx.add(Mention("decision", start, end, value, f"decision:{start}", d.score))
 
 
 _NEGATED = re.compile(r"\b(?:no|not|never|yet to)\b|n't\b", re.I)

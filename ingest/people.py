@@ -188,6 +188,8 @@ def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
     posted_to = country_iso(ctx, m.group("to"))
     if cty is None:
         cty = _country_of_post(ctx, ps, pe, posted_to)
+    if posted_to is None and title in _ENVOYS and cty:
+        posted_to = _host(ctx, ps, cty)
     if ctx.text[pe - 1] in ",.":
         pe -= 1
     value = {"name": ctx.text[ps:pe], "title": title, "country": cty, "posted_to": posted_to}
@@ -207,12 +209,29 @@ def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
     )  # fmt: skip
 
 
+_ENVOYS = ("ambassador", "envoy", "chargé d'affaires", "consul", "consul general")
+
+
+def _host(ctx: Context, ps: int, cty: str) -> str | None:
+    """Where an envoy serves when the words do not say ("summoned the Russian ambassador"):
+    the country whose side acts in the sentence, named before the post, if one other than
+    the envoy's own is."""
+    s, _ = ctx.sentence_at(ps)
+    others = [c for c in ctx.of("country") if s <= c.start < ps and c.key != cty]
+    return others[0].key if len({c.key for c in others}) == 1 else None
+
+
 def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> str | None:
     """The state a post serves, when its words do not say: a country named before it in
     its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
     could"), else the last country named before the sentence."""
     exclude = {posted_to} if posted_to else set()
     s, e = ctx.sentence_at(ps)
+    # "Trade Minister X and his Iraqi counterpart": the counterpart's side is the other one.
+    exclude |= {
+        c.key for c in ctx.of("country")
+        if s <= c.start < e and re.match(r"\s+counterparts?\b", ctx.text[c.end : c.end + 14])
+    }  # fmt: skip
     # The sentence's first country: "Mongolia expects to export … to China, Mining Minister
     # X said"; "Russia's envoy said the Russian Foreign Ministry had briefed President Putin".
     first = [c for c in ctx.of("country") if s <= c.start < ps and c.key not in exclude]
