@@ -107,15 +107,75 @@ def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
     goods = sorted((m for m in ctx.of("commodity") if s <= m.start < e), key=lambda m: m.start)
     after = [m for m in goods if m.start >= end]
     chosen = (after[:1] or goods[-1:]) if goods else []
+    earlier = None
+    if not chosen:
+        # "Kazakhstan will ship wheat … The volume will reach 1.2 million tonnes": the goods of
+        # the sentence before (or the one before that) when the amount's own names none.
+        earlier = _sentence_before_with(ctx, s, "commodity")
+        if earlier:
+            chosen = [max((m for m in ctx.of("commodity") if earlier[0] <= m.start < earlier[1]),
+                          key=lambda m: m.start)]  # fmt: skip
     if chosen:
         value["commodity"] = chosen[0].key
         related.append(chosen[0].key)
     exporter, importer = roles(ctx, s, e, start)
+    if not (exporter and importer):
+        exporter, importer = _inherited(ctx, s, e, start, value, earlier, exporter, importer)
     if exporter and exporter != importer:
         value["exporter"] = exporter
     if importer and importer != exporter:
         value["importer"] = importer
     return tuple(related)
+
+
+def _sentence_before_with(ctx: Context, s: int, kind: str) -> tuple[int, int] | None:
+    index = next((i for i, (a, _) in enumerate(ctx.sentences) if a == s), 0)
+    for a, b in reversed(ctx.sentences[max(0, index - 2) : index]):
+        if any(a <= m.start < b for m in ctx.of(kind)):
+            return a, b
+    return None
+
+
+_FLOW_WORDS = re.compile(rf"\b(?:{_ORIGIN}|{_DEST}|shipments|cargoes|came (?:first|second|third)|"
+                         r"volume|second|third)\b", re.I)  # fmt: skip
+
+
+def _inherited(ctx, s, e, start, value, earlier, exporter, importer):
+    """The roles an amount's sentence leaves open, from what came before: the last amount of
+    the same goods ("Indonesia shipped 4.8 million tonnes of LNG to Japan … South Korea came
+    second with 2.1 million tonnes": Indonesia still ships, South Korea now takes), else the
+    sentence the goods came from."""
+    if not _FLOW_WORDS.search(ctx.text, s, e):
+        return exporter, importer
+    goods = value.get("commodity")
+    prior = [q for q in ctx.of("quantity") if q.end <= start and (q.value.get("exporter")
+             or q.value.get("importer"))]  # fmt: skip
+    same = [q for q in prior if goods and q.value.get("commodity") == goods]
+    base_exp = base_imp = None
+    if same:
+        # a partner only when every amount before went to the same one (not a breakdown by
+        # destination: "South Korea second, China third … sales should reach 5 million t")
+        base_exp = same[-1].value.get("exporter")
+        partners = {q.value.get("importer") for q in same}
+        base_imp = partners.pop() if len(partners) == 1 else None
+    elif earlier:
+        base_exp, base_imp = roles(ctx, *earlier)
+    elif prior and importer and not exporter:
+        # "shipments of copper concentrate to Japan": the article's supplier still ships
+        base_exp = prior[-1].value.get("exporter")
+    if base_exp is None and base_imp is None:
+        return exporter, importer
+    taken = {exporter, importer, base_exp, base_imp}
+    free = [c.key for c in ctx.of("country") if s <= c.start < start and c.key not in taken]
+    if exporter is None and importer is None and free:
+        # the sentence's own country takes the role its predecessor's partner had
+        if base_exp:
+            importer = free[-1]
+        else:
+            exporter = free[-1]
+    exporter = exporter or (base_exp if base_exp != importer else None)
+    importer = importer or (base_imp if base_imp != exporter and not free else None)
+    return exporter, importer
 
 
 def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | None, str | None]:
