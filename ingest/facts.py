@@ -390,6 +390,18 @@ def designations(ctx: Context) -> None:
             before = [o for o in orgs if o.end <= s + m.start() and o.value["kind"] != "ministry"]
             if iso2 and before:
                 _designation(ctx, before[-1], iso2, m.group("word") or "listed", m, s)
+        # "Moscow added the X Company to its list of undesirable organizations"
+        for m in re.finditer(
+            r"\badd(?:ed|s|ing)?\s+(?:[^.;]{0,60}?)\s+to\s+(?:its|the|a)\s+(?:\w+\s+)?list\s+of\s+"
+            r"(?:[\w-]+\s+){0,2}?(?:organi[sz]ations|groups|entities|companies)",
+            sentence,
+        ):
+            inside = [o for o in orgs if s + m.start() < o.start and o.end < s + m.end()]
+            iso2 = _country_after(ctx, s + m.end() + 4) or nearest_country_before(
+                ctx, s + m.start(), sentence=True
+            )
+            if iso2 and inside:
+                _designation(ctx, inside[0], iso2, "listed", m, s)
         # "organizations banned in Russia, such as A, B and C"; "Russia's list of banned groups"
         for m in re.finditer(
             rf"\b(?P<word>{_DESIGNATED}|terrorist|extremist)\s+(?:organi[sz]ations|groups)\b",

@@ -206,7 +206,9 @@ NAMED_BODIES = {
 # --- speech, hedges, decisions -----------------------------------------------------------
 
 SPEECH_VERBS = (
-    r"said|says|told|stated|states|announced|added|noted|explained|emphasi[sz]ed|stressed|"
+    # not "added the company to its list": a listing, not words
+    r"said|says|told|stated|states|announced|added(?![^.;]{0,90}\bto (?:its|the|a) (?:\w+ )?list\b)|"
+    r"noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
     # not "declared the company undesirable": a decision, not words
