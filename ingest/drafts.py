@@ -276,6 +276,9 @@ def drafts_create(source, *, user) -> DraftReport:
     """Draft every accepted proposal of ``source`` not drafted yet (module docstring)."""
     run = _Run(source, user)
     report = DraftReport()
+    if run.review.failure:
+        report.problems.append(run.review.failure)
+        return report
     todo = [
         i
         for i in run.review.items

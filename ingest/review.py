@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +27,8 @@ from ingest import extract
 from ingest.models import ProposalReview, ReviewDecision
 from ingest.proposals import KINDS, Proposal
 from trade.models import Commodity
+
+logger = logging.getLogger(__name__)
 
 #: Kinds that name a record (matched by public id, or new).
 NAMED = {
@@ -168,6 +171,8 @@ class Review:
     rejected: list[ProposalReview] = field(default_factory=list)
     #: Every decision row of the source, by key.
     rows: dict[str, ProposalReview] = field(default_factory=dict)
+    #: Why the assistant proposes nothing this time ("" when it ran): its error, told.
+    failure: str = ""
 
     def find(self, key: str) -> Item | None:
         for item in [*self.items, *self.refused]:
@@ -194,11 +199,25 @@ def published_day(source: Source) -> datetime.date | None:
 
 
 def source_review(source: Source) -> Review:
-    extraction = extract.propose(
-        source.text, published=published_day(source), language=source.language or "en"
-    )
     rows = {row.key: row for row in source.proposal_reviews.all()}
     review = Review(source, rows=rows)
+    try:
+        extraction = extract.propose(
+            source.text, published=published_day(source), language=source.language or "en"
+        )
+    except Exception as exc:  # noqa: BLE001 - any defect of the rules; the page must still open
+        # The review page and "create drafts" rerun the rules on every request: a defect of
+        # the rules on this text must read as one, not as a server error, and the source
+        # stays usable by hand.
+        logger.exception("The extraction assistant failed on source %s", source.pk)
+        review.failure = (
+            f"The extraction assistant ({extract.EXTRACTOR} {extract.EXTRACTOR_VERSION}) "
+            f"failed on this source's text ({type(exc).__name__}); the error was logged. "
+            "Nothing is proposed, and nothing already accepted is drafted until it runs "
+            "again: cite this source by hand on each record's form meanwhile."
+        )
+        review.rejected = [r for r in rows.values() if r.decision == ReviewDecision.REJECTED]
+        return review
     review.rejected = [r for r in rows.values() if r.decision == ReviewDecision.REJECTED]
     seen = set()
     for proposal in extraction.proposals:

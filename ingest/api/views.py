@@ -1,6 +1,9 @@
 """``POST /api/v1/ingest/proposals/``: the extraction assistant, for curators."""
 
+import logging
+
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,6 +11,17 @@ from rest_framework.views import APIView
 from config.api.errors import MethodFirstMixin, NoParametersMixin, ProblemRenderingMixin
 from ingest import extract
 from ingest.api.serializers import ProposalsResponseSerializer, ProposalTextSerializer
+
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractorFailed(APIException):
+    """The rules failed on this text: a defect of ours, told as one (a problem document that
+    names the extractor), never the client's fault and never a bare server error."""
+
+    status_code = 500
+    default_code = "extractor_failed"
 
 
 class MayAddSources(BasePermission):
@@ -43,7 +57,17 @@ class ProposalsView(MethodFirstMixin, ProblemRenderingMixin, NoParametersMixin, 
         serializer = ProposalTextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        extraction = extract.propose(data["text"], data["published"], data["language"])
+        try:
+            extraction = extract.propose(data["text"], data["published"], data["language"])
+        except Exception as exc:  # noqa: BLE001 - any defect of the rules on this text
+            logger.exception("The extraction assistant failed on a text of %d characters",
+                             len(data["text"]))  # fmt: skip
+            raise ExtractorFailed(
+                f"The extraction assistant ({extract.EXTRACTOR} {extract.EXTRACTOR_VERSION}) "
+                f"failed on this text ({type(exc).__name__}); the error was logged. Nothing "
+                "was stored: add the source in the admin and cite it by hand, or retry after "
+                "a fix."
+            ) from exc
         body = {
             "text": extraction.text,
             "published": extraction.published,
