@@ -51,8 +51,8 @@ RELATIVE = re.compile(
     r"\b(?P<mmonth>(?-i:January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.? (?P<mday>[0-3]?\d)"
     r"(?:st|nd|rd|th)?\b(?!,? \d)|"
-    r"\b(?:in|and|or|until|by|from|to|between) (?P<bare_month>(?-i:January|February|March|April|May|June|"
-    r"July|August|September|October|November|December))\b(?! \d)",
+    r"\b(?:in|and|or|until|by|from|to|between) (?P<bare_month>(?-i:January|February|March|April|"
+    r"May|June|July|August|September|October|November|December))\b(?! \d)",
     re.I,
 )
 FUTURE = re.compile(

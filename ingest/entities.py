@@ -114,8 +114,10 @@ def _in_name(ctx: Context, m) -> bool:
         return True
     word = m.group()
     # a sentence's or a paragraph's first word is capitalized for that alone
-    if not word[:1].isupper() or m.start() == 0 or re.search(
-        r"(?:[.!?]\s|\n)$", ctx.text[m.start() - 2 : m.start()]
+    if (
+        not word[:1].isupper()
+        or m.start() == 0
+        or re.search(r"(?:[.!?]\s|\n)$", ctx.text[m.start() - 2 : m.start()])
     ):
         return False
     # "the West African Gas Pipeline": capitalized words on both sides make it a name.

@@ -294,8 +294,12 @@ def decisions(ctx: Context) -> None:
 
 #: "agreed to reopen the crossing and to set up a committee": a second decision, made with
 #: the first (each infinitive after "and to" is one).
-_AND_TO = re.compile(r",?\s+and\s+(?:also\s+)?(?P<what>to\s+[a-z]+(?:\s+(?!and\b|to\b)[\w'’-]+){1,4})")
-_AGREED_TO = re.compile(r"\b(?:agreed|decided|voted|pledged|promised|undertook)\b[^.;]*?\bto\s+[a-z]+")
+_AND_TO = re.compile(
+    r",?\s+and\s+(?:also\s+)?(?P<what>to\s+[a-z]+(?:\s+(?!and\b|to\b)[\w'’-]+){1,4})"
+)
+_AGREED_TO = re.compile(
+    r"\b(?:agreed|decided|voted|pledged|promised|undertook)\b[^.;]*?\bto\s+[a-z]+"
+)
 
 
 def _coordinated_decisions(ctx: Context, s: int, e: int) -> None:

@@ -207,7 +207,8 @@ NAMED_BODIES = {
 
 SPEECH_VERBS = (
     # not "added the company to its list": a listing, not words
-    r"said|says|told|stated|states|announced|added(?![^.;]{0,90}\bto (?:its|the|a) (?:\w+ )?list\b)|"
+    r"said|says|told|stated|states|announced|"
+    r"added(?![^.;]{0,90}\bto (?:its|the|a) (?:\w+ )?list\b)|"
     r"noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
@@ -274,7 +275,8 @@ DECISION_OBJECTS = [
      r"consider(?:ing)?|"
      r"discussing|drafting|preparing|contemplating|looking (?:at|into)|"
      r"(?:not yet|yet to) (?:approved?|decided?|signed?|"
-     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w'’-]+ ){0,2}?(?:proposals?|plans?|"
+     r"ratified|adopted)) (?:whether |an? |the |its |their )?(?:[\w'’-]+ ){0,2}?"
+     r"(?:proposals?|plans?|"
      r"objections?|appeals?|complaints?|"
      r"requests?|offers?|options?|routes?|cuts?|increases?|reductions?|extensions?|projects?|"
      r"bids?|measures?|schemes?|ways?|changes?|restrictions|rules|curbs|limits|levy|levies|"

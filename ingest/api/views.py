@@ -12,7 +12,6 @@ from config.api.errors import MethodFirstMixin, NoParametersMixin, ProblemRender
 from ingest import extract
 from ingest.api.serializers import ProposalsResponseSerializer, ProposalTextSerializer
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -59,7 +58,7 @@ class ProposalsView(MethodFirstMixin, ProblemRenderingMixin, NoParametersMixin, 
         data = serializer.validated_data
         try:
             extraction = extract.propose(data["text"], data["published"], data["language"])
-        except Exception as exc:  # noqa: BLE001 - any defect of the rules on this text
+        except Exception as exc:
             logger.exception("The extraction assistant failed on a text of %d characters",
                              len(data["text"]))  # fmt: skip
             raise ExtractorFailed(

@@ -19,7 +19,6 @@ Run it to print the figures::
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from core.models import ReviewState, Source
@@ -27,26 +26,23 @@ from diplomacy.reference import countries_sync
 from ingest import extract
 from ingest.evaluation import load_articles, value_matches
 from tests.browser import browser
-from tests.browser.browser import chromium_page, log_in
-from tests.browser.test_ingest_browser import Counted, publish_drafts, published_records
+from tests.browser.ingest_fixtures import (
+    MARKS,
+    publish_drafts,
+    published_records,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = MARKS
 
-USERNAME, PASSWORD = "oksana", "a-long-browser-password"
 ARTICLE = "kz-uz-grain"
 #: The kinds a curator accepts: facts. Named things come along as the facts' related drafts.
 FACTS = ("quantity", "value", "statement", "decision", "designation")
 
 
 @pytest.fixture
-def reviewer(django_user_model):
+def reviewer(ingest_curator):
     countries_sync()  # every country published, as in the dataset
-    user = django_user_model.objects.create_user(USERNAME, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    return user
+    return ingest_curator
 
 
 def right_proposals(gold) -> list:
@@ -64,41 +60,30 @@ def right_proposals(gold) -> list:
     return right
 
 
-def test_a_gold_article_becomes_published_records_through_the_real_extractor(live_server, reviewer):
-    expect.set_options(timeout=browser.TIMEOUT_MS)
+def test_a_gold_article_becomes_published_records_through_the_real_extractor(
+    reviewer, ingest_session
+):
     (gold,) = load_articles(names=[ARTICLE])
     right = right_proposals(gold)
     assert len(right) >= 5, [p.quote for p in right]
-    errors = []
-    with chromium_page() as page:
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on(
-            "response",
-            lambda r: (
-                r.status >= 400
-                and not r.url.endswith("/favicon.ico")
-                and errors.append(f"{r.status} {r.url}")
-            ),
-        )
-        log_in(page, live_server.url, USERNAME, PASSWORD)
-        c = Counted(page)
-        c.click("#source-from-text")
-        c.type("#id_title", "Kazakhstan to supply wheat to Uzbekistan")
-        c.type("#id_publisher", "Steppe Wire")
-        c.type("#id_published", gold.published.isoformat())
-        c.type("#id_text", gold.text)
-        c.click("input[name=_propose]", submits=True)
-        expect(page.locator("li.proposal").first).to_be_visible()
-        browser.screenshot(page, "ingest_real_review")
-        for proposal in right:
-            item = f"li.proposal[data-key='{proposal.key}']"
-            c.click(f"{item} button[value=accept]", submits=True)
-            expect(page.locator(f"{item} .badge")).to_have_text("accepted")
-        c.click("#create-drafts", submits=True)
-        expect(page.locator(".messagelist .success")).to_contain_text("draft record(s) created")
-        opened = publish_drafts(c)
-        browser.screenshot(page, "ingest_real_published")
-        assert not errors, errors
+    c, page = ingest_session, ingest_session.page
+    c.click("#source-from-text")
+    c.type("#id_title", "Kazakhstan to supply wheat to Uzbekistan")
+    c.type("#id_publisher", "Steppe Wire")
+    c.type("#id_published", gold.published.isoformat())
+    c.type("#id_text", gold.text)
+    c.click("input[name=_propose]", submits=True)
+    expect(page.locator("li.proposal").first).to_be_visible()
+    browser.screenshot(page, "ingest_real_review")
+    for proposal in right:
+        item = f"li.proposal[data-key='{proposal.key}']"
+        c.click(f"{item} button[value=accept]", submits=True)
+        expect(page.locator(f"{item} .badge")).to_have_text("accepted")
+    c.click("#create-drafts", submits=True)
+    expect(page.locator(".messagelist .success")).to_contain_text("draft record(s) created")
+    opened = publish_drafts(c)
+    browser.screenshot(page, "ingest_real_published")
+    assert not c.errors, c.errors
 
     source = Source.objects.get(publisher="Steppe Wire")
     records = published_records(source)
@@ -112,7 +97,5 @@ def test_a_gold_article_becomes_published_records_through_the_real_extractor(liv
         f"({', '.join(kinds)}), {n} published records "
         f"({', '.join(sorted(type(r).__name__ for r in records))}), {opened} drafts opened"
     )
-    print(f"{'':<12} {'total':>6} {'per record':>11}")
-    for what, total in (("clicks", c.clicks), ("submissions", c.submissions), ("typed", c.typed)):
-        print(f"{what:<12} {total:>6} {total / n:>11.2f}")
+    print(c.figures(n))
     assert c.clicks / n <= 4, (c.clicks, n)
