@@ -142,7 +142,8 @@ def _ministry(ctx: Context) -> re.Pattern:
         c = ctx.gazetteer.country_alternation()
         return (
             rf"(?:(?P<cty>{c})(?:['’]s)?\s+)?(?:{tables.PORTFOLIOS})\s+Ministry|"
-            rf"Ministry\s+(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:\s+(?:and\s+)?{CAPWORD}){{0,3}}"
+            # "Ministry of Economy, Trade and Industry"
+            rf"Ministry\s+(?:of|for)\s+(?:the\s+)?{CAPWORD}(?:,?\s+(?:and\s+)?{CAPWORD}){{0,3}}"
             rf"(?:\s+of\s+(?:the\s+)?(?:(?:Republic|Kingdom|State|Federation)\s+of\s+)?"
             rf"(?P<cty2>{c}))?|"
             # "India's petroleum ministry", "the Kyrgyz statistics committee": lower case, only
@@ -151,6 +152,8 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?P<cty3>{c})['’]s\s(?:[a-z]+\s){{1,2}}(?:{BODIES})\b(?!\s[A-Z])|"
             rf"(?P<cty4>{c})\s(?:(?:[a-z]+\s){{1,2}}(?:{BODIES})(?!\s[A-Z])|"
             rf"customs(?:\s(?:service|authority|administration))?)\b|"
+            # "Iran's embassy in Tokyo": a state's mission, with no other word
+            rf"(?P<cty6>{c})['’]s\s(?:embassy|consulate|mission)\b(?:\sin\s{CAPWORD})?|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
             rf"(?<=\b(?:[Ii]ts|[Tt]he) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b|"
             # "the Nigerian ministry of power": the name's order, in lower case.
@@ -187,10 +190,13 @@ _HEAD_FIRST = re.compile(
 )
 #: "the state miner Erdenes Tavan Tolgoi", "state oil company Socar": a name after its kind.
 _DESCRIBED = re.compile(
-    rf"\b(?:state|state-owned|national|government-owned|[a-z]+s['’]|[a-z]+ing)\s+(?:[a-z]+\s+)"
+    # "Brazilian farm cooperative Coamo", "Tehran-based Sapid Shipping"
+    rf"(?:\b(?:state|state-owned|national|government-owned|[a-z]+s['’]|[a-z]+ing|"
+    rf"[A-Z][a-z]+(?:ian|an|ese|ish|i))\s+(?:[a-z]+\s+)"
     rf"{{0,2}}?(?:miner|producer|company|utility|firm|railway|airline|operator|buyer|exporter|"
-    rf"importer|bank|carrier|union|shipping line|smelter|refiner|trader|lender|group|agency)\s+"
-    rf"(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
+    rf"cooperative|"
+    rf"importer|bank|carrier|union|shipping line|smelter|refiner|trader|lender|group|agency)|"
+    rf"\b[A-Z][\w]+-based)\s+(?P<name>{CAPWORD}(?:\s+{CAPWORD}){{0,3}})"
 )
 #: Bodies written in lower case, after "the": "the volta river authority", "the council of
 #: palm oil producing countries" (a name the text does not capitalize is still a name).
@@ -221,12 +227,13 @@ def organizations(ctx: Context) -> None:
                 _org(ctx, m.start(), m.end(), record.name, "", record.extra.get("country"),
                      record.public_id, SCORE_KNOWN)  # fmt: skip
     for m in _ministry(ctx).finditer(text):
-        named = [country_iso(ctx, m.group(g)) for g in ("cty", "cty2", "cty3", "cty4", "cty5")]
+        groups = ("cty", "cty2", "cty3", "cty4", "cty5", "cty6")
+        named = [country_iso(ctx, m.group(g)) for g in groups]
         iso2 = next((i for i in named if i), None) or _nearest(ctx, m.start())
         start = m.start("cty") if m.group("cty") else m.start()
-        for g in ("cty3", "cty4"):
+        for g in ("cty3", "cty4", "cty6"):
             if m.group(g):  # the body's own words, after the country's
-                start = m.end(g) + (3 if g == "cty3" else 1)
+                start = m.end(g) + (1 if g == "cty4" else 3)
         # "Ministry of Trade of the Republic of Turkiye" is the Ministry of Trade of Turkiye
         name = re.sub(r"\s+of\s+the\s+(?:Republic|Kingdom|State|Federation)\s+of\s+", " of ",
                       text[m.start() : m.end()])  # fmt: skip

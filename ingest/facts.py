@@ -54,8 +54,25 @@ def _between(text: str, found: tuple[Amount, ...]) -> list[Amount]:
     return out
 
 
+def _years_apart(text: str, found: list[Amount]) -> list[Amount]:
+    """ "in the first nine months of 2025 to $11.8 billion": a year, then the amount it rose
+    to, not a range from 2025 dollars."""
+    out = []
+    for a in found:
+        year = re.fullmatch(r"(?:19|20)\d\d", text[a.start : a.end])
+        if a.qualifier == "at_least" and year and a.value == int(year.group()):
+            if re.search(r"\b(?:of|in|since|from|during)\s+$", text[max(0, a.start - 8) : a.start]):
+                continue
+        if a.qualifier == "at_most" and re.fullmatch(
+            r"(?:19|20)\d\d\s+to\s+", text[a.qualifier_start : a.start]
+        ) and re.search(r"\b(?:of|in|since|from|during)\s+$", text[max(0, a.qualifier_start - 8) : a.qualifier_start]):
+            a = replace(a, qualifier="exact", qualifier_start=a.start)
+        out.append(a)
+    return out
+
+
 def amounts(ctx: Context) -> None:
-    for amount in _between(ctx.text, amounts_in(ctx.text)):
+    for amount in _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text))):
         unit = re.match(r"\s?(bcm|bpd|b/d)\b", ctx.text[amount.end : amount.end + 5])
         if amount.kind == "plain" and unit:
             # "10 bcm" of gas, "200,000 bpd" of oil: the trade's own abbreviations.
@@ -137,7 +154,7 @@ def _sentence_before_with(ctx: Context, s: int, kind: str) -> tuple[int, int] | 
 
 
 _FLOW_WORDS = re.compile(rf"\b(?:{_ORIGIN}|{_DEST}|shipments|cargoes|came (?:first|second|third)|"
-                         r"volume|second|third)\b", re.I)  # fmt: skip
+                         r"volume|second|third|flows?)\b", re.I)  # fmt: skip
 
 
 def _inherited(ctx, s, e, start, value, earlier, exporter, importer):
@@ -163,6 +180,13 @@ def _inherited(ctx, s, e, start, value, earlier, exporter, importer):
     elif prior and importer and not exporter:
         # "shipments of copper concentrate to Japan": the article's supplier still ships
         base_exp = prior[-1].value.get("exporter")
+    elif prior and not exporter and not importer:
+        # "Oil deliveries through the pipeline reached 8.1 million tonnes", after "Kazakh
+        # producers shipped … to Chinese buyers": the pair the article is about, when this
+        # sentence names no country of its own
+        both = [q for q in prior if q.value.get("exporter") and q.value.get("importer")]
+        if both and not any(s <= c.start < e for c in ctx.of("country")):
+            base_exp, base_imp = both[-1].value["exporter"], both[-1].value["importer"]
     if base_exp is None and base_imp is None:
         return exporter, importer
     taken = {exporter, importer, base_exp, base_imp}
@@ -217,7 +241,9 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
         # The sentence's subject: "Egypt, among the largest importers, bought 12 million t".
         first = countries[0]
         between = ctx.text[first.end : at]
-        others = [c for c in countries[1:] if c.start < at]
+        others = [
+            c for c in countries[1:] if c.start < at and c.key not in (exporter, importer)
+        ]
         if not others and first.value["via"] != "demonym":
             if re.search(rf"\b(?:{_DEST})\b", between) and not importer and first.key != exporter:
                 importer = first.key

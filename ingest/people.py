@@ -27,6 +27,9 @@ def _post_patterns(ctx: Context) -> tuple[re.Pattern, re.Pattern]:
     post = (
         rf"(?:(?P<cty>{c})(?:['’]s)?\s+)?(?P<title>{_TITLE})"
         rf"(?:\s+(?:to|for|in)\s+(?P<to>{c}))?(?:\s+of\s+(?P<of>{c}))?"
+        # "A spokesman for Iran's foreign ministry, Esmaeil Baghaei"
+        rf"(?:\s+for\s+(?:the\s+)?(?P<body>{c})['’]s\s+(?:[a-z]+\s+){{0,2}}(?:ministry|"
+        rf"department|government|embassy|agency|office))?"
     )
     title_name = ctx.gazetteer.compiled(
         "title_name",
@@ -183,7 +186,11 @@ def _official(ctx: Context, start: int, end: int, m, score: float) -> None:
     ps, pe = m.span("post")
     if ctx.text[ps:pe].split(" ", 1)[0] in ("The", "the"):
         ps += 4
-    cty = country_iso(ctx, m.group("cty")) or country_iso(ctx, m.group("of"))
+    cty = (
+        country_iso(ctx, m.group("cty"))
+        or country_iso(ctx, m.group("of"))
+        or country_iso(ctx, m.group("body"))
+    )
     title = tables.canonical_title(m.group("title"))
     posted_to = country_iso(ctx, m.group("to"))
     if cty is None:

@@ -92,6 +92,10 @@ def _next_to_verb(ctx: Context, m: Mention, at: int) -> bool:
 def _may_speak(ctx: Context, m: Mention) -> bool:
     """A nationality speaks only as a side: "the Uzbek side", "Afghan officials"."""
     if m.kind == "country" and re.search(
+        r"\bofficials in $", ctx.text[max(0, m.start - 14) : m.start]
+    ):
+        return True  # "officials in Islamabad said": that state's side
+    if m.kind == "country" and re.search(
         r"\bin (?:\w+ern )?$", ctx.text[max(0, m.start - 12) : m.start]
     ):
         return False  # "the ministry in Warsaw said": a place, not a speaker

@@ -208,7 +208,9 @@ NAMED_BODIES = {
 SPEECH_VERBS = (
     # not "added the company to its list": a listing, not words
     r"said|says|told|stated|states|announced|"
-    r"added(?![^.;]{0,90}\bto (?:its|the|a) (?:\w+ )?list\b)|"
+    r"added(?![^.;]{0,90}\bto (?:its|the|a) (?:[\w-]+ )?list\b)|"
+    # "called the move \"politically motivated\"": words, quoted
+    r"called(?=[^.;“\"]{0,40}[“\"])|"
     r"noted|explained|emphasi[sz]ed|stressed|"
     r"indicated|warned|confirmed|argued|insisted|claimed|pointed out|underlined|"
     r"highlighted|remarked|commented|acknowledged|reiterated|observed|wrote|tweeted|"
@@ -250,7 +252,7 @@ DECISION_OBJECTS = [
     ("delisting", r"remov\w* (?:[\w'’-]+ ){0,4}from (?:the|its|a) (?:\w+ ){0,2}list|delist\w*|"
      r"lift\w* (?:the|its) ban|unban\w*"),
     ("listing", r"blacklist\w*|designat\w* (?:\w+ ){0,3}as (?:a )?terrorist|add\w* (?:[\w'’-]+ )"
-     r"{0,6}to (?:the|its|a) (?:\w+ )?list|declar\w* (?:[\w'’-]+ ){0,4}(?:undesirable|terrorist|"
+     r"{0,6}to (?:the|its|a) (?:[\w-]+ )?list|declar\w* (?:[\w'’-]+ ){0,4}(?:undesirable|terrorist|"
      r"extremist|illegal)\b"),
     ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions|(?:revisit|eas|lift|relax)\w* "
      r"(?:\w+ ){0,2}(?:restrictions|sanctions)"),
@@ -285,8 +287,9 @@ DECISION_OBJECTS = [
      # an agreement reached, or a charge changed: "settled terms", "will cut handling fees"
      r"(?:settled|agreed|finali[sz]ed) (?:the )?terms|(?:reached|struck) (?:an? )?(?:agreement|"
      r"deal|accord)|(?:agreed|decided|voted)(?: [\w-]+){0,5}? to \w+|"
-     r"(?:will|to) (?:cut|raise|lower|reduce|scrap|waive|halve|double) (?:[\w-]+ ){0,2}(?:fees|"
-     r"tariffs?|duties|levy|levies|taxes|charges|quotas?)|"
+     r"(?:will|to|could|would|may|might) (?:cut|raise|lower|reduce|scrap|waive|halve|double|"
+     r"increase) (?:[\w-]+ ){0,2}(?:fees|tariffs?|duties|levy|levies|taxes|charges|quotas?|"
+     r"volumes?|output|production|capacity|exports|imports|supplies|purchases|sales)|"
      r"(?:will|to) (?:let|allow|permit) (?:[\w-]+ ){0,3}(?:cross|transit|pass through|enter)\b|"
      r"(?:in (?:talks|discussions|negotiations)|negotiating|consulting) with|"
      r"(?:is|are|was|were) being (?:negotiated|discussed|considered|reviewed|studied)|"
