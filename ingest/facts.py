@@ -58,14 +58,22 @@ def _years_apart(text: str, found: list[Amount]) -> list[Amount]:
     """ "in the first nine months of 2025 to $11.8 billion": a year, then the amount it rose
     to, not a range from 2025 dollars."""
     out = []
+    before = r"\b(?:of|in|since|from|during)\s+$"
     for a in found:
         year = re.fullmatch(r"(?:19|20)\d\d", text[a.start : a.end])
-        if a.qualifier == "at_least" and year and a.value == int(year.group()):
-            if re.search(r"\b(?:of|in|since|from|during)\s+$", text[max(0, a.start - 8) : a.start]):
-                continue
-        if a.qualifier == "at_most" and re.fullmatch(
-            r"(?:19|20)\d\d\s+to\s+", text[a.qualifier_start : a.start]
-        ) and re.search(r"\b(?:of|in|since|from|during)\s+$", text[max(0, a.qualifier_start - 8) : a.qualifier_start]):
+        if (
+            a.qualifier == "at_least"
+            and year
+            and a.value == int(year.group())
+            and re.search(before, text[max(0, a.start - 8) : a.start])
+        ):
+            continue
+        q = a.qualifier_start
+        if (
+            a.qualifier == "at_most"
+            and re.fullmatch(r"(?:19|20)\d\d\s+to\s+", text[q : a.start])
+            and re.search(before, text[max(0, q - 8) : q])
+        ):
             a = replace(a, qualifier="exact", qualifier_start=a.start)
         out.append(a)
     return out
@@ -241,9 +249,7 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
         # The sentence's subject: "Egypt, among the largest importers, bought 12 million t".
         first = countries[0]
         between = ctx.text[first.end : at]
-        others = [
-            c for c in countries[1:] if c.start < at and c.key not in (exporter, importer)
-        ]
+        others = [c for c in countries[1:] if c.start < at and c.key not in (exporter, importer)]
         if not others and first.value["via"] != "demonym":
             if re.search(rf"\b(?:{_DEST})\b", between) and not importer and first.key != exporter:
                 importer = first.key
