@@ -18,13 +18,16 @@ from the database its rows come from (``config.db_routers.read_alias``), before 
 cached page, a count or an ETag never names a state newer than the rows it was built from
 (older is harmless: the next version supersedes it). One shared key would let an anonymous
 reader file the lagging replica's rows under the version a curator had just read from the
-primary, and serve them as current for the response cache's whole lifetime.
+primary, and serve them as current for the response cache's whole lifetime. A write drops
+every database's copy; a replica read again before it has replayed the write keeps its older
+version up to ``LOCAL_TTL``, so the public sees a write within the replica's lag plus that.
 """
 
 import hashlib
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS
@@ -72,7 +75,10 @@ def dataset_version() -> str:
 def bump_dataset_version() -> None:
     """A write happened here: the next read asks the database again."""
     _request.version = None
-    cache.delete(VERSION_KEY)
+    # The replicas' too: each is read again at its next use, so that a public reader sees the
+    # write as soon as the replica has replayed it (or within LOCAL_TTL if it had not yet).
+    aliases = [DEFAULT_DB_ALIAS, *settings.DATABASE_REPLICAS]
+    cache.delete_many([version_key(alias) for alias in aliases])
 
 
 def _start(**kwargs) -> None:
