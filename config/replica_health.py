@@ -15,6 +15,7 @@ worker process, so that a healthy replica costs nothing to ask about:
 ``lagging``.
 """
 
+import contextlib
 import threading
 import time
 
@@ -73,7 +74,9 @@ def usable(alias: str) -> bool:
     # before the request is committed to this replica rather than at its first query: a
     # replica that went down since the last request is found here, and the request falls
     # back to the primary instead of failing.
-    connection.close_if_health_check_failed()
+    # (If closing the broken connection fails, it is dropped all the same: check() connects.)
+    with contextlib.suppress(DatabaseError):
+        connection.close_if_health_check_failed()
     fresh = known is not None and now - known[1] < settings.REPLICA_CHECK_SECONDS
     if fresh and known[0] == OK and connection.connection is not None:
         return True
