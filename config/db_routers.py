@@ -10,7 +10,17 @@ A read goes to the primary instead of a replica when
 * the request itself is a write (any non-safe method): everything it reads after its
   transaction, such as the 201's body, must show what it just wrote;
 * the request comes from a user who wrote within ``READ_YOUR_WRITES_SECONDS``: a replica
-  lags the primary, and a curator who just saved must not read the old record back.
+  lags the primary, and a curator who just saved must not read the old record back;
+* no replica is usable: each is checked when a request first reads (a persistent
+  connection costs nothing to check), and one that cannot be reached, or that lags more than
+  ``REPLICA_MAX_LAG_SECONDS``, is left out for ``REPLICA_RETRY_SECONDS`` (see
+  ``config.replica_health``). Reads then fall back to the primary and ``/readyz`` says so.
+
+One request reads from one database: the replica is drawn once, at the request's first read,
+and kept for all its queries. Two replicas lag by different amounts; a page whose count,
+rows and dataset version came from two of them would mix two states of the data. The
+dataset version (``config.api.cache``) is read from that same database, before the rows, so
+a cached response or an ETag never names a state newer than the data it was built from.
 
 Sessions and API tokens are always read from the primary: a curator who just logged in or
 got a token must not be turned away because a replica has not seen it yet, and these reads
@@ -33,6 +43,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.functional import SimpleLazyObject, empty
+
+from config import replica_health
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Apps whose rows are read right after they are written, by the next request: the login
@@ -81,19 +93,47 @@ def _request_needs_primary(request) -> bool:
     return decided
 
 
+def pick_replica(probe: bool) -> str:
+    """A random usable replica, or the primary if none is.
+
+    ``probe``: measure a replica whose state is unknown or stale (at a request's first read).
+    Without it (outside a request: commands, shells) only what was found before counts.
+    """
+    replicas = list(settings.DATABASE_REPLICAS)
+    random.shuffle(replicas)
+    for alias in replicas:
+        if replica_health.usable(alias) if probe else replica_health.known_status(alias) == "ok":
+            return alias
+    return DEFAULT_DB_ALIAS
+
+
+def read_alias() -> str:
+    """The database this thread's reads go to now (models of ``PRIMARY_ONLY_APPS`` aside).
+
+    In a request, a replica is drawn at the first read and kept for the request's others.
+    """
+    if not settings.DATABASE_REPLICAS:
+        return DEFAULT_DB_ALIAS
+    if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    request = _current_request.get()
+    if request is None:
+        return pick_replica(probe=False)
+    if _request_needs_primary(request):
+        return DEFAULT_DB_ALIAS
+    alias = request.__dict__.get("_replica")
+    if alias is None:
+        alias = request._replica = pick_replica(probe=True)
+    return alias
+
+
 class PrimaryReplicaRouter:
-    """Routes reads to a random replica and writes, migrations and pinned reads to the primary."""
+    """Reads to the request's replica; writes, migrations and pinned reads to the primary."""
 
     def db_for_read(self, model, **hints):
-        replicas = settings.DATABASE_REPLICAS
-        if not replicas or model._meta.app_label in PRIMARY_ONLY_APPS:
+        if model._meta.app_label in PRIMARY_ONLY_APPS:
             return DEFAULT_DB_ALIAS
-        if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
-            return DEFAULT_DB_ALIAS
-        request = _current_request.get()
-        if request is not None and _request_needs_primary(request):
-            return DEFAULT_DB_ALIAS
-        return random.choice(replicas)
+        return read_alias()
 
     def db_for_write(self, model, **hints):
         return DEFAULT_DB_ALIAS

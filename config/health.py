@@ -2,8 +2,11 @@
 
 * ``/healthz``: the process is alive and answers. No database, no cache: a database outage
   must not make an orchestrator restart healthy workers (restarting would not help).
-* ``/readyz``: the primary, every replica and the cache answer. 503 otherwise, with each
-  check named, so a node that cannot serve is taken out of rotation.
+* ``/readyz``: the primary and the cache answer. 503 otherwise, with each check named, so a
+  node that cannot serve is taken out of rotation. Each replica is checked too and named
+  ``ok``, ``unreachable`` or ``lagging``; one that is not ok makes the node ``degraded``
+  (still 200): its reads fall back to the primary (``config.replica_health``), and taking
+  every node out because a shared replica is down would turn a slower service into none.
 
 They are answered by a middleware at the top of the stack, before host validation and the
 HTTPS redirect: probes come over plain HTTP to the node's own address, not with the public
@@ -17,6 +20,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import JsonResponse
 
+from config import replica_health
 from config.api.errors import PROBLEM_CONTENT_TYPE, problem
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -44,14 +48,19 @@ def _cache_ok() -> bool:
 
 
 def readyz(request):
-    checks = {
-        f"database:{alias}": _database_ok(alias)
-        for alias in [DEFAULT_DB_ALIAS, *settings.DATABASE_REPLICAS]
+    primary = f"database:{DEFAULT_DB_ALIAS}"
+    checks = {primary: _database_ok(DEFAULT_DB_ALIAS), "cache": _cache_ok()}
+    replicas = {
+        f"database:{alias}": replica_health.check(alias)[0] for alias in settings.DATABASE_REPLICAS
     }
-    checks["cache"] = _cache_ok()
-    report = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
+    report = {
+        primary: "ok" if checks[primary] else "unreachable",
+        **replicas,
+        "cache": "ok" if checks["cache"] else "unreachable",
+    }
     if all(checks.values()):
-        return JsonResponse({"status": "ready", "checks": report}, headers=NO_STORE)
+        status = "ready" if all(s == replica_health.OK for s in replicas.values()) else "degraded"
+        return JsonResponse({"status": status, "checks": report}, headers=NO_STORE)
     failing = ", ".join(name for name, ok in checks.items() if not ok)
     body = problem(503, f"Not ready: {failing} unreachable.", instance=request.path, checks=report)
     response = JsonResponse(body, status=503, headers={**NO_STORE, "Retry-After": "5"})

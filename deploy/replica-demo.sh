@@ -8,7 +8,9 @@
 #      as a hot standby (read-only, streaming from the primary);
 #   4. runs gunicorn with DATABASE_URL=primary and DATABASE_REPLICA_URLS=standby;
 #   5. as a curator, POSTs a draft through the write API and publishes it; then reads it
-#      anonymously, which the router sends to the replica, and shows the standby served it.
+#      anonymously, which the router sends to the replica; the standby's own statement log
+#      shows that it served the public read and not the curator's read-back;
+#   6. stops the standby: public reads fall back to the primary and /readyz says "degraded".
 #
 # Everything is undone on exit, failure included: gunicorn stopped, the standby stopped and
 # its folder removed, the demo database dropped, the primary's pg_hba.conf restored.
@@ -27,7 +29,8 @@ REDIS_DB=15 # the demo's own Redis database, flushed at the end
 PYTHON=.venv/bin/python
 
 PRIMARY_URL="postgres://postgres@127.0.0.1:$PRIMARY_PORT/$DEMO_DB"
-REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/$DEMO_DB"
+# The app's connections to the standby carry a name, so that its log tells them from psql's.
+REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/$DEMO_DB?application_name=demo-app"
 WORK=$(mktemp -d /tmp/replica-demo.XXXXXX)
 STANDBY=$WORK/standby
 HBA_BACKUP=$WORK/pg_hba.conf.orig
@@ -88,6 +91,9 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$WORK'
 hot_standby = on
 shared_buffers = 32MB
+# Every statement the standby runs, with the client's name: the proof of who read what.
+log_statement = 'all'
+log_line_prefix = '%a: '
 CONF
 printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' >"$STANDBY/pg_hba.conf"
 chown postgres "$STANDBY/postgresql.conf" "$STANDBY/pg_hba.conf"
@@ -108,13 +114,11 @@ for _ in $(seq 50); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.2; 
 curl -fs "$BASE/healthz" >/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
 echo "readyz: $(curl -s "$BASE/readyz")"
 
-# The app keeps its connections open (CONN_MAX_AGE), and pg_stat_activity shows each one's
-# last query: a query on the records there means the standby answered a public read.
-app_reads() {
-  replica_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DEMO_DB' AND pid <> pg_backend_pid() AND query LIKE '%diplomacy_%'"
-}
-echo "app connections on the standby whose last query read records, before: $(app_reads)"
-
+# The standby logs every statement with the client's name (see its postgresql.conf above):
+# the app's reads of the officials' table there, from a byte offset of that log on.
+LOG=$WORK/standby.log
+log_size() { stat -c %s "$LOG"; }
+app_reads_since() { tail -c +$(($1 + 1)) "$LOG" | grep -c '^demo-app: .*FROM "diplomacy_official"' || true; }
 say "A curator writes a draft through the API (to the primary)"
 API=$BASE/api/v1/diplomacy
 AUTH="Authorization: Token $TOKEN"
@@ -124,12 +128,17 @@ curl -fsS -H "$AUTH" -H 'Content-Type: application/json' -X POST "$API/officials
                  "quote": "Zamir Kabulov, Russia’s Special Representative for Afghanistan"}]}' \
   | $PYTHON -c 'import json,sys; d=json.load(sys.stdin); print("201:", d["id"], d["review_state"])'
 # Read-your-writes: the curator reads their draft back at once, from the primary.
+before=$(log_size)
 echo "curator reads it back: $(curl -fsS -H "$AUTH" "$API/officials/zamir-kabulov-demo/" \
   | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["review_state"])')"
+curator_reads=$(app_reads_since "$before")
+echo "the curator's read on the standby: $curator_reads queries of diplomacy_official (the primary answered)"
+[ "$curator_reads" -eq 0 ] || { echo "the curator's read went to the replica" >&2; exit 1; }
 curl -fsS -H "$AUTH" -X POST "$API/officials/zamir-kabulov-demo/publish/" \
   | $PYTHON -c 'import json,sys; print("published:", json.load(sys.stdin)["review_state"])'
 
 say "The public reads it (from the replica)"
+before=$(log_size)
 started=$(date +%s%N)
 for _ in $(seq 50); do
   status=$(curl -s -o "$WORK/public.json" -w '%{http_code}' "$API/officials/zamir-kabulov-demo/")
@@ -139,7 +148,19 @@ done
 [ "$status" = 200 ] || { echo "the record never appeared through the replica ($status)" >&2; exit 1; }
 echo "anonymous GET: $status after $(( ($(date +%s%N) - started) / 1000000 )) ms: $($PYTHON -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["name"], "|", d["review_state"], "|", d["citations"][0]["quote"])' "$WORK/public.json")"
 echo "the row on the standby itself: $(replica_sql "SELECT name || ' | ' || review_state FROM diplomacy_official WHERE slug = 'zamir-kabulov-demo'" "$DEMO_DB")"
-reads=$(app_reads)
-echo "app connections on the standby whose last query read records, after: $reads"
+reads=$(app_reads_since "$before")
+echo "the public read on the standby: $reads queries of diplomacy_official by the app"
 [ "$reads" -gt 0 ] || { echo "the public read did not go to the replica" >&2; exit 1; }
 echo "a write on the standby is refused: $(replica_sql "CREATE TABLE demo_write (x int)" "$DEMO_DB" 2>&1 | head -1)"
+
+say "The standby stops: public reads fall back to the primary, readyz says degraded"
+as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY" -m fast -w stop >/dev/null
+# Distinct URLs (no response cache), more requests than workers: each worker finds it down.
+for page in 1 2 3 4; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$API/officials/?brief=true&limit=$page")
+  echo "anonymous GET $page with the standby down: $status"
+  [ "$status" = 200 ] || { echo "a read failed instead of falling back to the primary" >&2; exit 1; }
+done
+ready=$(curl -s -w ' (HTTP %{http_code})' "$BASE/readyz")
+echo "readyz: $ready"
+case $ready in *'"degraded"'*'"database:replica1": "unreachable"'*'(HTTP 200)') ;; *) exit 1 ;; esac

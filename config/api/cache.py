@@ -11,14 +11,28 @@ by ``core.signals`` on every change and again at commit): with Redis every worke
 write at once; with the per-process memory cache, the worker that wrote sees it at once and
 the others within ``LOCAL_TTL`` seconds. Within one request the version is read once, so the
 cache key of a response and its ETag always name the same version.
+
+With read replicas each database has its own version, read from it and cached under its own
+key: a replica that lags has not yet the primary's last change. A request reads its version
+from the database its rows come from (``config.db_routers.read_alias``), before them, so a
+cached page, a count or an ETag never names a state newer than the rows it was built from
+(older is harmless: the next version supersedes it). One shared key would let an anonymous
+reader file the lagging replica's rows under the version a curator had just read from the
+primary, and serve them as current for the response cache's whole lifetime. A write drops
+every database's copy; a replica read again before it has replayed the write keeps its older
+version up to ``LOCAL_TTL``, so the public sees a write within the replica's lag plus that.
 """
 
 import hashlib
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import DEFAULT_DB_ALIAS
+
+from config.db_routers import read_alias
 
 VERSION_KEY = "dataset-version"
 #: How long a worker trusts the version it read (another worker's write is seen within it).
@@ -39,14 +53,20 @@ def read_version() -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
+def version_key(alias: str) -> str:
+    """The cache key of ``alias``'s version (the primary's is the one a write drops)."""
+    return VERSION_KEY if alias == DEFAULT_DB_ALIAS else f"{VERSION_KEY}:{alias}"
+
+
 def dataset_version() -> str:
     pinned = getattr(_request, "version", None)
     if pinned is not None:
         return pinned
-    version = cache.get(VERSION_KEY)
+    key = version_key(read_alias())
+    version = cache.get(key)
     if version is None:
         version = read_version()
-        cache.set(VERSION_KEY, version, timeout=LOCAL_TTL)
+        cache.set(key, version, timeout=LOCAL_TTL)
     if getattr(_request, "active", False):
         _request.version = version
     return version
@@ -55,7 +75,10 @@ def dataset_version() -> str:
 def bump_dataset_version() -> None:
     """A write happened here: the next read asks the database again."""
     _request.version = None
-    cache.delete(VERSION_KEY)
+    # The replicas' too: each is read again at its next use, so that a public reader sees the
+    # write as soon as the replica has replayed it (or within LOCAL_TTL if it had not yet).
+    aliases = [DEFAULT_DB_ALIAS, *settings.DATABASE_REPLICAS]
+    cache.delete_many([version_key(alias) for alias in aliases])
 
 
 def _start(**kwargs) -> None:

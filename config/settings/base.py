@@ -148,6 +148,12 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
 DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
 # How long a curator's reads stay on the primary after a write: longer than replication lag.
 READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "30"))
+# A replica further behind than this serves no reads until it catches up (config.replica_health);
+# one that cannot be reached is left out this long before it is tried again; the lag of a
+# replica in use is measured again this often (one small query per worker).
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -28,4 +28,6 @@ WHITENOISE_USE_FINDERS = True
 # under another name (TEST MIRROR), as Django's docs advise for replicas. The rest of the suite
 # runs without replicas: its tests run inside a transaction that another connection cannot see.
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# A second one, to show that one request reads from one replica only.
+DATABASES["replica2"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_REPLICAS = []
