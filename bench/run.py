@@ -264,11 +264,13 @@ def check_responses(urls: dict, ports: dict, facts: dict) -> None:
     page1 = json.loads(get(ports["api"], urls[("api", "page1")][0])[1])
     cursor = decode_cursor(page1["next"])
     assert cursor == {"v": [page1["results"][-1]["id"]], "b": 0}, cursor
-    assert urls[("api", "page1")][1].endswith(api_cursor(cursor["v"])), "cursor format"
+    raw = urllib.parse.parse_qs(urllib.parse.urlsplit(page1["next"]).query)["cursor"][0]
+    assert raw == api_cursor(cursor["v"]), "cursor format"  # ours encode as the API does
     if "datasette" in ports:
+        api_last = cursor["v"][0].replace("-", "")
         page1 = json.loads(get(ports["datasette"], urls[("datasette", "page1")][0])[1])
         assert page1["next"] == page1["rows"][-1]["id"], page1["next"]
-        assert page1["next"] == facts["shallow_after"][0], "Datasette's _next token"
+        assert page1["next"] == api_last, "Datasette's _next token: the same row as the API's"
         assert page1["filtered_table_rows_count"] == facts["rows"], "Datasette sees every row"
 
 
