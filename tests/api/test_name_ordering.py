@@ -12,15 +12,18 @@ import json
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from knox.models import AuthToken
 
 from config.urls import router
 from core.collation import backfill, sort_key
 from core.releases.snapshot import NOT_RELEASED, ReleasedKeys, fixture_records
-from diplomacy.models import Country, Official
+from diplomacy.models import Country, Official, Organization
 from tests import factories as f
 from tests.caches import clear_caches
+from tests.conftest import SEED
+from trade.models import Commodity
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +219,16 @@ def test_every_write_keeps_the_key(client, countries, curator):
     assert renamed.status_code == 200, renamed.content
     assert ids(client.get(url, {"ordering": "name"}, **auth)) == ["zed", "bea"]
     assert Official.objects.get(slug="zed").name_sort_key == "abel"
+
+
+@pytest.mark.parametrize("channel", ["load_dataset", "loaddata"])
+def test_loading_a_dataset_derives_the_key(client, channel):
+    """The seed has no keys: the loader derives them, and so does plain ``loaddata``."""
+    call_command(channel, str(SEED), verbosity=0)
+    assert Country.objects.count() > 1 and Official.objects.exists()
+    for model in (Country, Official, Organization, Commodity):
+        rows = model.objects.values_list("name", "name_sort_key")
+        assert rows and all(key == sort_key(name) and key for name, key in rows), model
 
 
 def test_the_migration_fills_keys_of_older_rows(client, countries):
