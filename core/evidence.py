@@ -44,6 +44,7 @@ HIDDEN_FIELDS = {
     "created",
     "updated",
     "search_document",
+    "name_sort_key",
 }
 
 

@@ -1,15 +1,18 @@
 """Every change of a record moves the dataset version, so cached counts and pages expire.
 
+(And a raw save, ``loaddata``'s, which skips ``save()``, still gets the name sort key.)
+
 The version moves at once (this worker sees its own write) and again when the transaction
 commits, so no other worker can have cached, under the new version, what it read before
 the commit.
 """
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from config.api.cache import bump_dataset_version, set_version_source
+from core.collation import NameOrderedModel, sort_key
 from core.models import Change, PublicModel
 
 
@@ -35,3 +38,11 @@ def _on_change(sender, **kwargs):
     if isinstance(model, type) and issubclass(model, PublicModel | Change):
         bump_dataset_version()
         transaction.on_commit(bump_dataset_version, robust=True)
+
+
+@receiver(pre_save)
+def _derive_on_raw_save(sender, instance, raw=False, **kwargs):
+    # save() derives the key; a raw save (plain loaddata) does not call it. The dataset
+    # loader derives everything itself (compute_derived) before its raw saves.
+    if raw and isinstance(instance, NameOrderedModel):
+        instance.name_sort_key = sort_key(instance.name)

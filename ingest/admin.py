@@ -47,7 +47,9 @@ def named_choices(review) -> dict[str, list[tuple[str, str]]]:
     for kind in {i.kind for i in review.items if i.kind in NAMED}:
         model = NAMED[kind]
         label = "iso2" if kind == "country" else "slug"
-        rows = model._default_manager.order_by("name").values_list(label, "name")[:CHOICES]
+        # In the API's name order (core.collation): the same on every database.
+        ordered = model._default_manager.order_by("name_sort_key", label)
+        rows = ordered.values_list(label, "name")[:CHOICES]
         choices[kind] = list(rows)
     return choices
 

@@ -79,7 +79,7 @@ def export_columns(model, *, many_to_many: bool = False) -> list[tuple[str, str]
     """Flat columns of a model's exports: (column name, ORM path). Relations by public id.
     With ``many_to_many`` (the API's exports; releases have link tables instead), each
     such field too, its path the related records' public ids (see ``_joined``)."""
-    skip = {"search_document"}
+    skip = {"search_document", "name_sort_key"}  # derived: for q and for ordering=name
     id_field = public_id_field(model)
     columns = [("id", id_field)]
     for field in model._meta.concrete_fields:

@@ -31,6 +31,7 @@ from core.admin import review
 from core.admin.actions import publish_selected, reopen_selected, retract_selected
 from core.admin.autotick import autotick_response
 from core.admin.forms import VERSION_FIELD, VersionedInlineForm, VersionedModelForm
+from core.admin.ordering import NameOrderMixin
 from core.admin.publishing import PublishOnSaveMixin
 from core.admin.similar import SimilarCheckAdmin, has_similar_check, similar_records
 from core.admin.withdrawals import (
@@ -69,7 +70,7 @@ class VersionedFieldsMixin:
 
 
 class PublicModelAdmin(
-    PublishOnSaveMixin, SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdmin
+    NameOrderMixin, PublishOnSaveMixin, SimilarCheckAdmin, VersionedFieldsMixin, SimpleHistoryAdmin
 ):
     """Base admin of every record (see the module docstring)."""
 

@@ -14,7 +14,7 @@ from core.visibility import visibility_class
 
 from .records import PublicModel, ReviewState
 
-IGNORED_FIELDS = {"version", "updated", "search_document"}
+IGNORED_FIELDS = {"version", "updated", "search_document", "name_sort_key"}
 
 
 class ChangeAction(models.TextChoices):

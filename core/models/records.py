@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from core.collation import NameOrderedModel, name_sort_index
 from core.history import ChannelHistoricalModel
 from core.search import document, search
 from core.validtime import UNCERTAIN
@@ -196,8 +197,9 @@ class NamedManager(models.Manager.from_queryset(PublicQuerySet)):
         return self.get(slug=slug)
 
 
-class NamedModel(PublicModel):
-    """A named thing: its slug is its public id and natural key."""
+class NamedModel(NameOrderedModel, PublicModel):
+    """A named thing: its slug is its public id and natural key; lists sort by its name
+    (``core.collation``)."""
 
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Public id: stable, lowercase, URL-safe."
@@ -212,6 +214,7 @@ class NamedModel(PublicModel):
     class Meta(PublicModel.Meta):
         abstract = True
         ordering = ["slug"]
+        indexes = [name_sort_index("slug")]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """Viewsets of the diplomacy resources: declarations over ``PublicViewSet``."""
 
 from core.api.views import RecordViewSet, Visible
+from core.collation import NAME_ORDERING_COLUMNS
 from diplomacy import filtersets
 from diplomacy.api import serializers
 from diplomacy.models import (
@@ -16,6 +17,7 @@ from diplomacy.models import (
     Tenure,
 )
 
+# ordering=name sorts by the folded name_sort_key, the same on every database (core.collation).
 NAMED_ORDERING = ("id", "name", "updated")
 
 
@@ -27,6 +29,7 @@ class CountryViewSet(RecordViewSet):
     filterset_class = filtersets.CountryFilterSet
     ordering = ("id",)
     ordering_fields = NAMED_ORDERING
+    ordering_columns = NAME_ORDERING_COLUMNS
 
 
 class OrganizationViewSet(RecordViewSet):
@@ -37,6 +40,7 @@ class OrganizationViewSet(RecordViewSet):
     filterset_class = filtersets.OrganizationFilterSet
     ordering = ("id",)
     ordering_fields = NAMED_ORDERING
+    ordering_columns = NAME_ORDERING_COLUMNS
     facet_fields = ("kind", "country")
     select = {"country": ("country",), "parent": ("parent",)}
 
@@ -49,6 +53,7 @@ class OfficialViewSet(RecordViewSet):
     filterset_class = filtersets.OfficialFilterSet
     ordering = ("id",)
     ordering_fields = NAMED_ORDERING
+    ordering_columns = NAME_ORDERING_COLUMNS
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("position",)),)}
 
 
@@ -60,6 +65,7 @@ class PositionViewSet(RecordViewSet):
     filterset_class = filtersets.PositionFilterSet
     ordering = ("id",)
     ordering_fields = NAMED_ORDERING
+    ordering_columns = NAME_ORDERING_COLUMNS
     facet_fields = ("country", "posted_to", "organization")
     select = {
         "organization": ("organization",),

@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 
+from core.collation import NameOrderedModel, name_sort_index
 from core.models import (
     CitableModel,
     FuzzyDatesMixin,
@@ -25,8 +26,9 @@ class CountryManager(NamedManager):
         return self.get(iso2=iso2)
 
 
-class Country(CitableModel):
-    """A country of ISO 3166-1. Its alpha-2 code is its public id."""
+class Country(NameOrderedModel, CitableModel):
+    """A country of ISO 3166-1. Its alpha-2 code is its public id; lists sort by its name
+    (``core.collation``)."""
 
     factual_fields = ("iso3", "numeric", "name")
 
@@ -49,6 +51,7 @@ class Country(CitableModel):
     class Meta(PublicModel.Meta):
         verbose_name_plural = "countries"
         ordering = ["iso2"]
+        indexes = [name_sort_index("iso2")]
         constraints = [
             *PublicModel.Meta.constraints,
             models.CheckConstraint(

@@ -1,6 +1,7 @@
 """Viewsets of the trade resources."""
 
 from core.api.views import RecordViewSet, Visible
+from core.collation import NAME_ORDERING_COLUMNS
 from diplomacy.models import PolicyDecision, Statement
 from trade import filtersets
 from trade.api import serializers
@@ -15,6 +16,7 @@ class CommodityViewSet(RecordViewSet):
     filterset_class = filtersets.CommodityFilterSet
     ordering = ("id",)
     ordering_fields = ("id", "name", "updated")
+    ordering_columns = NAME_ORDERING_COLUMNS  # the folded name (core.collation)
     facet_fields = ("sector", "parent")
     select = {"parent": ("parent",)}
     prefetch = {
