@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import replace
 
 from core.numbers import SCALES, Amount, amounts_in
@@ -25,7 +26,7 @@ from ingest.entities import nearest_country_before
 
 _ORIGIN = (
     r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sold|"
-    r"sell\w*"
+    r"sell\w*|sales|supplier"
 )
 _DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*|t(?:ake|akes|aking|ook)"
 _AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
@@ -146,11 +147,43 @@ def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
     exporter, importer = roles(ctx, s, e, start)
     if not (exporter and importer):
         exporter, importer = _inherited(ctx, s, e, start, value, earlier, exporter, importer)
+    if bool(exporter) != bool(importer):
+        exporter, importer = _partner(ctx, s, e, exporter, importer)
     if exporter and exporter != importer:
         value["exporter"] = exporter
     if importer and importer != exporter:
         value["importer"] = importer
     return tuple(related)
+
+
+def _article_pair(ctx: Context) -> tuple[str, str] | None:
+    """The two countries the article is about: the two named most, when a third is named
+    less often than either ("Tanzania, which also sells sugar to Kenya" in a Kenya–Uganda
+    story)."""
+    counts = Counter(c.key for c in ctx.of("country"))
+    ranked = counts.most_common(3)
+    if len(ranked) < 2 or ranked[1][1] < 2:
+        return None
+    if len(ranked) == 3 and ranked[2][1] >= ranked[1][1]:
+        return None
+    return ranked[0][0], ranked[1][0]
+
+
+def _partner(ctx, s, e, exporter, importer):
+    """One side named, the other not: "the German utility will take up to 1.5 million
+    tonnes", "about 90,000 tonnes of Ugandan sugar entered the market", "Kazakhstan will
+    deliver … to us" (in an interview from Tashkent). When the sentence names no country
+    outside the article's pair, the other side is the pair's other country."""
+    known = exporter or importer
+    pair = _article_pair(ctx)
+    if not pair or known not in pair:
+        return exporter, importer
+    if any(s <= c.start < e and c.key not in pair for c in ctx.of("country")):
+        return exporter, importer
+    if re.search(r"\b(?:world|global|other|third|all|total)\b", ctx.text[s:e], re.I):
+        return exporter, importer  # a market, not the partner
+    other = pair[1] if known == pair[0] else pair[0]
+    return (exporter, other) if exporter else (other, importer)
 
 
 def _sentence_before_with(ctx: Context, s: int, kind: str) -> tuple[int, int] | None:
@@ -250,7 +283,10 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
         first = countries[0]
         between = ctx.text[first.end : at]
         others = [c for c in countries[1:] if c.start < at and c.key not in (exporter, importer)]
-        if not others and first.value["via"] != "demonym":
+        # "Brazil overtook the United States … as the biggest supplier to China": a country
+        # that opens the sentence is its subject, whatever it names after
+        opens = ctx.text[s : first.start].strip() in ("", "The", "the")
+        if (not others or opens) and first.value["via"] != "demonym":
             if re.search(rf"\b(?:{_DEST})\b", between) and not importer and first.key != exporter:
                 importer = first.key
             elif (
