@@ -247,6 +247,16 @@ def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> s
     after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
     if after and after[0].key not in exclude:
         return after[0].key
+    # The last country named before, as a side rather than a partner: in "imports from
+    # China … Deputy Trade Minister X said", or "The Philippines plans to import rice from
+    # Vietnam … Agriculture Secretary X", the post is not the partner's.
+    sides = [
+        c for c in ctx.of("country")
+        if c.start < s and c.key not in exclude
+        and not re.search(r"\b(?:from|to|into|with)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 12) : c.start])
+    ]  # fmt: skip
+    if sides:
+        return max(sides, key=lambda c: c.start).key
     return nearest_country_before(ctx, ps, exclude, sentence=False)
 
 
