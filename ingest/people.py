@@ -60,6 +60,7 @@ def officials(ctx: Context) -> None:
     _named_after(ctx)
     _surname_speakers(ctx)
     _surnames(ctx)
+    _ministries_of_ministers(ctx)
     # "Lima" in "Paulo Teixeira Lima" is a man, not Peru.
     people = ctx.of("official")
     ctx.mentions = [
@@ -67,6 +68,35 @@ def officials(ctx: Context) -> None:
         if not (m.kind == "country" and m.value["via"] == "capital"
                 and any(p.start <= m.start and m.end <= p.end for p in people))
     ]  # fmt: skip
+
+
+_THE_MINISTRY = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts)\s+ministry\b(?!\s+(?:of|for)\b)")
+_PORTFOLIO_OF = re.compile(r"(?:deputy\s+|state\s+)?(?P<portfolio>[a-z][a-z ,]*?)\s+minister")
+
+
+def _ministries_of_ministers(ctx: Context) -> None:
+    """ "Brazil's agriculture minister, Carlos Favaro … A spokesperson for the ministry said":
+    a ministry not named before is the one of the last minister with a portfolio named."""
+    for m in _THE_MINISTRY.finditer(ctx.text):
+        start, end = m.end() - len("ministry"), m.end()
+        if ctx.covered(start, end, ("organization",)):
+            continue
+        if any(
+            o.start < start and o.value.get("kind") == "ministry" for o in ctx.of("organization")
+        ):
+            continue  # "the ministry" is the one named before (speech._last_body)
+        posts = sorted((p for p in ctx.of("position") if p.end <= start), key=lambda p: p.start)
+        portfolios = [
+            (p, f) for p in posts
+            if (f := _PORTFOLIO_OF.fullmatch(p.value["title"])) and p.value.get("country")
+        ]  # fmt: skip
+        if not portfolios:
+            continue
+        post, found = portfolios[-1]
+        name = f"{found.group('portfolio').title()} Ministry"
+        value = {"name": name, "kind": "ministry", "country": post.value["country"]}
+        key = name_key(f"{post.value['country']} {name}")
+        ctx.add(Mention("organization", start, end, value, key, SCORE_PATTERN - 0.1))
 
 
 _SPEAKER = re.compile(
@@ -228,6 +258,9 @@ def _host(ctx: Context, ps: int, cty: str) -> str | None:
     return others[0].key if len({c.key for c in others}) == 1 else None
 
 
+_PARTNER_BEFORE = re.compile(r"\b(?:from|to|into|with)\s+(?:the\s+)?$")
+
+
 def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> str | None:
     """The state a post serves, when its words do not say: a country named before it in
     its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
@@ -253,7 +286,7 @@ def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> s
     sides = [
         c for c in ctx.of("country")
         if c.start < s and c.key not in exclude
-        and not re.search(r"\b(?:from|to|into|with)\s+(?:the\s+)?$", ctx.text[max(0, c.start - 12) : c.start])
+        and not _PARTNER_BEFORE.search(ctx.text[max(0, c.start - 12) : c.start])
     ]  # fmt: skip
     if sides:
         return max(sides, key=lambda c: c.start).key
