@@ -126,7 +126,10 @@ def _in_name(ctx: Context, m) -> bool:
     ):
         return True
     around = ctx.text[max(0, m.start() - 12) : m.end() + 12]
-    return bool(re.search(rf"(?:{tables.ORG_HEADS}|Ministry|of)\b", around))
+    if re.search(rf"(?:{tables.ORG_HEADS}|Ministry)\b", around):
+        return True
+    # "Ministry of Oil", "Bank of Gold": "of" after a capitalized word, not "tonnes of LNG"
+    return bool(re.search(r"[A-Z][\w-]*\s+of\s+$", ctx.text[max(0, m.start() - 30) : m.start()]))
 
 
 # --- organizations ----------------------------------------------------------------------

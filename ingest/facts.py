@@ -82,11 +82,12 @@ def _years_apart(text: str, found: list[Amount]) -> list[Amount]:
 
 def amounts(ctx: Context) -> None:
     for amount in _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text))):
-        unit = re.match(r"\s?(bcm|bpd|b/d)\b", ctx.text[amount.end : amount.end + 5])
+        unit = re.match(r"\s?(bcm|bpd|b/d|mm?tpa)\b", ctx.text[amount.end : amount.end + 6])
         if amount.kind == "plain" and unit:
-            # "10 bcm" of gas, "200,000 bpd" of oil: the trade's own abbreviations.
-            scale = 10**9 if unit.group(1) == "bcm" else 1
-            kind_unit = "m3" if unit.group(1) == "bcm" else "bbl"
+            # "10 bcm" of gas, "200,000 bpd" of oil, "1.8 mtpa" of LNG (million tonnes per
+            # annum): the trade's own abbreviations.
+            scale = {"bcm": 10**9, "mtpa": 10**6, "mmtpa": 10**6}.get(unit.group(1), 1)
+            kind_unit = {"bcm": "m3", "mtpa": "t", "mmtpa": "t"}.get(unit.group(1), "bbl")
             amount = replace(amount, kind="quantity", unit=kind_unit,
                              value=amount.value * scale, end=amount.end + unit.end())  # fmt: skip
         if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
@@ -109,11 +110,13 @@ def amounts(ctx: Context) -> None:
         # "2 million tonnes a year", "33 billion cubic metres of gas a year"
         per = re.match(
             r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:(?:a|per|each|every)\s+(year|month|day)\b|"
-            r"(annually))",
+            r"(annually|per\s+annum|a\s+year|yearly)|/(?:y(?:ea)?r?|a)\b)",
             ctx.text[end : end + 50],
         )
         if per:
             value["per"] = per.group(1) or "year"
+        if ctx.text[start:end].endswith(("tpa",)):
+            value["per"] = "year"
         if ctx.text[start:end].endswith(("bpd", "b/d")):
             value["per"] = "day"
         related = _flow(ctx, start, end, value)
