@@ -263,6 +263,16 @@ def organizations(ctx: Context) -> None:
             kind = "company" if pattern is _POSSESSED else _org_kind(name.title())
             _org(ctx, start, end, name, kind, _nearest(ctx, start), None, SCORE_PATTERN - 0.1)
     for m in _ACRONYM_APPOSITION.finditer(text):
+        # "the Nigeria Sovereign Investment Authority (NSIA)": the same body by its initials
+        named = [
+            o
+            for o in ctx.of("organization")
+            if re.fullmatch(r"\s*\(", text[o.end : m.start("name")])
+        ]
+        if named and not ctx.covered(*m.span("name"), ("organization",)):
+            o = named[0]
+            ctx.add(Mention("organization", *m.span("name"), o.value, o.key, o.score, o.match))
+            continue
         # "China's customs agency, the GACC": initials set off after a body are its own.
         if not ctx.covered(m.start("name"), m.end("name"), ("country", "commodity")):
             _org(ctx, *m.span("name"), m.group("name"), "", None, None, SCORE_PATTERN - 0.1)

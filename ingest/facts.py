@@ -81,7 +81,15 @@ def _years_apart(text: str, found: list[Amount]) -> list[Amount]:
 
 
 def amounts(ctx: Context) -> None:
-    for amount in _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text))):
+    found = _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text)))
+    # "between 11 and 12 billion cubic metres a year": the low end is read per year too
+    range_end = {
+        low.start: high.end
+        for low, high in itertools.pairwise(found)
+        if low.qualifier == "at_least" and high.qualifier == "at_most"
+        and low.qualifier_start == high.qualifier_start
+    }  # fmt: skip
+    for amount in found:
         unit = re.match(r"\s?(bcm|bpd|b/d|mm?tpa)\b", ctx.text[amount.end : amount.end + 6])
         if amount.kind == "plain" and unit:
             # "10 bcm" of gas, "200,000 bpd" of oil, "1.8 mtpa" of LNG (million tonnes per
@@ -108,11 +116,8 @@ def amounts(ctx: Context) -> None:
         else:
             value["currency"] = amount.currency
         # "2 million tonnes a year", "33 billion cubic metres of gas a year"
-        per = re.match(
-            r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:(?:a|per|each|every)\s+(year|month|day)\b|"
-            r"(annually|per\s+annum|a\s+year|yearly)|/(?:y(?:ea)?r?|a)\b)",
-            ctx.text[end : end + 50],
-        )
+        after = range_end.get(amount.start, end)
+        per = _PER.match(ctx.text[after : after + 80])
         if per:
             value["per"] = per.group(1) or "year"
         if ctx.text[start:end].endswith(("tpa",)):
@@ -122,6 +127,15 @@ def amounts(ctx: Context) -> None:
         related = _flow(ctx, start, end, value)
         kind = "quantity" if amount.kind == "quantity" else "value"
         ctx.add(Mention(kind, start, end, value, f"{kind}:{start}", 0.85, related=related))
+
+
+#: "2 million tonnes a year", "33 billion cubic metres of gas a year", "800,000 tonnes of
+#: phosphate fertiliser to Nigeria every year", "1.8 mtpa"; not "30,000 tonnes a year earlier"
+_PER = re.compile(
+    r"(?:\s+[\w-]+){0,6}?\s*(?:(?:a|per|each|every)\s+(day\b|(?:year|month)\b(?!\s+before))"
+    r"(?!\s+(?:earlier|ago|later|previously))|"
+    r"(annually|per\s+annum|yearly)|/(?:y(?:ea)?r?|a)\b)"
+)
 
 
 def _plain(value) -> str:

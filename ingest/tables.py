@@ -126,6 +126,9 @@ COMMODITIES = [
     (r"meat", "meat", "Meat", "02", "food"),
     (r"fish", "fish", "Fish", "03", "food"),
     (r"milk|dairy products", "dairy", "Dairy products", "04", "food"),
+    (r"lithium(?: carbonate| hydroxide)?", "lithium", "Lithium", "2836", "other"),
+    (r"ammonia", "ammonia", "Ammonia", "2814", "other"),
+    (r"phosphate rock|phosphates?(?! fertili[sz]ers?)", "phosphate", "Phosphate", "2510", "other"),
     (r"urea", "urea", "Urea", "310210", "other"),
     (r"potash", "potash", "Potash", "3104", "other"),
     (r"fertili[sz]ers?", "fertilizer", "Fertilizer", "31", "other"),
@@ -149,7 +152,7 @@ COMMODITIES = [
 #: "X Minister" are read by MINISTER below.
 TITLES = [
     "special presidential envoy", "special representative", "special envoy",
-    "deputy prime minister", "prime minister", "vice president", "president",
+    "deputy prime minister", "prime minister", "vice president", "vice-president", "president",
     "ambassador", "chargé d'affaires", "consul general", "consul", "envoy",
     "foreign minister", "spokesperson", "spokesman", "spokeswoman", "secretary-general",
     "secretary general", "secretary of state", "chancellor", "king", "emir", "crown prince",
@@ -177,7 +180,7 @@ HEADS = frozenset({"president", "prime minister", "king", "emir", "chancellor", 
 ORG_HEADS = (
     r"Organi[sz]ation|Union|Council|Bank|Fund|Company|Corporation|Corp\.?|Agency|Committee|"
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
-    r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
+    r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holdings?|"
     r"Court|Institute|Assembly|Treasury|Department|Office|Consortium|Directorate(?: General)?|"
     r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC|Board|Community|Secretariat|Bourse"
 )
