@@ -218,6 +218,7 @@ QUALIFIER_PATTERNS = [
 ]
 NEXT_WORD = re.compile(rf"{SPACE}([A-Za-z]+)\b")
 SCALE_ON_NUMBER = re.compile(r"(bn|mln|mn)\b")  # "2.5bn", "3mln"
+WON_AFTER_SCALE = re.compile(rf"{SPACE}won(?![A-Za-z0-9])")
 AND_A_HALF = re.compile(rf"{SPACE}and a half\s+([a-z]+)\b")
 SIGN = re.compile(r"(US\$|R\$|\bRs\.?|\bTk\.?|[$€£₽؋₹¥₺₸₦₩৳₴₫]|\b[A-Z]{3})\s?$")
 PERCENT = re.compile(rf"{SPACE}(%|per\s?cent)")
@@ -357,6 +358,9 @@ def _classify_number(text, value, start, end, plain_digits) -> Amount:
     if currency:
         return Amount(value, start, end, "money", currency=currency, **common)
     word_currency, money_end = _after(text, end, CURRENCY_PATTERNS)
+    won = WON_AFTER_SCALE.match(text, end)
+    if not word_currency and won and re.search(r"(?:illion|bn|mn)$", text[number_start:end]):
+        word_currency, money_end = "KRW", won.end()  # "3.4 trillion won": no verb there
     if word_currency in ISO_CODES:
         return Amount(value, number_start, money_end, "money", currency=word_currency, **common)
     if unit in ENERGY_SCALES:

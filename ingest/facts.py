@@ -491,6 +491,18 @@ def designations(ctx: Context) -> None:
             )
             if iso2 and inside:
                 _designation(ctx, inside[0], iso2, "listed", m, s)
+        # "the US Treasury imposed sanctions on Caspian Trans Line": the sanctioning state is
+        # the one named before in the sentence, the body the first one after
+        for m in re.finditer(
+            r"\b(?:impos(?:ed|es|ing)|slapped|plac(?:ed|es|ing))\s+(?:new\s+|fresh\s+)?sanctions\s+"
+            r"on\s+(?:the\s+)?|\bsanction(?:ed|s|ing)\s+(?:the\s+)?(?=[A-Z])",
+            sentence,
+        ):
+            target = [o for o in orgs if s + m.end() <= o.start <= s + m.end() + 2]
+            iso2 = nearest_country_before(ctx, s + m.start(), sentence=True)
+            if iso2 and target:
+                for org in _coordinated_after(ctx, orgs, target[0]):
+                    _designation(ctx, org, iso2, "sanctioned", m, s)
         # "organizations banned in Russia, such as A, B and C"; "Russia's list of banned groups"
         for m in re.finditer(
             rf"\b(?P<word>{_DESIGNATED}|terrorist|extremist)\s+(?:organi[sz]ations|groups)\b",
@@ -517,6 +529,17 @@ def _coordinated(ctx: Context, orgs: list[Mention], last: Mention) -> list[Menti
         ):
             break
         found.insert(0, org)
+    return found
+
+
+def _coordinated_after(ctx: Context, orgs: list[Mention], first: Mention) -> list[Mention]:
+    """ "sanctions on A, B and C": each."""
+    found = [first]
+    for org in [o for o in orgs if o.start >= first.end]:
+        gap = ctx.text[found[-1].end : org.start]
+        if not re.fullmatch(r"\s*(?:,|,?\s+and)\s+(?:the\s+)?", gap):
+            break
+        found.append(org)
     return found
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from core.names import name_key
+from core.names import name_key, names_close
 from ingest import tables
-from ingest.context import NAME, NOT_NAME, Context, Mention
+from ingest.context import CAPWORD, NAME, NOT_NAME, Context, Mention
 from ingest.entities import SCORE_PATTERN, country_iso, nearest_country_before
 
 # --- officials and their posts ----------------------------------------------------------
@@ -311,8 +311,17 @@ def _surnames(ctx: Context) -> None:
         first.setdefault(official.value["surname"], official)
     taken = [(m.start, m.end) for m in ctx.mentions if m.kind in ("official", "organization")]
     taken += [(c.start, c.end) for c in ctx.of("country") if c.value["via"] != "capital"]
+    forms = ctx.gazetteer.country_forms
     for surname, official in first.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", ctx.text):
+        for m in re.finditer(rf"(?<![\w-]){CAPWORD}(?![\w-])", ctx.text):
+            word = m.group()
+            # "Aliev" after "Ilham Aliyev", "Sarkar" after "Zanendra Nath Sarker": one man's
+            # surname in another transliteration (core.names compares them so)
+            if word != surname and not (
+                len(word) >= 4 and word[0] == surname[:1] and word not in forms
+                and word not in NOT_NAME and names_close(word, surname)
+            ):  # fmt: skip
+                continue
             if not any(s <= m.start() and m.end() <= e for s, e in taken):
                 taken.append((m.start(), m.end()))
                 ctx.add(
