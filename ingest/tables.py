@@ -259,7 +259,9 @@ DECISION_OBJECTS = [
      r"extremist|illegal)\b"),
     ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions|(?:revisit|eas|lift|relax)\w* "
      r"(?:\w+ ){0,2}(?:restrictions|sanctions)"),
-    ("supply_arrangement", r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
+    ("supply_arrangement", r"(?:agreement|deal|contract|accord) under which [^.;]{0,60}?\b"
+     r"(?:will|would|is to|are to) (?:supply|deliver|export|ship|buy|sell|import)\b|"
+     r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
      r"purchase)s? (?:\w+ ){0,4}(?:agreement|deal|contract|arrangement|memorandum)|"
      r"(?:will|to) (?:supply|deliver|export|ship|buy) [^.;]{0,120}\b(?:under|in) (?:an?|the) "
      r"(?:agreement|deal|contract)|"
@@ -298,7 +300,11 @@ DECISION_OBJECTS = [
      r"(?:is|are|was|were) being (?:negotiated|discussed|considered|reviewed|studied)|"
      r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
      r"pipeline project|"
-     r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
+     # a credit facility, not "a new facility in Akwa Ibom state is completed"
+     r"(?:credit|loan|financing|lending) facility|credit line|loan|waiver|exemption|licen[cs]e)|"
+     r"(?:agreed|decided|voted) to \w+|"
+     # a request: "has asked the finance ministry for an extra 60 billion taka"
+     r"ask(?:ed|s|ing) (?:[\w'’-]+ ){0,4}for (?:an? |the )?(?:extra|additional|further|more|new)\b|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
      r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
      r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
