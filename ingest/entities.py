@@ -219,6 +219,11 @@ _NAMED = re.compile(rf"(?<![\w-])(?P<name>{'|'.join(_NAMED_FORMS)})(?![\w-])")
 #: "QatarEnergy", "PetroChina": a capital inside a word is a company's mark (not "McDonald").
 _CAMEL = re.compile(r"(?<![\w-])(?!Mc|Mac)[A-Z][a-z]{2,}[A-Z][A-Za-z]{2,}(?![\w-])")
 _ACRONYM_APPOSITION = re.compile(r"(?:,\s+the\s+|\()(?P<name>[A-Z][A-Z&]{2,7})(?=[,)])")
+_TITLED = re.compile(
+    rf"(?<![\w'’-])(?<![A-Z][\w'’-] )(?P<name>{CAPWORD})\s+(?:chairman|chairwoman|chief executive|"
+    rf"managing director|chief financial officer)\s+(?=[A-Z][a-z])"
+)
+_NAMES = ("organization", "country", "official", "commodity")
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
@@ -287,6 +292,13 @@ def organizations(ctx: Context) -> None:
         if m.group() not in gaz.country_forms:
             _org(ctx, m.start(), m.end(), m.group(), "company", None, None, SCORE_PATTERN - 0.1)
     _listed(ctx)
+    _again(ctx)
+    for m in _TITLED.finditer(text):
+        # "Petrobangla chairman Zanendra Nath Sarker": one word before a company's officer
+        name = m.group("name")
+        if name in NOT_NAME or name in gaz.country_forms or ctx.covered(*m.span("name"), _NAMES):
+            continue
+        _org(ctx, *m.span("name"), name, "company", None, None, SCORE_PATTERN - 0.1)
     _again(ctx)
 
 
