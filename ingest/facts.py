@@ -158,6 +158,14 @@ def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
         if earlier:
             chosen = [max((m for m in ctx.of("commodity") if earlier[0] <= m.start < earlier[1]),
                           key=lambda m: m.start)]  # fmt: skip
+    if not chosen and value.get("unit") and _FLOW_WORDS.search(ctx.text, s, e):
+        # "Posco has agreed to buy up to 25,000 tonnes a year", paragraphs after "Chile shipped
+        # 41,000 tonnes of lithium carbonate": the goods of the last amount in that unit
+        same = [q for q in ctx.of("quantity") if q.end <= start and q.value.get("commodity")
+                and q.value.get("unit") == value["unit"]]  # fmt: skip
+        if same:
+            key = same[-1].value["commodity"]
+            chosen = [next(m for m in ctx.of("commodity") if m.key == key)]
     if chosen:
         value["commodity"] = chosen[0].key
         related.append(chosen[0].key)
