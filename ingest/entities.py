@@ -159,6 +159,8 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?P<cty6>{c})['’]s\s(?:embassy|consulate|mission)\b(?:\sin\s{CAPWORD})?|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
             rf"(?<=\b(?:[Ii]ts|[Tt]he) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b|"
+            # ", trade ministry figures show": a portfolio's body by what it publishes
+            rf"(?<=, )(?i:{tables.PORTFOLIOS})\sministry(?=\s(?:figures|data|statistics)\b)|"
             # "the Nigerian ministry of power": the name's order, in lower case.
             rf"(?:(?P<cty5>{c})\s)?ministry\s(?:of|for)\s(?i:{tables.PORTFOLIOS})\b"
         )
@@ -237,7 +239,7 @@ def organizations(ctx: Context) -> None:
     for m in _ministry(ctx).finditer(text):
         groups = ("cty", "cty2", "cty3", "cty4", "cty5", "cty6")
         named = [country_iso(ctx, m.group(g)) for g in groups]
-        iso2 = next((i for i in named if i), None) or _nearest(ctx, m.start())
+        iso2 = next((i for i in named if i), None) or _nearest_side(ctx, m.start())
         start = m.start("cty") if m.group("cty") else m.start()
         for g in ("cty3", "cty4", "cty6"):
             if m.group(g):  # the body's own words, after the country's
@@ -375,6 +377,18 @@ def country_iso(ctx: Context, form: str | None) -> str | None:
         return None
     found = ctx.gazetteer.country_forms.get(form.removeprefix("the "))
     return found[0] if found else None
+
+
+def _nearest_side(ctx: Context, offset: int) -> str | None:
+    """The last country named before in the sentence as a side, not as a partner ("South
+    Korea imported … from Chile …, trade ministry figures show"), else the last one."""
+    s = ctx.sentence_at(offset)[0]
+    before = [c for c in ctx.of("country") if s <= c.start < offset]
+    sides = [c for c in before if not _PARTNER.search(ctx.text, max(0, c.start - 12), c.start)]
+    return (sides or before)[-1].key if before else None
+
+
+_PARTNER = re.compile(r"\b(?:from|to|into|with)\s+(?:the\s+)?$")
 
 
 def _nearest(ctx: Context, offset: int) -> str | None:
