@@ -86,6 +86,8 @@ SCALES = {
     "bln": 10**9,
     "bn": 10**9,
     "trillion": 10**12,
+    "lakh": 10**5,  # Indian and Pakistani news: "Rs 450 crore"
+    "crore": 10**7,
 }
 FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25")}
 
@@ -100,19 +102,77 @@ UNITS = [
     (r"(?:lit(?:re|er)s?|l)", "l"),
     (r"(?:barrels?|bbl)", "bbl"),
     (r"(?:items?|units?|pieces?)", "item"),
+    # Electricity: every multiple is read in kilowatt hours (ENERGY_SCALES below).
+    (r"(?:terawatt[\s-]+hours?|TWh)", "TWh"),
+    (r"(?:gigawatt[\s-]+hours?|GWh)", "GWh"),
+    (r"(?:megawatt[\s-]+hours?|MWh)", "MWh"),
+    (r"(?:kilowatt[\s-]+hours?|kWh)", "kWh"),
 ]
+#: A unit written as a multiple of another: its value is the multiple's ("1,500 gigawatt
+#: hours" is 1,500,000,000 kWh), so one fact written two ways has one value.
+ENERGY_SCALES = {"TWh": 10**9, "GWh": 10**6, "MWh": 10**3}
 CURRENCY_WORDS = [
     (r"(?:US|U\.S\.|American)\s+dollars?", "USD"),
+    (r"(?:Canadian)\s+dollars?", "CAD"),
+    (r"(?:Australian)\s+dollars?", "AUD"),
     (r"dollars?", "USD"),
     (r"euros?", "EUR"),
     (r"(?:Russian\s+)?r[o]?ubles?", "RUB"),
     (r"afghanis?", "AFN"),
     (r"(?:pounds?\s+sterling)", "GBP"),
-    (r"(?:yuan|renminbi)", "CNY"),
+    (r"Egyptian\s+pounds?", "EGP"),
+    (r"(?:Chinese\s+)?(?:yuan|renminbi)", "CNY"),
+    # A currency several countries name alike is its most traded one unless the country's
+    # adjective says otherwise: "shillings" alone are Kenyan, "rupees" Indian.
+    (r"Ugandan\s+shillings?", "UGX"),
+    (r"Tanzanian\s+shillings?", "TZS"),
+    (r"(?:Kenyan\s+|Kenya\s+)?shillings?", "KES"),
+    (r"Pakistani\s+rupees?", "PKR"),
+    (r"Sri\s+Lankan\s+rupees?", "LKR"),
+    (r"Nepal(?:ese|i)\s+rupees?", "NPR"),
+    (r"(?:Indian\s+)?rupees?", "INR"),
+    (r"Indonesian\s+rupiahs?|rupiahs?", "IDR"),
+    (r"Moroccan\s+dirhams?", "MAD"),
+    (r"(?:UAE\s+|Emirati\s+)?dirhams?", "AED"),
+    (r"Qatari\s+riyals?", "QAR"),
+    (r"Omani\s+rials?", "OMR"),
+    (r"Iranian\s+rials?|rials?", "IRR"),
+    (r"(?:Saudi\s+)?riyals?", "SAR"),
+    (r"(?:Turkish\s+)?lir(?:a|as|e)", "TRY"),
+    (r"(?:Kazakh(?:stani)?\s+)?tenges?", "KZT"),
+    (r"(?:Nigerian\s+)?nairas?", "NGN"),
+    (r"(?:Ghanaian\s+)?cedis?", "GHS"),
+    (r"(?:Ethiopian\s+)?birrs?", "ETB"),
+    (r"(?:South\s+African\s+)rands?", "ZAR"),
+    (r"(?:Bangladeshi\s+)?takas?", "BDT"),
+    (r"(?:South\s+)?Korean\s+won", "KRW"),  # "won" alone is a verb
+    (r"(?:Japanese\s+)?yen", "JPY"),
+    (r"Chilean\s+pesos?", "CLP"),
+    (r"Philippine\s+pesos?", "PHP"),
+    (r"Mexican\s+pesos?", "MXN"),
+    (r"(?:Brazilian\s+)?reais|Brazilian\s+real", "BRL"),
+    (r"(?:Azerbaijani\s+)?manats?", "AZN"),
+    (r"(?:Ukrainian\s+)?hryvni(?:a|as)", "UAH"),
+    (r"(?:Polish\s+)?zl(?:o|ō)ty(?:s)?", "PLN"),
+    (r"Vietnamese\s+dong", "VND"),
+    (r"(?:Malaysian\s+)?ringgits?", "MYR"),
+    (r"(?:Thai\s+)?baht", "THB"),
+    (r"(?:Swiss\s+)?francs?", "CHF"),
+    (r"soums?|Uzbek\s+sums?", "UZS"),
     (r"[A-Z]{3}", ""),  # an ISO code after the number: "3.2 million USD"
 ]
-CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "؋": "AFN"}
-ISO_CODES = {"USD", "EUR", "RUB", "AFN", "GBP", "CNY", "CHF", "JPY", "INR", "PKR", "IRR"}
+CURRENCY_SIGNS = {
+    "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "₽": "RUB", "؋": "AFN",
+    "₹": "INR", "Rs": "INR", "¥": "CNY", "₺": "TRY", "₸": "KZT", "₦": "NGN", "₩": "KRW",
+    "৳": "BDT", "Tk": "BDT", "Tk.": "BDT", "Rs.": "INR", "R$": "BRL", "₴": "UAH", "₫": "VND",
+}  # fmt: skip
+#: The ISO 4217 codes read as currencies when written as such ("USD 3.2 million").
+ISO_CODES = {
+    "USD", "EUR", "RUB", "AFN", "GBP", "CNY", "CHF", "JPY", "INR", "PKR", "IRR", "KES", "UGX",
+    "TZS", "LKR", "NPR", "IDR", "MAD", "AED", "QAR", "OMR", "SAR", "TRY", "KZT", "NGN", "GHS",
+    "ETB", "ZAR", "BDT", "KRW", "CLP", "PHP", "MXN", "BRL", "AZN", "UAH", "PLN", "VND", "MYR",
+    "THB", "UZS", "EGP", "CAD", "AUD", "KGS", "TJS", "TMT", "GEL", "AMD", "MNT", "DZD", "ARS",
+}  # fmt: skip
 QUALIFIERS = [
     # (words, qualifier, strict); matched just before the amount, longest first.
     (
@@ -158,8 +218,9 @@ QUALIFIER_PATTERNS = [
 ]
 NEXT_WORD = re.compile(rf"{SPACE}([A-Za-z]+)\b")
 SCALE_ON_NUMBER = re.compile(r"(bn|mln|mn)\b")  # "2.5bn", "3mln"
+WON_AFTER_SCALE = re.compile(rf"{SPACE}won(?![A-Za-z0-9])")
 AND_A_HALF = re.compile(rf"{SPACE}and a half\s+([a-z]+)\b")
-SIGN = re.compile(r"(US\$|[$€£₽؋]|\b[A-Z]{3})\s?$")
+SIGN = re.compile(r"(US\$|R\$|\bRs\.?|\bTk\.?|[$€£₽؋₹¥₺₸₦₩৳₴₫]|\b[A-Z]{3})\s?$")
 PERCENT = re.compile(rf"{SPACE}(%|per\s?cent)")
 DAY_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 DAY_AFTER = re.compile(r"(?:st|nd|rd|th)?(?:\s+of)?\s+([A-Za-z]+)")
@@ -297,8 +358,13 @@ def _classify_number(text, value, start, end, plain_digits) -> Amount:
     if currency:
         return Amount(value, start, end, "money", currency=currency, **common)
     word_currency, money_end = _after(text, end, CURRENCY_PATTERNS)
+    won = WON_AFTER_SCALE.match(text, end)
+    if not word_currency and won and re.search(r"(?:illion|bn|mn)$", text[number_start:end]):
+        word_currency, money_end = "KRW", won.end()  # "3.4 trillion won": no verb there
     if word_currency in ISO_CODES:
         return Amount(value, number_start, money_end, "money", currency=word_currency, **common)
+    if unit in ENERGY_SCALES:
+        value, unit = value * ENERGY_SCALES[unit], "kWh"
     if unit:
         return Amount(value, number_start, unit_end, "quantity", unit=unit, **common)
     percent = PERCENT.match(text, end)

@@ -157,7 +157,25 @@ def _relative(ctx: Context, m) -> None:
         # past; the reader checks (the proposal is marked inferred).
         year = _year_of(ctx, start, month)
         start = m.start("bare_month")
+        year = _range_start_year(ctx, start, end, month, year)
         _add(ctx, start, end, datetime.date(year, month, 1), "month", 0.7, True)
+
+
+_RANGE_END = re.compile(r"\s+(?:and|to|until|through|till)\s+([A-Z][a-z]+)\b")
+
+
+def _range_start_year(ctx: Context, start: int, end: int, month: int, year: int) -> int:
+    """ "between August and July", "from October to March": a range of months runs forward,
+    so a first month later in the year than the second is in the year before the second's
+    (a season across the new year), and an earlier one in the same year."""
+    if not re.search(r"\b(?:between|from)\s+$", ctx.text[max(0, start - 9) : start], re.I):
+        return year
+    m = _RANGE_END.match(ctx.text, end)
+    second = MONTHS.get(m.group(1).lower()) if m else None
+    if not second:
+        return year
+    second_year = _year_of(ctx, m.start(1), second)
+    return second_year - 1 if month > second else second_year
 
 
 def _year_of(ctx: Context, at: int, month: int) -> int:

@@ -126,7 +126,10 @@ def _in_name(ctx: Context, m) -> bool:
     ):
         return True
     around = ctx.text[max(0, m.start() - 12) : m.end() + 12]
-    return bool(re.search(rf"(?:{tables.ORG_HEADS}|Ministry|of)\b", around))
+    if re.search(rf"(?:{tables.ORG_HEADS}|Ministry)\b", around):
+        return True
+    # "Ministry of Oil", "Bank of Gold": "of" after a capitalized word, not "tonnes of LNG"
+    return bool(re.search(r"[A-Z][\w-]*\s+of\s+$", ctx.text[max(0, m.start() - 30) : m.start()]))
 
 
 # --- organizations ----------------------------------------------------------------------
@@ -156,6 +159,8 @@ def _ministry(ctx: Context) -> re.Pattern:
             rf"(?P<cty6>{c})['’]s\s(?:embassy|consulate|mission)\b(?:\sin\s{CAPWORD})?|"
             # "its agriculture department", "the trade ministry": a portfolio's body.
             rf"(?<=\b(?:[Ii]ts|[Tt]he) )(?i:{tables.PORTFOLIOS})\s(?:ministry|department)\b|"
+            # ", trade ministry figures show": a portfolio's body by what it publishes
+            rf"(?<=, )(?i:{tables.PORTFOLIOS})\sministry(?=\s(?:figures|data|statistics)\b)|"
             # "the Nigerian ministry of power": the name's order, in lower case.
             rf"(?:(?P<cty5>{c})\s)?ministry\s(?:of|for)\s(?i:{tables.PORTFOLIOS})\b"
         )
@@ -216,6 +221,11 @@ _NAMED = re.compile(rf"(?<![\w-])(?P<name>{'|'.join(_NAMED_FORMS)})(?![\w-])")
 #: "QatarEnergy", "PetroChina": a capital inside a word is a company's mark (not "McDonald").
 _CAMEL = re.compile(r"(?<![\w-])(?!Mc|Mac)[A-Z][a-z]{2,}[A-Z][A-Za-z]{2,}(?![\w-])")
 _ACRONYM_APPOSITION = re.compile(r"(?:,\s+the\s+|\()(?P<name>[A-Z][A-Z&]{2,7})(?=[,)])")
+_TITLED = re.compile(
+    rf"(?<![\w'’-])(?<![A-Z][\w'’-] )(?P<name>{CAPWORD})\s+(?:chairman|chairwoman|chief executive|"
+    rf"managing director|chief financial officer)\s+(?=[A-Z][a-z])"
+)
+_NAMES = ("organization", "country", "official", "commodity")
 _ACRONYM = re.compile(rf"\b(?P<name>{'|'.join(tables.ACRONYMS)})\b")
 
 
@@ -229,7 +239,7 @@ def organizations(ctx: Context) -> None:
     for m in _ministry(ctx).finditer(text):
         groups = ("cty", "cty2", "cty3", "cty4", "cty5", "cty6")
         named = [country_iso(ctx, m.group(g)) for g in groups]
-        iso2 = next((i for i in named if i), None) or _nearest(ctx, m.start())
+        iso2 = next((i for i in named if i), None) or _nearest_side(ctx, m.start())
         start = m.start("cty") if m.group("cty") else m.start()
         for g in ("cty3", "cty4", "cty6"):
             if m.group(g):  # the body's own words, after the country's
@@ -260,6 +270,16 @@ def organizations(ctx: Context) -> None:
             kind = "company" if pattern is _POSSESSED else _org_kind(name.title())
             _org(ctx, start, end, name, kind, _nearest(ctx, start), None, SCORE_PATTERN - 0.1)
     for m in _ACRONYM_APPOSITION.finditer(text):
+        # "the Nigeria Sovereign Investment Authority (NSIA)": the same body by its initials
+        named = [
+            o
+            for o in ctx.of("organization")
+            if re.fullmatch(r"\s*\(", text[o.end : m.start("name")])
+        ]
+        if named and not ctx.covered(*m.span("name"), ("organization",)):
+            o = named[0]
+            ctx.add(Mention("organization", *m.span("name"), o.value, o.key, o.score, o.match))
+            continue
         # "China's customs agency, the GACC": initials set off after a body are its own.
         if not ctx.covered(m.start("name"), m.end("name"), ("country", "commodity")):
             _org(ctx, *m.span("name"), m.group("name"), "", None, None, SCORE_PATTERN - 0.1)
@@ -274,6 +294,13 @@ def organizations(ctx: Context) -> None:
         if m.group() not in gaz.country_forms:
             _org(ctx, m.start(), m.end(), m.group(), "company", None, None, SCORE_PATTERN - 0.1)
     _listed(ctx)
+    _again(ctx)
+    for m in _TITLED.finditer(text):
+        # "Petrobangla chairman Zanendra Nath Sarker": one word before a company's officer
+        name = m.group("name")
+        if name in NOT_NAME or name in gaz.country_forms or ctx.covered(*m.span("name"), _NAMES):
+            continue
+        _org(ctx, *m.span("name"), name, "company", None, None, SCORE_PATTERN - 0.1)
     _again(ctx)
 
 
@@ -350,6 +377,18 @@ def country_iso(ctx: Context, form: str | None) -> str | None:
         return None
     found = ctx.gazetteer.country_forms.get(form.removeprefix("the "))
     return found[0] if found else None
+
+
+def _nearest_side(ctx: Context, offset: int) -> str | None:
+    """The last country named before in the sentence as a side, not as a partner ("South
+    Korea imported … from Chile …, trade ministry figures show"), else the last one."""
+    s = ctx.sentence_at(offset)[0]
+    before = [c for c in ctx.of("country") if s <= c.start < offset]
+    sides = [c for c in before if not _PARTNER.search(ctx.text, max(0, c.start - 12), c.start)]
+    return (sides or before)[-1].key if before else None
+
+
+_PARTNER = re.compile(r"\b(?:from|to|into|with)\s+(?:the\s+)?$")
 
 
 def _nearest(ctx: Context, offset: int) -> str | None:

@@ -46,7 +46,7 @@ from ingest.gazetteer import Gazetteer
 from ingest.proposals import KINDS, Extraction, Proposal
 
 EXTRACTOR = "ingest.rules"
-EXTRACTOR_VERSION = "1.1"
+EXTRACTOR_VERSION = "1.2"
 LANGUAGES = ("en",)
 #: The longest text read in one request: a long article (about 3,000 words). The rules take
 #: about 1 s for a text this long on a busy 2-core machine.

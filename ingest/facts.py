@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import replace
 
 from core.numbers import SCALES, Amount, amounts_in
@@ -25,7 +26,7 @@ from ingest.entities import nearest_country_before
 
 _ORIGIN = (
     r"export\w*|suppl(?:y|ies|ied|ying)|sen(?:t|ds|ding)|ship(?:s|ped|ping)?|deliver\w*|sold|"
-    r"sell\w*"
+    r"sell\w*|sales|supplier"
 )
 _DEST = r"import\w*|receiv\w*|b(?:ought|uys?|uying)|purchas\w*|t(?:ake|akes|aking|ook)"
 _AUX = r"(?:\s+(?:has|have|had|is|was|will|would|could|may|plans to|agreed to|also|reportedly|to))*"
@@ -80,12 +81,21 @@ def _years_apart(text: str, found: list[Amount]) -> list[Amount]:
 
 
 def amounts(ctx: Context) -> None:
-    for amount in _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text))):
-        unit = re.match(r"\s?(bcm|bpd|b/d)\b", ctx.text[amount.end : amount.end + 5])
+    found = _years_apart(ctx.text, _between(ctx.text, amounts_in(ctx.text)))
+    # "between 11 and 12 billion cubic metres a year": the low end is read per year too
+    range_end = {
+        low.start: high.end
+        for low, high in itertools.pairwise(found)
+        if low.qualifier == "at_least" and high.qualifier == "at_most"
+        and low.qualifier_start == high.qualifier_start
+    }  # fmt: skip
+    for amount in found:
+        unit = re.match(r"\s?(bcm|bpd|b/d|mm?tpa)\b", ctx.text[amount.end : amount.end + 6])
         if amount.kind == "plain" and unit:
-            # "10 bcm" of gas, "200,000 bpd" of oil: the trade's own abbreviations.
-            scale = 10**9 if unit.group(1) == "bcm" else 1
-            kind_unit = "m3" if unit.group(1) == "bcm" else "bbl"
+            # "10 bcm" of gas, "200,000 bpd" of oil, "1.8 mtpa" of LNG (million tonnes per
+            # annum): the trade's own abbreviations.
+            scale = {"bcm": 10**9, "mtpa": 10**6, "mmtpa": 10**6}.get(unit.group(1), 1)
+            kind_unit = {"bcm": "m3", "mtpa": "t", "mmtpa": "t"}.get(unit.group(1), "bbl")
             amount = replace(amount, kind="quantity", unit=kind_unit,
                              value=amount.value * scale, end=amount.end + unit.end())  # fmt: skip
         if amount.kind == "money" and re.match(r"m\b", ctx.text[amount.end : amount.end + 2]):
@@ -106,18 +116,26 @@ def amounts(ctx: Context) -> None:
         else:
             value["currency"] = amount.currency
         # "2 million tonnes a year", "33 billion cubic metres of gas a year"
-        per = re.match(
-            r"(?:\s+of\s+[\w-]+(?:\s+[\w-]+)?)?\s*(?:(?:a|per|each|every)\s+(year|month|day)\b|"
-            r"(annually))",
-            ctx.text[end : end + 50],
-        )
+        after = range_end.get(amount.start, end)
+        per = _PER.match(ctx.text[after : after + 80])
         if per:
             value["per"] = per.group(1) or "year"
+        if ctx.text[start:end].endswith(("tpa",)):
+            value["per"] = "year"
         if ctx.text[start:end].endswith(("bpd", "b/d")):
             value["per"] = "day"
         related = _flow(ctx, start, end, value)
         kind = "quantity" if amount.kind == "quantity" else "value"
         ctx.add(Mention(kind, start, end, value, f"{kind}:{start}", 0.85, related=related))
+
+
+#: "2 million tonnes a year", "33 billion cubic metres of gas a year", "800,000 tonnes of
+#: phosphate fertiliser to Nigeria every year", "1.8 mtpa"; not "30,000 tonnes a year earlier"
+_PER = re.compile(
+    r"(?:\s+[\w-]+){0,6}?\s*(?:(?:a|per|each|every)\s+(day\b|(?:year|month)\b(?!\s+before))"
+    r"(?!\s+(?:earlier|ago|later|previously))|"
+    r"(annually|per\s+annum|yearly)|/(?:y(?:ea)?r?|a)\b)"
+)
 
 
 def _plain(value) -> str:
@@ -140,17 +158,57 @@ def _flow(ctx: Context, start: int, end: int, value: dict) -> tuple[str, ...]:
         if earlier:
             chosen = [max((m for m in ctx.of("commodity") if earlier[0] <= m.start < earlier[1]),
                           key=lambda m: m.start)]  # fmt: skip
+    if not chosen and value.get("unit") and _FLOW_WORDS.search(ctx.text, s, e):
+        # "Posco has agreed to buy up to 25,000 tonnes a year", paragraphs after "Chile shipped
+        # 41,000 tonnes of lithium carbonate": the goods of the last amount in that unit
+        same = [q for q in ctx.of("quantity") if q.end <= start and q.value.get("commodity")
+                and q.value.get("unit") == value["unit"]]  # fmt: skip
+        if same:
+            key = same[-1].value["commodity"]
+            chosen = [next(m for m in ctx.of("commodity") if m.key == key)]
     if chosen:
         value["commodity"] = chosen[0].key
         related.append(chosen[0].key)
     exporter, importer = roles(ctx, s, e, start)
     if not (exporter and importer):
         exporter, importer = _inherited(ctx, s, e, start, value, earlier, exporter, importer)
+    if bool(exporter) != bool(importer):
+        exporter, importer = _partner(ctx, s, e, exporter, importer)
     if exporter and exporter != importer:
         value["exporter"] = exporter
     if importer and importer != exporter:
         value["importer"] = importer
     return tuple(related)
+
+
+def _article_pair(ctx: Context) -> tuple[str, str] | None:
+    """The two countries the article is about: the two named most, when a third is named
+    less often than either ("Tanzania, which also sells sugar to Kenya" in a Kenya–Uganda
+    story)."""
+    counts = Counter(c.key for c in ctx.of("country"))
+    ranked = counts.most_common(3)
+    if len(ranked) < 2 or ranked[1][1] < 2:
+        return None
+    if len(ranked) == 3 and ranked[2][1] >= ranked[1][1]:
+        return None
+    return ranked[0][0], ranked[1][0]
+
+
+def _partner(ctx, s, e, exporter, importer):
+    """One side named, the other not: "the German utility will take up to 1.5 million
+    tonnes", "about 90,000 tonnes of Ugandan sugar entered the market", "Kazakhstan will
+    deliver … to us" (in an interview from Tashkent). When the sentence names no country
+    outside the article's pair, the other side is the pair's other country."""
+    known = exporter or importer
+    pair = _article_pair(ctx)
+    if not pair or known not in pair:
+        return exporter, importer
+    if any(s <= c.start < e and c.key not in pair for c in ctx.of("country")):
+        return exporter, importer
+    if re.search(r"\b(?:world|global|other|third|all|total)\b", ctx.text[s:e], re.I):
+        return exporter, importer  # a market, not the partner
+    other = pair[1] if known == pair[0] else pair[0]
+    return (exporter, other) if exporter else (other, importer)
 
 
 def _sentence_before_with(ctx: Context, s: int, kind: str) -> tuple[int, int] | None:
@@ -250,7 +308,10 @@ def roles(ctx: Context, s: int, e: int, at: int | None = None) -> tuple[str | No
         first = countries[0]
         between = ctx.text[first.end : at]
         others = [c for c in countries[1:] if c.start < at and c.key not in (exporter, importer)]
-        if not others and first.value["via"] != "demonym":
+        # "Brazil overtook the United States … as the biggest supplier to China": a country
+        # that opens the sentence is its subject, whatever it names after
+        opens = ctx.text[s : first.start].strip() in ("", "The", "the")
+        if (not others or opens) and first.value["via"] != "demonym":
             if re.search(rf"\b(?:{_DEST})\b", between) and not importer and first.key != exporter:
                 importer = first.key
             elif (
@@ -438,6 +499,18 @@ def designations(ctx: Context) -> None:
             )
             if iso2 and inside:
                 _designation(ctx, inside[0], iso2, "listed", m, s)
+        # "the US Treasury imposed sanctions on Caspian Trans Line": the sanctioning state is
+        # the one named before in the sentence, the body the first one after
+        for m in re.finditer(
+            r"\b(?:impos(?:ed|es|ing)|slapped|plac(?:ed|es|ing))\s+(?:new\s+|fresh\s+)?sanctions\s+"
+            r"on\s+(?:the\s+)?|\bsanction(?:ed|s|ing)\s+(?:the\s+)?(?=[A-Z])",
+            sentence,
+        ):
+            target = [o for o in orgs if s + m.end() <= o.start <= s + m.end() + 2]
+            iso2 = nearest_country_before(ctx, s + m.start(), sentence=True)
+            if iso2 and target:
+                for org in _coordinated_after(ctx, orgs, target[0]):
+                    _designation(ctx, org, iso2, "sanctioned", m, s)
         # "organizations banned in Russia, such as A, B and C"; "Russia's list of banned groups"
         for m in re.finditer(
             rf"\b(?P<word>{_DESIGNATED}|terrorist|extremist)\s+(?:organi[sz]ations|groups)\b",
@@ -464,6 +537,17 @@ def _coordinated(ctx: Context, orgs: list[Mention], last: Mention) -> list[Menti
         ):
             break
         found.insert(0, org)
+    return found
+
+
+def _coordinated_after(ctx: Context, orgs: list[Mention], first: Mention) -> list[Mention]:
+    """ "sanctions on A, B and C": each."""
+    found = [first]
+    for org in [o for o in orgs if o.start >= first.end]:
+        gap = ctx.text[found[-1].end : org.start]
+        if not re.fullmatch(r"\s*(?:,|,?\s+and)\s+(?:the\s+)?", gap):
+            break
+        found.append(org)
     return found
 
 

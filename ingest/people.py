@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from core.names import name_key
+from core.names import name_key, names_close
 from ingest import tables
-from ingest.context import NAME, NOT_NAME, Context, Mention
+from ingest.context import CAPWORD, NAME, NOT_NAME, Context, Mention
 from ingest.entities import SCORE_PATTERN, country_iso, nearest_country_before
 
 # --- officials and their posts ----------------------------------------------------------
@@ -60,6 +60,7 @@ def officials(ctx: Context) -> None:
     _named_after(ctx)
     _surname_speakers(ctx)
     _surnames(ctx)
+    _ministries_of_ministers(ctx)
     # "Lima" in "Paulo Teixeira Lima" is a man, not Peru.
     people = ctx.of("official")
     ctx.mentions = [
@@ -67,6 +68,35 @@ def officials(ctx: Context) -> None:
         if not (m.kind == "country" and m.value["via"] == "capital"
                 and any(p.start <= m.start and m.end <= p.end for p in people))
     ]  # fmt: skip
+
+
+_THE_MINISTRY = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Ii]ts)\s+ministry\b(?!\s+(?:of|for)\b)")
+_PORTFOLIO_OF = re.compile(r"(?:deputy\s+|state\s+)?(?P<portfolio>[a-z][a-z ,]*?)\s+minister")
+
+
+def _ministries_of_ministers(ctx: Context) -> None:
+    """ "Brazil's agriculture minister, Carlos Favaro … A spokesperson for the ministry said":
+    a ministry not named before is the one of the last minister with a portfolio named."""
+    for m in _THE_MINISTRY.finditer(ctx.text):
+        start, end = m.end() - len("ministry"), m.end()
+        if ctx.covered(start, end, ("organization",)):
+            continue
+        if any(
+            o.start < start and o.value.get("kind") == "ministry" for o in ctx.of("organization")
+        ):
+            continue  # "the ministry" is the one named before (speech._last_body)
+        posts = sorted((p for p in ctx.of("position") if p.end <= start), key=lambda p: p.start)
+        portfolios = [
+            (p, f) for p in posts
+            if (f := _PORTFOLIO_OF.fullmatch(p.value["title"])) and p.value.get("country")
+        ]  # fmt: skip
+        if not portfolios:
+            continue
+        post, found = portfolios[-1]
+        name = f"{found.group('portfolio').title()} Ministry"
+        value = {"name": name, "kind": "ministry", "country": post.value["country"]}
+        key = name_key(f"{post.value['country']} {name}")
+        ctx.add(Mention("organization", start, end, value, key, SCORE_PATTERN - 0.1))
 
 
 _SPEAKER = re.compile(
@@ -228,6 +258,9 @@ def _host(ctx: Context, ps: int, cty: str) -> str | None:
     return others[0].key if len({c.key for c in others}) == 1 else None
 
 
+_PARTNER_BEFORE = re.compile(r"\b(?:from|to|into|with)\s+(?:the\s+)?$")
+
+
 def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> str | None:
     """The state a post serves, when its words do not say: a country named before it in
     its sentence, else a nationality after it in the sentence ("… said Vietnamese exporters
@@ -247,6 +280,16 @@ def _country_of_post(ctx: Context, ps: int, pe: int, posted_to: str | None) -> s
     after = [c for c in ctx.of("country") if pe <= c.start < e and c.value["via"] == "demonym"]
     if after and after[0].key not in exclude:
         return after[0].key
+    # The last country named before, as a side rather than a partner: in "imports from
+    # China … Deputy Trade Minister X said", or "The Philippines plans to import rice from
+    # Vietnam … Agriculture Secretary X", the post is not the partner's.
+    sides = [
+        c for c in ctx.of("country")
+        if c.start < s and c.key not in exclude
+        and not _PARTNER_BEFORE.search(ctx.text[max(0, c.start - 12) : c.start])
+    ]  # fmt: skip
+    if sides:
+        return max(sides, key=lambda c: c.start).key
     return nearest_country_before(ctx, ps, exclude, sentence=False)
 
 
@@ -268,8 +311,17 @@ def _surnames(ctx: Context) -> None:
         first.setdefault(official.value["surname"], official)
     taken = [(m.start, m.end) for m in ctx.mentions if m.kind in ("official", "organization")]
     taken += [(c.start, c.end) for c in ctx.of("country") if c.value["via"] != "capital"]
+    forms = ctx.gazetteer.country_forms
     for surname, official in first.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", ctx.text):
+        for m in re.finditer(rf"(?<![\w-]){CAPWORD}(?![\w-])", ctx.text):
+            word = m.group()
+            # "Aliev" after "Ilham Aliyev", "Sarkar" after "Zanendra Nath Sarker": one man's
+            # surname in another transliteration (core.names compares them so)
+            if word != surname and not (
+                len(word) >= 4 and word[0] == surname[:1] and word not in forms
+                and word not in NOT_NAME and names_close(word, surname)
+            ):  # fmt: skip
+                continue
             if not any(s <= m.start() and m.end() <= e for s, e in taken):
                 taken.append((m.start(), m.end()))
                 ctx.add(

@@ -193,6 +193,11 @@ def _last_body(ctx: Context, at: int, noun: str) -> dict | None:
         ),
         key=lambda m: m.start,
     )
+    # "The power ministry has asked the finance ministry for …, a ministry spokesman said":
+    # the sentence's first such body, its subject, speaks; else the last one named before
+    here = [m for m in before if m.start >= ctx.sentence_at(at)[0]]
+    if here:
+        return _as_speaker(here[0])
     return _as_speaker(before[-1]) if before else None
 
 

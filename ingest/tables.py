@@ -126,6 +126,9 @@ COMMODITIES = [
     (r"meat", "meat", "Meat", "02", "food"),
     (r"fish", "fish", "Fish", "03", "food"),
     (r"milk|dairy products", "dairy", "Dairy products", "04", "food"),
+    (r"lithium(?: carbonate| hydroxide)?", "lithium", "Lithium", "2836", "other"),
+    (r"ammonia", "ammonia", "Ammonia", "2814", "other"),
+    (r"phosphate rock|phosphates?(?! fertili[sz]ers?)", "phosphate", "Phosphate", "2510", "other"),
     (r"urea", "urea", "Urea", "310210", "other"),
     (r"potash", "potash", "Potash", "3104", "other"),
     (r"fertili[sz]ers?", "fertilizer", "Fertilizer", "31", "other"),
@@ -149,7 +152,7 @@ COMMODITIES = [
 #: "X Minister" are read by MINISTER below.
 TITLES = [
     "special presidential envoy", "special representative", "special envoy",
-    "deputy prime minister", "prime minister", "vice president", "president",
+    "deputy prime minister", "prime minister", "vice president", "vice-president", "president",
     "ambassador", "chargé d'affaires", "consul general", "consul", "envoy",
     "foreign minister", "spokesperson", "spokesman", "spokeswoman", "secretary-general",
     "secretary general", "secretary of state", "chancellor", "king", "emir", "crown prince",
@@ -177,7 +180,7 @@ HEADS = frozenset({"president", "prime minister", "king", "emir", "chancellor", 
 ORG_HEADS = (
     r"Organi[sz]ation|Union|Council|Bank|Fund|Company|Corporation|Corp\.?|Agency|Committee|"
     r"Commission|Authority|Movement|Party|Front|Association|Federation|Exchange|Service|"
-    r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holding|"
+    r"Administration|Chamber of Commerce|Programme|Program|Cabinet|Parliament|Group|Holdings?|"
     r"Court|Institute|Assembly|Treasury|Department|Office|Consortium|Directorate(?: General)?|"
     r"Limited|Ltd\.?|LLC|Inc\.?|PLC|JSC|Board|Community|Secretariat|Bourse"
 )
@@ -256,7 +259,9 @@ DECISION_OBJECTS = [
      r"extremist|illegal)\b"),
     ("sanction", r"sanctions? (?:on|against)|impos\w* sanctions|(?:revisit|eas|lift|relax)\w* "
      r"(?:\w+ ){0,2}(?:restrictions|sanctions)"),
-    ("supply_arrangement", r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
+    ("supply_arrangement", r"(?:agreement|deal|contract|accord) under which [^.;]{0,60}?\b"
+     r"(?:will|would|is to|are to) (?:supply|deliver|export|ship|buy|sell|import)\b|"
+     r"(?:supply|supplies|deliver(?:y|ies)|export|import|shipments?|"
      r"purchase)s? (?:\w+ ){0,4}(?:agreement|deal|contract|arrangement|memorandum)|"
      r"(?:will|to) (?:supply|deliver|export|ship|buy) [^.;]{0,120}\b(?:under|in) (?:an?|the) "
      r"(?:agreement|deal|contract)|"
@@ -295,7 +300,11 @@ DECISION_OBJECTS = [
      r"(?:is|are|was|were) being (?:negotiated|discussed|considered|reviewed|studied)|"
      r"(?:agreements?|deals?|contracts?|memorand(?:um|a)|arrangements?|quota|"
      r"pipeline project|"
-     r"facility|credit line|loan|waiver|exemption|licen[cs]e)|(?:agreed|decided|voted) to \w+|"
+     # a credit facility, not "a new facility in Akwa Ibom state is completed"
+     r"(?:credit|loan|financing|lending) facility|credit line|loan|waiver|exemption|licen[cs]e)|"
+     r"(?:agreed|decided|voted) to \w+|"
+     # a request: "has asked the finance ministry for an extra 60 billion taka"
+     r"ask(?:ed|s|ing) (?:[\w'’-]+ ){0,4}for (?:an? |the )?(?:extra|additional|further|more|new)\b|"
      # "could consider financing": a gerund, not an adjective ("consider existing stances")
      r"(?:sell|buy|acquir|divest)\w* (?:\w+ ){0,3}stakes?|(?:new|planned|proposed) (?:[\w-]+ ){0,2}"
      r"(?:rail link|railway|pipeline|power plant|refinery|port|corridor)|"
