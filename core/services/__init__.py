@@ -59,22 +59,28 @@ from core.services.evidence_checks import (
     references,
 )
 from core.services.review import record_delete, record_publish, record_reopen, record_retract
-from core.services.writes import record_save
+from core.services.sent import CitationChanges, SentCitationsInvalid, citation_changes
+from core.services.writes import live_citations, lock_record, record_save, validate
 
 __all__ = [
     "LIVE_STATES",
     "MAX_CITATIONS_PER_SAVE",
     "PUBLIC_EVIDENCE",
+    "CitationChanges",
     "CitationInput",
     "CitationsInvalid",
     "EvidenceConflict",
     "ReanchorReport",
+    "SentCitationsInvalid",
+    "citation_changes",
     "citation_withdraw_support",
     "citations_capture_values",
     "dependents",
     "evidence_problems",
     "is_filled",
     "label",
+    "live_citations",
+    "lock_record",
     "new_citation",
     "published_problems",
     "record_delete",
@@ -85,4 +91,5 @@ __all__ = [
     "reference_problems",
     "references",
     "source_reanchor",
+    "validate",
 ]

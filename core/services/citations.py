@@ -3,7 +3,6 @@ re-anchoring of quotes in a corrected source."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -41,10 +40,8 @@ class CitationInput:
 def new_citation(record, item: CitationInput, *, m2m: dict | None = None) -> Citation:
     """The citation ``item`` describes, of ``record``, unsaved: it supports the values the
     record holds now (``m2m``: its many-to-many values as they will be saved)."""
-    return Citation(
+    citation = Citation(
         source=item.source,
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
         quote=item.quote,
         start=item.start,
         locator=item.locator,
@@ -60,6 +57,8 @@ def new_citation(record, item: CitationInput, *, m2m: dict | None = None) -> Cit
             else ReviewState.DRAFT
         ),
     )
+    citation.record = record  # its content type and id, and the record itself, not re-read
+    return citation
 
 
 def _source_problems(source: Source, *, user, publish: bool) -> list[str]:
@@ -95,7 +94,14 @@ def _same_citation(item: CitationInput) -> tuple:
     return (item.source.pk, item.quote, item.start, item.locator)
 
 
-def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> list[Citation]:
+#: What a new citation is not asked again: its id is new, and its source and content type
+#: are the objects the caller holds (a source read for this write, the content type cache).
+KNOWN_FIELDS = ("id", "source", "content_type")
+
+
+def _write_citations(record, *, cite, uncite, remove, user, live, publish=False) -> list[Citation]:
+    """Write the citations asked for; the record's live citations after it (``live``: before
+    it, with their sources), without reading them again."""
     if not isinstance(record, CitableModel):
         if cite or uncite or remove:
             raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
@@ -106,7 +112,7 @@ def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> li
         )
     for citation in remove:
         citation.delete()
-    errors, seen = [], set()
+    errors, seen, created = [], set(), []
     for item in cite:
         if _same_citation(item) in seen:
             errors.append({"quote": ["The same citation (source, quote, span) is sent twice."]})
@@ -119,11 +125,12 @@ def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> li
                 errors.append({"source": problems})
                 continue
         try:
-            citation.full_clean()
+            citation.full_clean(exclude=KNOWN_FIELDS)
         except ValidationError as exc:
             errors.append(exc.message_dict)
             continue
         _save(citation, user=user, reason="Cited")
+        created.append(citation)
         errors.append({})
     if any(errors):
         raise CitationsInvalid(errors)
@@ -139,7 +146,8 @@ def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> li
             _save(citation, user=user, reason=f"Retracted: {reason.strip()}")
         elif citation.review_state == ReviewState.DRAFT:
             citation.delete()
-    return list(record.citations.select_related("source"))
+    gone = {c.pk for c in remove} | {c.pk for c in uncite}
+    return [c for c in live if c.pk not in gone] + created
 
 
 def citations_capture_values(citations) -> None:

@@ -5,11 +5,12 @@ from django.db import transaction
 from django.utils.text import capfirst
 
 from core import support
-from core.corroboration import refresh_after
+from core.corroboration import refresh_after, refresh_record
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
-from core.services.base import EvidenceConflict, _save, label
+from core.services.base import LIVE_STATES, CitationsInvalid, EvidenceConflict, _save, label
 from core.services.citations import CitationInput, _withdraw, _write_citations
 from core.services.evidence_checks import published_problems
+from core.services.sent import citation_changes
 
 
 @transaction.atomic
@@ -22,47 +23,90 @@ def record_save(
     uncite: dict | None = None,
     remove: list[Citation] = (),
     withdraw: dict | None = None,
+    sent: list[dict] | None = None,
     reason: str = "",
     publish_sources: bool = False,
+    stored: PublicModel | None = None,
 ) -> PublicModel:
     """Create or change a record with its many-to-many values and citations, all or nothing.
 
     ``cite`` adds citations (supporting the values the record takes in this save);
     ``uncite`` maps citations to retract to their reasons; ``withdraw`` maps citations to
     ``{field: reason}``, the supports they withdraw; ``remove`` lists citations to delete
-    (drafts of draft records only). A published record takes a new value only with a live
-    citation that supports it, added in the same call. Review state is never changed here:
-    that is what publish, retract and reopen are for, with one exception:
-    ``publish_sources`` lets a published record cite a draft source, which is published in
-    the same step by ``record_publish`` (its identity checks).
+    (drafts of draft records only). ``sent`` is the alternative an API client gives: the
+    record's whole list of citations, turned into those changes (``core.services.sent``).
+    A published record takes a new value only with a live citation that supports it, added
+    in the same call. Review state is never changed here: that is what publish, retract and
+    reopen are for, with one exception: ``publish_sources`` lets a published record cite a
+    draft source, which is published in the same step by ``record_publish`` (its identity
+    checks).
+
+    ``stored``: the record as the caller read it, locked, in this transaction, before its
+    changes (``lock_record``); without it the row is locked and read here. Either way it is
+    read once, validated once, and its citations are read once.
     """
     m2m = m2m or {}
-    uncite = uncite or {}
-    withdraw = withdraw or {}
     creating = record._state.adding
     origin_changed = False
     if not creating:
-        stored = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
+        if stored is None:
+            stored = lock_record(type(record)._default_manager.all(), pk=record.pk)
         if stored is None:
             raise ValidationError(f"{capfirst(label(record))} no longer exists.")
         origin_changed = isinstance(record, Source) and _origin_of(stored) != _origin_of(record)
         record.review_state = stored.review_state
         record.retraction_reason = stored.retraction_reason
-        _check_editable(stored, record)
-    _check_removable(record, remove)
-    record.full_clean()
+    if sent is None:
+        if not creating:
+            _check_editable(stored, record)
+        _check_removable(record, remove)
+        validate(record, stored)
+    else:
+        validate(record, stored)  # the record's own errors first, as it was sent
+        if not creating:
+            _check_editable(stored, record)
+    live = live_citations(record)
+    if sent is not None:
+        if not isinstance(record, CitableModel):
+            raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
+        changes = citation_changes(sent, live)
+        cite, uncite, remove, withdraw = (
+            changes.cite,
+            changes.uncite,
+            changes.remove,
+            changes.withdraw,
+        )
+        _check_removable(record, remove)
+    uncite = uncite or {}
+    withdraw = withdraw or {}
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
     for name, values in m2m.items():
         getattr(record, name).set(values)
     support.forget(record)
-    citations = _write_citations(
-        record, cite=cite, uncite=uncite, remove=remove, user=user, publish=publish_sources
-    )
+    try:
+        citations = _write_citations(
+            record,
+            cite=cite,
+            uncite=uncite,
+            remove=remove,
+            user=user,
+            live=live,
+            publish=publish_sources,
+        )
+    except CitationsInvalid as exc:
+        if sent is None:
+            raise
+        # Each error at the place of its citation in the list sent.
+        errors = [{} for _ in sent]
+        for position, item_errors in zip(changes.positions, exc.items, strict=True):
+            errors[position] = item_errors
+        raise CitationsInvalid(errors) from exc
     for citation, fields in withdraw.items():
         for name, why in fields.items():
             _withdraw(citation, name, why, user=user)
-    if withdraw:
-        citations = list(record.citations.select_related("source"))
+    # The withdrawing citations as they are now (a caller's objects, perhaps not ``live``'s).
+    withdrawn = {c.pk: c for c in withdraw}
+    citations = [withdrawn.get(c.pk, c) for c in citations]
     if record.review_state == ReviewState.PUBLISHED:
         problems = published_problems(record, citations=citations)
         if problems and (uncite or remove or withdraw):
@@ -70,9 +114,68 @@ def record_save(
             raise EvidenceConflict(problems)
         if problems:
             raise ValidationError(problems)
-    if isinstance(record, CitableModel) or origin_changed:
-        refresh_after(record)  # its corroboration, or that of every record citing the source
+    if isinstance(record, CitableModel):
+        refresh_record(record, citations)  # its corroboration, from the citations in hand
+    elif origin_changed:
+        refresh_after(record)  # that of every record citing the source
     return record
+
+
+def lock_record(queryset, **lookup) -> PublicModel | None:
+    """The record ``lookup`` finds in ``queryset``, read once and locked until the end of the
+    transaction (None if there is none): what a write checks and changes."""
+    return queryset.select_for_update(of=("self",)).filter(**lookup).first()
+
+
+def live_citations(record) -> list[Citation]:
+    """The record's draft and published citations, with their sources (one query)."""
+    if record._state.adding or not isinstance(record, CitableModel):
+        return []
+    return list(record.citations.select_related("source").filter(review_state__in=LIVE_STATES))
+
+
+def validate(record, stored=None) -> None:
+    """``record.full_clean()``, once, without asking the database what it already knows:
+    that the related records it still names exist (foreign keys left as they were stored),
+    and that a unique value left as stored is still its own."""
+    if stored is None:
+        record.full_clean()
+        return
+    unchanged = {
+        f.name
+        for f in record._meta.concrete_fields
+        if getattr(record, f.attname) == getattr(stored, f.attname)
+    }
+    known = {f.name for f in record._meta.concrete_fields if f.is_relation} & unchanged
+    errors = {}
+    try:
+        record.clean_fields(exclude=known)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        record.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    failed = set(errors)
+    # A single-field unique value as stored is still unique (its index says so); values
+    # unique together are asked whenever one of them is checked.
+    together = {name for check in _together(record) for name in check}
+    try:
+        record.validate_unique(exclude=failed | (unchanged - together))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        record.validate_constraints(exclude=failed)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _together(record) -> list[tuple]:
+    """The fields that are unique together (``unique_together`` and unique constraints)."""
+    unique_checks, _date_checks = record._get_unique_checks()
+    return [fields for _model, fields in unique_checks if len(fields) > 1]
 
 
 def _origin_of(source: Source) -> tuple:
