@@ -122,6 +122,17 @@ class SourceField(BriefRelatedField):
         return Source.objects.all()
 
 
+class CitationListSerializer(PrefetchedListSerializer):
+    """The citations of a write: the sources they name are read in one query, not one each."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and 0 < len(data) <= services.MAX_CITATIONS_PER_SAVE:
+            self.child.fields["source"].preload(
+                item.get("source") for item in data if isinstance(item, dict)
+            )
+        return super().to_internal_value(data)
+
+
 class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
     """Evidence: the source, the quote and its span ``[start, end)`` (or a dataset locator),
     and the record's fields it supports.
@@ -200,7 +211,7 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         return super().validate(attrs)
 
     class Meta:
-        list_serializer_class = PrefetchedListSerializer
+        list_serializer_class = CitationListSerializer
 
 
 class FieldCorroborationSerializer(serializers.Serializer):

@@ -13,7 +13,6 @@ from core.services.evidence_checks import published_problems
 from core.services.sent import citation_changes
 
 
-@transaction.atomic
 def record_save(
     record: PublicModel,
     *,
@@ -43,9 +42,28 @@ def record_save(
 
     ``stored``: the record as the caller read it, locked, in this transaction, before its
     changes (``lock_record``); without it the row is locked and read here. Either way it is
-    read once, validated once, and its citations are read once.
+    read once, validated once, and its citations are read once. The caller's transaction then
+    holds the lock, and an error here ends it: no savepoint of its own.
     """
-    m2m = m2m or {}
+    with transaction.atomic(savepoint=stored is None):
+        return _record_save(
+            record,
+            user=user,
+            m2m=m2m or {},
+            cite=cite,
+            uncite=uncite,
+            remove=remove,
+            withdraw=withdraw,
+            sent=sent,
+            reason=reason,
+            publish_sources=publish_sources,
+            stored=stored,
+        )
+
+
+def _record_save(
+    record, *, user, m2m, cite, uncite, remove, withdraw, sent, reason, publish_sources, stored
+):
     creating = record._state.adding
     origin_changed = False
     if not creating:
@@ -165,7 +183,8 @@ def validate(record, stored=None) -> None:
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     try:
-        record.validate_constraints(exclude=failed)
+        # A check of fields all left as stored held when they were stored.
+        record.validate_constraints(exclude=failed, unchanged=unchanged)
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
     if errors:
