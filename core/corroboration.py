@@ -170,12 +170,13 @@ def corroboration_of(record) -> dict:
 # --- keeping them up to date --------------------------------------------------------------
 
 
-def refresh_record(record, citations) -> bool:
+def refresh_record(record, citations, *, store: bool = True) -> bool:
     """Recompute ``record``'s derived fields from ``citations`` (all its live ones as they now
-    stand, with their sources), store those that changed, and set them on ``record``.
+    stand, with their sources), set them on ``record`` and store those that changed.
 
     What ``refresh_records`` does for one record a service holds, without reading it or its
     evidence again. A derived value, not an edit: no new version, history or feed entry.
+    ``store=False``: set them only, for the caller's save of the record to store them.
     """
     public = [
         c
@@ -186,10 +187,10 @@ def refresh_record(record, citations) -> bool:
     keys = origin_keys({c.source_id for c in public}, known=[c.source for c in public])
     derived = summarize(record, public, keys, type(record).factual_fields)
     changed = {name: value for name, value in derived.items() if getattr(record, name) != value}
-    if changed:
+    for name, value in changed.items():
+        setattr(record, name, value)
+    if changed and store:
         type(record)._default_manager.filter(pk=record.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(record, name, value)
     return bool(changed)
 
 

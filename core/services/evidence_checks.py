@@ -26,11 +26,14 @@ def _related_fields(model):
             yield f
 
 
-def references(record, *, m2m: dict | None = None) -> list[PublicModel]:
+def references(record, *, m2m: dict | None = None, fields=None) -> list[PublicModel]:
     """The records ``record`` refers to: its related records (``m2m`` overrides the stored
-    many-to-many values, for a record not yet saved as it will be)."""
+    many-to-many values, for a record not yet saved as it will be); ``fields``: through
+    those of its relations only."""
     found = []
     for f in _related_fields(type(record)):
+        if fields is not None and f.name not in fields:
+            continue
         if f.many_to_many:
             if m2m is not None and f.name in m2m:
                 found.extend(m2m[f.name])
@@ -137,8 +140,9 @@ def evidence_problems(
     return problems
 
 
-def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list[str]:
-    drafts = [r for r in references(record, m2m=m2m) if r.review_state != ReviewState.PUBLISHED]
+def reference_problems(record, *, m2m: dict | None = None, citations=(), fields=None) -> list[str]:
+    found = references(record, m2m=m2m, fields=fields)
+    drafts = [r for r in found if r.review_state != ReviewState.PUBLISHED]
     drafts += [
         c.source
         for c in citations
@@ -154,12 +158,19 @@ def reference_problems(record, *, m2m: dict | None = None, citations=()) -> list
 
 
 def published_problems(
-    record, *, m2m: dict | None = None, citations=None, states=PUBLIC_EVIDENCE
+    record,
+    *,
+    m2m: dict | None = None,
+    citations=None,
+    states=PUBLIC_EVIDENCE,
+    changed_relations=None,
 ) -> list[str]:
     """Everything a published ``record`` must satisfy, as it is (or as it will be).
 
     ``states``: the citations that count as its evidence (drafts too when they are about to
-    be published with it).
+    be published with it). ``changed_relations``: for a record that was published already,
+    the relations a change sets; what it kept referring to is published (a public record's
+    references cannot be retracted or reopened), so only those are looked at.
     """
     if citations is None:
         citations = (
@@ -167,7 +178,7 @@ def published_problems(
             if isinstance(record, CitableModel)
             else []
         )
-    problems = reference_problems(record, m2m=m2m, citations=citations)
+    problems = reference_problems(record, m2m=m2m, citations=citations, fields=changed_relations)
     if isinstance(record, CitableModel):
         problems += evidence_problems(record, citations, m2m=m2m, states=states)
     if isinstance(record, Citation):

@@ -9,7 +9,7 @@ from core.corroboration import refresh_after, refresh_record
 from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
 from core.services.base import LIVE_STATES, CitationsInvalid, EvidenceConflict, _save, label
 from core.services.citations import CitationInput, _withdraw, _write_citations
-from core.services.evidence_checks import published_problems
+from core.services.evidence_checks import _related_fields, published_problems
 from core.services.sent import citation_changes
 
 
@@ -97,7 +97,9 @@ def _record_save(
         _check_removable(record, remove)
     uncite = uncite or {}
     withdraw = withdraw or {}
-    _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
+    reason = reason or ("Created" if creating else "Changed")
+    if creating:
+        _save(record, user=user, reason=reason)  # what its values and citations refer to
     for name, values in m2m.items():
         getattr(record, name).set(values)
     support.forget(record)
@@ -126,17 +128,39 @@ def _record_save(
     withdrawn = {c.pk: c for c in withdraw}
     citations = [withdrawn.get(c.pk, c) for c in citations]
     if record.review_state == ReviewState.PUBLISHED:
-        problems = published_problems(record, citations=citations)
+        problems = published_problems(
+            record, citations=citations, changed_relations=_changed_relations(record, stored, m2m)
+        )
         if problems and (uncite or remove or withdraw):
             # The evidence taken away is what the record needs: a conflict, not bad data.
             raise EvidenceConflict(problems)
         if problems:
             raise ValidationError(problems)
     if isinstance(record, CitableModel):
-        refresh_record(record, citations)  # its corroboration, from the citations in hand
-    elif origin_changed:
-        refresh_after(record)  # that of every record citing the source
+        # Its corroboration, from the citations in hand: stored with the change itself (one
+        # UPDATE, in its history), or after a new record's first save.
+        refresh_record(record, citations, store=creating)
+    if not creating:
+        _save(record, user=user, reason=reason)
+    if origin_changed:
+        refresh_after(record)  # the corroboration of every record citing the source
     return record
+
+
+def _changed_relations(record, stored, m2m: dict) -> set[str] | None:
+    """The relations of a published ``record`` that this save sets to something else (None:
+    all of them, for a record that was not published when read)."""
+    if stored is None or stored.review_state != ReviewState.PUBLISHED:
+        return None
+    return {
+        f.name
+        for f in _related_fields(type(record))
+        if (
+            f.name in m2m
+            if f.many_to_many
+            else getattr(record, f.attname) != getattr(stored, f.attname)
+        )
+    }
 
 
 def lock_record(queryset, **lookup) -> PublicModel | None:
