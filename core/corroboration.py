@@ -50,10 +50,16 @@ class CorroborationStatus(models.TextChoices):
 # --- origins ---------------------------------------------------------------------------
 
 
-def origin_keys(source_ids, *, source_model=Source) -> dict:
-    """Source id → the key of its independent origin (see the module's docstring)."""
-    rows = {}
-    wanted = set(source_ids)
+def origin_keys(source_ids, *, source_model=Source, known=()) -> dict:
+    """Source id → the key of its independent origin (see the module's docstring).
+
+    ``known``: sources already read, whose rows are not asked again."""
+    rows = {
+        s.pk: {"pk": s.pk, "origin": s.origin, "publisher": s.publisher, "relays_id": s.relays_id}
+        for s in known
+    }
+    wanted = set(source_ids) - set(rows)
+    wanted |= {row["relays_id"] for row in rows.values() if row["relays_id"]} - set(rows)
     while wanted:  # the relayed sources, level by level, until every chain has its root
         found = source_model._default_manager.filter(pk__in=wanted).values(
             "pk", "origin", "publisher", "relays_id"
@@ -162,6 +168,30 @@ def corroboration_of(record) -> dict:
 
 
 # --- keeping them up to date --------------------------------------------------------------
+
+
+def refresh_record(record, citations, *, store: bool = True) -> bool:
+    """Recompute ``record``'s derived fields from ``citations`` (all its live ones as they now
+    stand, with their sources), set them on ``record`` and store those that changed.
+
+    What ``refresh_records`` does for one record a service holds, without reading it or its
+    evidence again. A derived value, not an edit: no new version, history or feed entry.
+    ``store=False``: set them only, for the caller's save of the record to store them.
+    """
+    public = [
+        c
+        for c in citations
+        if c.review_state == ReviewState.PUBLISHED
+        and c.source.review_state == ReviewState.PUBLISHED
+    ]
+    keys = origin_keys({c.source_id for c in public}, known=[c.source for c in public])
+    derived = summarize(record, public, keys, type(record).factual_fields)
+    changed = {name: value for name, value in derived.items() if getattr(record, name) != value}
+    for name, value in changed.items():
+        setattr(record, name, value)
+    if changed and store:
+        type(record)._default_manager.filter(pk=record.pk).update(**changed)
+    return bool(changed)
 
 
 def refresh_records(model, pks, *, models_of=None, factual_fields=None) -> int:

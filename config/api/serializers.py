@@ -64,17 +64,40 @@ class BriefRelatedField(serializers.RelatedField):
             data = data.get("id")
         if not isinstance(data, str) or data == "":
             self.fail("invalid")
-        queryset = self.get_queryset()
-        manager = queryset.model._default_manager
-        request = self.context.get("request")
-        if hasattr(manager, "visible_to") and request is not None:
-            # A record the writer may not see is answered like one that does not exist.
-            queryset = queryset & manager.visible_to(request.user, include_retracted=True)
+        preloaded = getattr(self, "_preloaded", {})
+        if data in preloaded:
+            return preloaded[data]
+        queryset = self.writable_queryset()
         field = public_id_field(queryset.model)
         try:
             return queryset.get(**{field: data})
         except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
             self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
+
+    def writable_queryset(self):
+        """The records a write may name: a record the writer may not see is answered like one
+        that does not exist."""
+        queryset = self.get_queryset()
+        manager = queryset.model._default_manager
+        request = self.context.get("request")
+        if hasattr(manager, "visible_to") and request is not None:
+            queryset = queryset & manager.visible_to(request.user, include_retracted=True)
+        return queryset
+
+    def preload(self, values) -> None:
+        """Read the records ``values`` name (public ids or brief objects) in one query, for
+        a list of writes that each name one (citations naming their sources): those found
+        are not asked again one by one; the others get the single lookup's answer."""
+        ids = {v.get("id") if isinstance(v, dict) else v for v in values}
+        ids = {v for v in ids if isinstance(v, str) and v}
+        queryset = self.writable_queryset()
+        field = public_id_field(queryset.model)
+        try:
+            found = list(queryset.filter(**{f"{field}__in": ids}))
+        except (DjangoValidationError, ValueError):  # a malformed id: each is asked alone
+            return
+        by_id = {str(getattr(obj, "pk" if field == "pk" else field)): obj for obj in found}
+        self._preloaded = {value: by_id[value] for value in ids if value in by_id}
 
     def get_choices(self, cutoff=None):
         # The browsable form would list every record; there is none, and lists can be huge.

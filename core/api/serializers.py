@@ -122,6 +122,17 @@ class SourceField(BriefRelatedField):
         return Source.objects.all()
 
 
+class CitationListSerializer(PrefetchedListSerializer):
+    """The citations of a write: the sources they name are read in one query, not one each."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and 0 < len(data) <= services.MAX_CITATIONS_PER_SAVE:
+            self.child.fields["source"].preload(
+                item.get("source") for item in data if isinstance(item, dict)
+            )
+        return super().to_internal_value(data)
+
+
 class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
     """Evidence: the source, the quote and its span ``[start, end)`` (or a dataset locator),
     and the record's fields it supports.
@@ -200,7 +211,7 @@ class CitationSerializer(KnownFieldsOnly, serializers.Serializer):
         return super().validate(attrs)
 
     class Meta:
-        list_serializer_class = PrefetchedListSerializer
+        list_serializer_class = CitationListSerializer
 
 
 class FieldCorroborationSerializer(serializers.Serializer):
@@ -262,9 +273,6 @@ AS_OF_UNCERTAIN = {
 
 #: Fields that only records citing sources have.
 CITABLE_ONLY = ("citations", "corroboration")
-
-#: What a client may send with an existing citation: any difference is an attempted edit.
-EDITABLE_EVIDENCE = ("quote", "locator", "supports", "contradicts", "stated", "inferred", "note")
 
 
 class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
@@ -373,159 +381,44 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         return absolute(self.context.get("request"), evidence_path(type(obj), obj.public_id))
 
     # --- writing -------------------------------------------------------------------
-
-    def validate(self, attrs):
-        """Run the model's own validation on the record as it would be saved."""
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = model()
-        if self.instance is not None:
-            # Validate a copy: a refused write must leave the instance untouched.
-            instance = model._default_manager.get(pk=self.instance.pk)
-        for key, value in self._plain(attrs).items():
-            setattr(instance, key, value)
-        try:
-            instance.full_clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(api_errors(exc, self)) from exc
-        return attrs
+    # The model's own validation, the sent citations turned into changes and every rule of
+    # the write are the services' (``core.services.record_save``): run once, there.
 
     def _plain(self, attrs) -> dict:
         model = self.Meta.model
         return {k: v for k, v in attrs.items() if not is_to_many(model, k) and k != "citations"}
 
-    def save_through_service(self, instance, validated_data, *, user, publish_sources=False):
-        """Create or update through ``core.services.record_save``: all or nothing."""
+    def save_through_service(
+        self, instance, validated_data, *, user, publish_sources=False, stored=None
+    ):
+        """Create or update through ``core.services.record_save``: all or nothing.
+
+        ``stored``: the record as the view read and locked it, before these changes.
+        """
         model = self.Meta.model
         m2m = {k: v for k, v in validated_data.items() if is_to_many(model, k) and k != "citations"}
         record = instance or model()
         for key, value in self._plain(validated_data).items():
             setattr(record, key, value)
-        citations = validated_data.get("citations")
-        cite, uncite, remove, withdraw = ([], {}, [], {})
-        self._new_positions = []
-        if citations is not None:
-            cite, uncite, remove, withdraw = self._citation_changes(record, citations)
         try:
             return services.record_save(
                 record,
                 user=user,
                 m2m=m2m,
-                cite=cite,
-                uncite=uncite,
-                remove=remove,
+                sent=validated_data.get("citations"),
                 publish_sources=publish_sources,
-                withdraw=withdraw,
+                stored=stored,
             )
         except services.EvidenceConflict:
             raise
+        except services.SentCitationsInvalid as exc:
+            raise serializers.ValidationError({"citations": exc.errors}) from exc
         except services.CitationsInvalid as exc:
-            errors = [{} for _ in validated_data.get("citations") or ()]
-            for position, item_errors in zip(self._new_positions, exc.items, strict=True):
-                errors[position] = item_errors
-            raise serializers.ValidationError({"citations": errors}) from exc
+            raise serializers.ValidationError({"citations": exc.items}) from exc
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):
                 raise serializers.ValidationError(api_errors(exc, self)) from exc
             raise serializers.ValidationError({"non_field_errors": exc.messages}) from exc
-
-    @staticmethod
-    def _edits(citation, item) -> list[str]:
-        """The fields of ``item`` (sent with an existing citation's id) that would change it."""
-        sent = {key: value for key, value in item.items() if key in EDITABLE_EVIDENCE}
-        return [key for key, value in sent.items() if getattr(citation, key) != value]
-
-    def _citation_changes(self, record, items):
-        """Sent citations → (to add, to retract with reasons, to delete, to withdraw)."""
-        existing = {}
-        if not record._state.adding:
-            existing = {
-                c.pk: c
-                for c in record.citations.select_related("source").exclude(
-                    review_state=ReviewState.RETRACTED
-                )
-            }
-        by_content = {(c.source_id, c.quote, c.locator): c for c in existing.values()}
-        cite, uncite, kept, withdraw = [], {}, set(), {}
-        self._new_positions = []  # where each added citation was in the list sent
-        for position, item in enumerate(items):
-            known = existing.get(item.get("id")) or by_content.get(
-                (item["source"].pk, item.get("quote", ""), item.get("locator", ""))
-            )
-            if item.get("id") and known is None:
-                raise serializers.ValidationError(
-                    {"citations": [f"No live citation {item['id']} on this record."]}
-                )
-            if known is not None:
-                kept.add(known.pk)
-                if item.get("retraction_reason"):
-                    uncite[known] = item["retraction_reason"]
-                elif "withdrawn" in item:
-                    withdraw.update(_withdrawals(known, item["withdrawn"], position, len(items)))
-                elif item.get("id") and self._edits(known, item):
-                    raise services.EvidenceConflict(
-                        f"Citation {known.pk} is {known.review_state}: its evidence does not "
-                        "change. Send it with a retraction_reason, and add the new one."
-                    )
-                continue
-            if item.get("withdrawn"):
-                raise serializers.ValidationError(
-                    _at(
-                        position,
-                        len(items),
-                        "A new citation withdraws nothing: leave the field out of its supports.",
-                    )
-                )
-            self._new_positions.append(position)
-            cite.append(
-                services.CitationInput(
-                    source=item["source"],
-                    quote=item.get("quote", ""),
-                    start=item.get("start"),
-                    locator=item.get("locator", ""),
-                    supports=item.get("supports", []),
-                    contradicts=item.get("contradicts", []),
-                    stated=item.get("stated", {}),
-                    inferred=item.get("inferred", False),
-                    note=item.get("note", ""),
-                )
-            )
-        remove = [c for pk, c in existing.items() if pk not in kept]
-        return cite, uncite, remove, withdraw
-
-
-def _at(position: int, count: int, message: str) -> dict:
-    """An error of the ``withdrawn`` of the citation at ``position`` in the list sent."""
-    errors = [{} for _ in range(count)]
-    errors[position] = {"withdrawn": [message]}
-    return {"citations": errors}
-
-
-def _withdrawals(citation, sent: dict, position: int, count: int) -> dict:
-    """``{citation: {field: reason}}`` for the fields ``sent`` adds to its ``withdrawn``.
-
-    Sending back what was read changes nothing; a withdrawal left out or reworded would take
-    it back, which is refused (409), as an edit of the evidence is.
-    """
-    stored = citation.withdrawn or {}
-    taken_back = sorted(name for name, why in stored.items() if sent.get(name) != why)
-    if taken_back:
-        raise services.EvidenceConflict(
-            f"Citation {citation.pk} withdrew its support for {', '.join(taken_back)}, with "
-            "a reason: a withdrawal is never taken back nor reworded. Send it as it was read."
-        )
-    added = {name: why for name, why in sent.items() if name not in stored}
-    unknown = sorted(name for name in added if name not in citation.supports)
-    if unknown:
-        raise serializers.ValidationError(
-            _at(
-                position,
-                count,
-                f"Citation {citation.pk} does not support {', '.join(unknown)}: there is no "
-                f"support to withdraw (it supports {citation.supports}).",
-            )
-        )
-    return {citation: added} if added else {}
 
 
 class NamedSerializer(PublicSerializer):

@@ -8,8 +8,11 @@
 * Every write is kept in the history with the curator and the channel ``api``.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -20,6 +23,7 @@ from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
 from config.api.errors import PreconditionFailed, PreconditionRequired
+from config.api.filters import public_id_field
 from config.api.options import parse_boolean
 from config.api.serializers import KnownFieldsOnly, StrictBooleanField, StrictCharField
 from config.api.urls_cache import absolute, detail_path
@@ -133,31 +137,46 @@ class CuratedWritesMixin(
             raise PreconditionFailed
 
     def locked_object(self):
-        instance = self.get_object()
-        # Deleted by another request between the read and the lock (the lock waits for its
-        # commit): gone, as for a request that came a moment later.
-        found = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
-        locked = found.first()
-        if locked is None:
-            raise Http404(f"No {type(instance)._meta.verbose_name} {instance.public_id}.")
-        return locked
+        """The record, read once and locked for the write (its relations' prefetches are
+        read for the response, after it). Deleted by another request before the lock (which
+        waits for its commit): gone, as for a request that came a moment later."""
+        queryset = self.get_queryset().prefetch_related(None)
+        field = public_id_field(queryset.model)
+        try:
+            instance = services.lock_record(queryset, **{field: self.kwargs["public_id"]})
+        except (DjangoValidationError, ValueError):
+            instance = None
+        if instance is None:
+            raise Http404(f"No {queryset.model._meta.verbose_name} {self.kwargs['public_id']}.")
+        self.check_object_permissions(self.request, instance)
+        return instance
 
-    def written(self, instance, status_code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=instance.pk)
-        headers = {"ETag": self.etag_for(fresh)}
+    def written(self, instance, status_code=status.HTTP_200_OK, *, fresh=True):
+        """The response to a write: the record as it now is.
+
+        ``fresh=False``: ``instance`` is the record as the write left it (the row the view
+        locked, changed and saved by the service); only what it shows of its relations is
+        read again.
+        """
+        if fresh:
+            instance = self.get_queryset().get(pk=instance.pk)
+        else:
+            prefetch_related_objects([instance], *self.get_queryset()._prefetch_related_lookups)
+        headers = {"ETag": self.etag_for(instance)}
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = absolute(
                 self.request, detail_path(type(instance), instance.public_id)
             )
-        return Response(self.get_serializer(fresh).data, status=status_code, headers=headers)
+        return Response(self.get_serializer(instance).data, status=status_code, headers=headers)
 
-    def perform_save(self, serializer, instance=None):
+    def perform_save(self, serializer, instance=None, stored=None):
         try:
             return serializer.save_through_service(
                 instance,
                 serializer.validated_data,
                 user=self.request.user,
                 publish_sources=instance is not None and self.with_references(),
+                stored=stored,
             )
         except services.EvidenceConflict as exc:
             raise _conflict(exc) from exc
@@ -175,10 +194,11 @@ class CuratedWritesMixin(
         with transaction.atomic():
             instance = self.locked_object()
             self.check_if_match(instance)
+            stored = copy.copy(instance)  # the row as read, for the service's checks
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            instance = self.perform_save(serializer, instance)
-        return self.written(instance)
+            instance = self.perform_save(serializer, instance, stored)
+        return self.written(instance, fresh=False)
 
     @extend_schema(parameters=[IF_MATCH, WITH_REFERENCES])
     def partial_update(self, request, *args, **kwargs):

@@ -543,6 +543,9 @@ class Citation(PublicModel):
         model = self.content_type.model_class()
         if model is None or not issubclass(model, CitableModel):
             raise ValidationError("Only records of the dataset can be cited.")
+        held = self._meta.get_field("record").get_cached_value(self, default=None)
+        if isinstance(held, model) and not held._state.adding and held.pk == self.object_id:
+            return  # the record itself, read from its row by the service that cites it
         if not model._default_manager.filter(pk=self.object_id).exists():
             raise ValidationError(
                 f"The cited {model._meta.verbose_name} {self.object_id} does not exist."

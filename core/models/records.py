@@ -12,11 +12,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from core.collation import NameOrderedModel, name_sort_index
+from core.constraints import violated
 from core.history import ChannelHistoricalModel
 from core.search import document, search
 from core.validtime import UNCERTAIN
@@ -165,6 +166,36 @@ class PublicModel(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version", "search_document"}
         super().save(*args, **kwargs)
+
+    def get_constraints(self):
+        # The check constraints are validated together, in one query (``core.constraints``).
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def validate_constraints(self, exclude=None, *, unchanged=()):
+        """Django's, with the check constraints asked in one query; ``unchanged``: fields
+        left as stored, whose checks (naming only those) are not asked again."""
+        errors = {}
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        using = router.db_for_write(type(self), instance=self)
+        checks = [
+            c
+            for _model, constraints in models.Model.get_constraints(self)
+            for c in constraints
+            if isinstance(c, models.CheckConstraint)
+            and not models.Q(c.condition).referenced_base_fields <= set(unchanged)
+        ]
+        for constraint in violated(self, checks, exclude=exclude, using=using):
+            message = constraint.get_violation_error_message()
+            error = ValidationError(message, code=constraint.violation_error_code)
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def compute_derived(self):
         """Fill the fields derived from others. Runs on save and before a raw fixture load."""

@@ -80,18 +80,17 @@ class TestCitationsInOneBody:
 
 class TestPublishRacingADelete:
     def test_a_record_deleted_before_the_lock_is_a_404(self, api, monkeypatch):  # noqa: F811
-        """The publish read the draft, then a DELETE committed before it took the row's lock
-        (as on PostgreSQL, where the lock waits for the delete): 404, not 500."""
+        """A DELETE committed before the publish took the row's lock (on PostgreSQL the
+        locking read waits for the delete, then finds nothing): 404, not 500."""
         shipment = f.shipment()
         view = resolve(f"{SHIPMENTS}{shipment.pk}/publish/").func.cls
-        original = view.get_object
+        original = view.get_queryset
 
-        def read_then_lose_it(view):
-            found = original(view)
-            type(found).objects.filter(pk=found.pk).delete()
-            return found
+        def lose_it_first(view):
+            type(shipment).objects.filter(pk=shipment.pk).delete()
+            return original(view)
 
-        monkeypatch.setattr(view, "get_object", read_then_lose_it)
+        monkeypatch.setattr(view, "get_queryset", lose_it_first)
         response = api.post(f"{SHIPMENTS}{shipment.pk}/publish/")
         assert response.status_code == 404, response.content
         assert response["Content-Type"] == "application/problem+json"
