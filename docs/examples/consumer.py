@@ -74,7 +74,12 @@ def shipments(client) -> Shipment:
         print(f"shipments by {name}: " + ", ".join(f"{v}={-n}" for n, v, _ in buckets))
     top_exporter = sorted((-b.count, b.value) for b in first.facets["exporter"])[0][1]
     count, pages, rows = walk(trade_shipments_list, client, exporter=[top_exporter], limit=2)
-    print(f"shipments from {top_exporter}: {count} in {pages} pages")
+    citations = [citation for row in rows for citation in row.citations]
+    quoted = sum(c.end - c.start for c in citations if c.start is not None)
+    print(
+        f"shipments from {top_exporter}: {count} in {pages} pages, "
+        f"{len(citations)} citations quoting {quoted} characters"
+    )
     commodities = sorted({row.commodity.id for row in rows if row.commodity})
     for commodity in commodities:
         count, pages, picked = walk(
