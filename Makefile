@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint browser schema serve db release clean replica-demo load-faults bench
+.PHONY: run test install lint browser schema serve db release clean replica-demo load-faults bench \
+	fuzz consumer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +90,22 @@ bench: install
 	@command -v wrk >/dev/null || { echo "make bench: wrk is missing; install it: apt-get install wrk" >&2; exit 1; }
 	for db in $(BENCH_DBS); do $(BIN)/python -m bench data --db $$db --rows $(BENCH_ROWS) || exit 1; done
 	$(BIN)/python -m bench run $(if $(word 2,$(BENCH_DBS)),,--only $(BENCH_DBS)) $(BENCH_ARGS)
+
+# The long Schemathesis run (tools/fuzz.py; README, "Fuzzing and a consumer's script"): its
+# CLI, every check and phase, anonymously and as a curator, against gunicorn over the seed
+# release; non-zero on any failure. Not in `make test` (tests/api/test_schemathesis.py is the
+# CI gate). FUZZ_DATABASE_URL is RESET (dropped and created again): a throwaway database.
+# make fuzz FUZZ_DATABASE_URL=postgres://postgres@127.0.0.1:5432/fuzz FUZZ_ARGS="--max-examples 25"
+FUZZ_DATABASE_URL ?= sqlite:////tmp/tradediplomacy-fuzz.sqlite3
+fuzz: install
+	DATABASE_URL=$(FUZZ_DATABASE_URL) $(BIN)/python -m tools.fuzz $(FUZZ_ARGS)
+
+# A consumer's script (docs/examples/consumer.py) with the client generated from openapi.yaml,
+# run against the seed release on both databases (both RESET): their outputs must be equal.
+CONSUMER_DATABASES ?= sqlite:////tmp/tradediplomacy-consumer.sqlite3 \
+	postgres://postgres@127.0.0.1:5432/tradediplomacy_consumer
+consumer: install
+	$(BIN)/python -m tools.consumer_check $(CONSUMER_DATABASES)
 
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3 db.sqlite3-wal db.sqlite3-shm
