@@ -81,6 +81,7 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
     """A saved, published ``model`` record with every field filled (related ones too)."""
     obj = model()
     fuzzy = set()
+    chosen = []
     for field in model._meta.concrete_fields:
         if field.name in SKIPPED or field.primary_key or field.name == "review_state":
             continue
@@ -90,7 +91,11 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
                 others = made.get(model, [])
                 setattr(obj, field.name, others[-1] if others else None)
                 continue
-            setattr(obj, field.name, some(related, rng, made))
+            # Two relations of one record to one model point to two records (exporter is
+            # not importer, supplier not recipient).
+            target = some(related, rng, made, avoid=chosen)
+            chosen.append(target)
+            setattr(obj, field.name, target)
             continue
         name = field.name
         if any(name.startswith(base + "_") for base in fuzzy) or name in fuzzy:
@@ -98,7 +103,9 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
         if hasattr(model, f"{name}_precision"):
             fuzzy.add(name)
             # Each date of a record later than the one before: end never before start.
-            day = datetime.date(1950 + 12 * len(fuzzy) + rng.randrange(10), 1 + rng.randrange(12), 1)
+            day = datetime.date(
+                1950 + 12 * len(fuzzy) + rng.randrange(10), 1 + rng.randrange(12), 1
+            )
             value = rng.choice([day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]])
             setattr(obj, name, value)
             setattr(obj, f"{name}_note", text(rng, 40))
@@ -108,6 +115,8 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
             setattr(obj, name, value)
     for name, value in {**BY_MODEL.get(model, {}), **(overrides or {}).get(model, {})}.items():
         setattr(obj, name, value)
+    if getattr(obj, "reporter_id", None) and hasattr(obj, "exporter_id"):
+        obj.reporter = obj.exporter  # a shipment's reporter is one of its parties
     obj.review_state = ReviewState.PUBLISHED
     obj.save()
     made.setdefault(model, []).append(obj)
@@ -130,9 +139,9 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
     return obj
 
 
-def some(model, rng, made: dict):
+def some(model, rng, made: dict, avoid=()):
     """A record of ``model``: a new one, filled, the first times; then one already made."""
-    existing = made.get(model, [])
+    existing = [obj for obj in made.get(model, []) if obj not in avoid]
     if len(existing) >= 2:
         return rng.choice(existing)
     return filled(model, rng, made)

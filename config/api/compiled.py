@@ -342,8 +342,18 @@ def page(rows: list) -> orjson.Fragment | list:
     """
     if rows and not isinstance(rows[0], str):
         return rows
-    return orjson.Fragment("[" + ",".join(rows) + "]")
+    return _written("[" + ",".join(rows) + "]")
 
 
 def record(text):
-    return orjson.Fragment(text) if isinstance(text, str) else text
+    return _written(text) if isinstance(text, str) else text
+
+
+def _written(text: str):
+    # Django stores a JSON column with json.dumps (ASCII: "\u00e9"), and SQLite's JSON()
+    # keeps those escapes where orjson writes the letter: such a page is read and written
+    # again (the only escapes orjson writes are of control characters, which it writes the
+    # same way, so a page without "\u" needs no second look).
+    if "\\u" in text:
+        return orjson.loads(text)
+    return orjson.Fragment(text)
