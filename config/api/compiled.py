@@ -326,6 +326,37 @@ def compile_record(
     return JSONObject(members)
 
 
+class Compiled(models.Expression):
+    """A resolved expression whose SQL is made once per database connection and kept.
+
+    A page's JSON expression is hundreds of nodes: compiling it costs Django more than the
+    database takes to run it. The view keeps one resolved queryset per kind of reader
+    (``compiled_queryset``) and only adds conditions after it, which add joins with new
+    aliases but never rename the ones this SQL names, so its text stays true.
+    """
+
+    def __init__(self, expression):
+        super().__init__(output_field=expression.output_field)
+        self.expression = expression
+        self.made = {}
+
+    def get_source_expressions(self):
+        return [self.expression]
+
+    def set_source_expressions(self, exprs):
+        (self.expression,) = exprs
+
+    def as_sql(self, compiler, connection):
+        made = self.made.get(connection.alias)
+        if made is None:
+            made = self.made[connection.alias] = compiler.compile(self.expression)
+        return made
+
+    def relabeled_clone(self, change_map):
+        # Another query's aliases (a subquery): compile afresh.
+        return Compiled(self.expression.relabeled_clone(change_map))
+
+
 def check(serializer_class, collections: tuple[str, ...] = ()) -> None:
     """Raise ``NotCompilable`` if any field of ``serializer_class`` has no compiled form."""
     dummy = {name: models.Value("[]") for name in collections}

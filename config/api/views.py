@@ -429,7 +429,10 @@ class PublicReadOnlyViewSet(
             )
             ordering = {item.lstrip("-") for item in self.get_ordering()}
             columns = {"pk", *ordering, self.last_modified_field, *self.compiled_extra_columns()}
-            queryset = visible.annotate(**{COMPILED: expression}).values(*sorted(columns), COMPILED)
+            queryset = visible.annotate(**{COMPILED: expression})
+            annotations = queryset.query.annotations
+            annotations[COMPILED] = compiled.Compiled(annotations[COMPILED])
+            queryset = queryset.values(*sorted(columns), COMPILED)
             _compiled_querysets[key] = queryset
         return queryset.all()  # a clone: the kept one is never evaluated
 
