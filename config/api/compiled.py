@@ -34,7 +34,6 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from config.api.filters import public_id_field
-from config.api.lean import DashedUUID
 from config.api.serializers import BriefRelatedField
 from config.api.urls_cache import detail_path
 
@@ -79,8 +78,13 @@ class JSONObject(_Vendor):
     def __init__(self, members: dict):
         arguments = []
         for key, value in members.items():
-            arguments += [models.Value(key), value]
+            arguments += [text_value(key), value]
         super().__init__(*arguments)
+
+
+def text_value(text: str | None):
+    """A query parameter typed as text (PostgreSQL cannot infer it inside JSON functions)."""
+    return models.functions.Cast(models.Value(text), models.TextField())
 
 
 class Nested(_Vendor):
@@ -119,6 +123,15 @@ class DateTime(_Vendor):
         "WHEN DATE_TRUNC('second', %(expressions)s) = %(expressions)s "
         """THEN TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') """
         """ELSE TO_CHAR(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END"""
+    )
+
+
+class DashedUUID(_Vendor):
+    """A UUID column as text with dashes: SQLite keeps its 32 hex digits (exports too)."""
+
+    template = "||'-'||".join(
+        f"SUBSTR(%(expressions)s, {start}, {length})"
+        for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
     )
 
 
@@ -179,9 +192,9 @@ def address(base, path_of: Callable, model, public_id):
     """``base`` + the path ``path_of(model, id)`` of a public id (its text expression)."""
     template = path_of(model, _PLACEHOLDER)
     if template is None:
-        return models.Value(None, output_field=models.TextField())
+        return text_value(None)
     before, after = template.split(_PLACEHOLDER)
-    return Concat(base, models.Value(before), public_id, models.Value(after))
+    return Concat(base, text_value(before), public_id, text_value(after))
 
 
 def public_id_column(model, prefix: str = "") -> str:
@@ -359,9 +372,9 @@ class Compiled(models.Expression):
 
 def check(serializer_class, collections: tuple[str, ...] = ()) -> None:
     """Raise ``NotCompilable`` if any field of ``serializer_class`` has no compiled form."""
-    dummy = {name: models.Value("[]") for name in collections}
+    dummy = {name: text_value("[]") for name in collections}
     compile_record(
-        serializer_class, None, base=models.Value(""), states=lambda m: None, collections=dummy
+        serializer_class, None, base=text_value(""), states=lambda m: None, collections=dummy
     )
 
 

@@ -419,7 +419,7 @@ class PublicReadOnlyViewSet(
             if len(_compiled_querysets) >= MAX_COMPILED_QUERYSETS:
                 _compiled_querysets.clear()
             user = self.request.user
-            base_value = models.Value(base, output_field=models.TextField())
+            base_value = compiled.text_value(base)
             expression = compiled.compile_record(
                 serializer_class,
                 fields,
