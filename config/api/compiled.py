@@ -105,9 +105,10 @@ class Decimal(_Vendor):
 
     def __init__(self, column: str, places: int):
         super().__init__(models.F(column))
+        # %%%% : a literal % in SQL is written %% (Django formats SQL with its parameters).
         self.template = (
             f"CASE WHEN %(expressions)s IS NULL THEN NULL "
-            f"ELSE PRINTF('%%.{int(places)}f', %(expressions)s) END"
+            f"ELSE PRINTF('%%%%.{int(places)}f', %(expressions)s) END"
         )
         # numeric(p, s) as text has exactly s decimals.
         self.postgresql_template = "(%(expressions)s)::text"
