@@ -180,7 +180,7 @@ class Commitment(FuzzyDatesMixin, CitableModel):
     list_choices = {"transport_modes": TransportMode}
     search_fields = ("title", "price_terms", "note", "start_note", "end_note")
     search_related = ("commodity", "supplier", "recipient")
-    # A brief object names it by one column, as a decision by its title (config.api.lean).
+    # A brief object names it by one column, as a decision by its title (config.api.compiled).
     label_field = "title"
 
     title = models.CharField(

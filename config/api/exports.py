@@ -34,8 +34,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.http import StreamingHttpResponse
 
+from config.api.compiled import DashedUUID as _DashedUUID
 from config.api.filters import public_id_field
-from config.api.lean import DashedUUID as _DashedUUID
 from config.api.renderers import dumps
 
 CHUNK_ROWS = 2000

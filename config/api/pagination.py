@@ -302,7 +302,7 @@ def _field_at(model, path: str):
 
 
 def _value(row, field):
-    if isinstance(row, dict):  # the lean path reads .values() rows
+    if isinstance(row, dict):  # the compiled path reads .values() rows
         return row[field]
     if field == "pk":
         return row.pk

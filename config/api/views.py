@@ -17,27 +17,26 @@ import functools
 import re
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from config.api import lean, response_cache
+from config.api import compiled, response_cache
 from config.api.as_of import parse_as_of
+from config.api.compiled import RowView
 from config.api.errors import InvalidParameters, MethodFirstMixin, ProblemRenderingMixin
 from config.api.exporting import ExportsMixin
 from config.api.filters import public_id_field
-from config.api.lean import RowView
 from config.api.options import MESSAGE, is_boolean, parse_boolean
 from config.api.pagination import KeysetPagination
 from config.api.response_cache import CacheHeadersMixin
 from config.api.serializers import requested_fields
+from config.api.urls_cache import absolute
 
 LIST_PARAMS = {"ordering", "fields", "brief", "format", "limit", "cursor", "facet"}
 DETAIL_PARAMS = {"fields", "brief", "format"}
@@ -347,124 +346,113 @@ class PublicReadOnlyViewSet(
 
     def build_list(self):
         request = self.request
-        plan = self.lean_plan()
-        if plan is None:
+        compiled_path = self.uses_compiled()
+        if not compiled_path:
             queryset = self.filter_queryset(self.get_queryset())
             page = self.paginate_queryset(queryset)
             data = self.get_serializer(page, many=True).data
             stamps = [getattr(row, self.last_modified_field) for row in page]
         else:
-            page = self.paginate_queryset(self.filter_queryset(self.lean_queryset(plan)))
-            data = self.lean_render(plan, page)
+            page = self.paginate_queryset(self.filter_queryset(self.compiled_queryset()))
+            # Each row's JSON is text the database wrote: the page joins it, unread.
+            data = compiled.page([row[COMPILED] for row in page])
             stamps = [row[self.last_modified_field] for row in page]
         response = self.get_paginated_response(data)
         facets = request.query_params.getlist("facet")
         if facets:
-            if plan is not None:
+            if compiled_path:
                 queryset = self.filter_queryset(self.visible_queryset())
             response.data["facets"] = {name: self.facet(queryset, name) for name in facets}
         if stamps:
             response["Last-Modified"] = http_date(max(stamps).timestamp())
         return response
 
-    # --- the lean path (config.api.lean) ------------------------------------------------
+    # --- the compiled path (config.api.compiled) ---------------------------------------
 
-    #: Render lists and records from ``.values()`` where the serializer allows (see lean.py).
-    lean = True
+    #: Pages and records are JSON built by the database from the serializer's fields
+    #: (``config.api.compiled``). False: the serializer renders them (a resource whose
+    #: fields do not all compile says so here; ``tests/api/test_compiled.py`` checks it).
+    compiled = True
 
-    def lean_collections(self) -> dict:
-        """Per collection field read in the page query, its ``lean.JSONRows`` expression."""
+    def compiled_collections(self, base) -> dict:
+        """Per collection field (citations), the expression of its JSON array for a row."""
         return {}
 
-    def lean_collection_renderers(self) -> dict:
-        """Per collection field, ``render(items, context)``: the field's value from the
-        items its JSON holds (called once per row, on this request)."""
-        return {}
+    def compiled_extra_columns(self) -> tuple[str, ...]:
+        """Columns the view itself reads from each row (beyond the JSON)."""
+        return ()
 
-    def lean_plan(self):
-        if not self.lean or self.request.method not in ("GET", "HEAD"):
-            return None
-        if self.as_of is not None:
-            return None  # states on a day are annotations: the serializer reads them
-        wanted = requested_fields(self.get_serializer_class(), self.request.query_params)
-        return lean.plan_for(
-            self.get_serializer_class(),
-            frozenset(wanted) if wanted is not None else None,
-            frozenset(self.lean_collection_renderers()),
-        )
+    def compiled_key(self) -> tuple:
+        """What, besides the visible rows, the compiled queryset depends on (see below)."""
+        return ()
+
+    def uses_compiled(self) -> bool:
+        if not self.compiled or self.request.method not in ("GET", "HEAD"):
+            return False
+        return self.as_of is None  # states on a day are annotations: the serializer reads them
 
     def visible_queryset(self):
         return self.at_day(self.visible())
 
-    def lean_extra_columns(self) -> tuple[str, ...]:
-        """Columns the view itself reads from each row (beyond what the fields render)."""
-        return ()
+    def compiled_queryset(self):
+        """The visible rows, each with its JSON (``COMPILED``), made once per kind of reader.
 
-    def lean_key(self) -> tuple:
-        """What, besides the visible rows, the lean queryset depends on (see below)."""
-        return ()
-
-    def lean_queryset(self, plan):
-        """The visible rows as ``plan``'s values, made once per kind of reader and cloned.
-
-        Making it (visibility, columns, the collections' subqueries) costs the ORM more
-        than a page's SQL costs the database; it depends on no data, only on what the reader
-        may see, which the key holds exactly (the visibility condition itself, not a class of
-        users whose permissions could change).
+        Making it (visibility, the JSON expression, the collections' subqueries) costs the
+        ORM more than a page's SQL costs the database; it depends on no data, only on what
+        the reader may see and the fields asked for, which the key holds exactly.
         """
+        serializer_class = self.get_serializer_class()
+        wanted = requested_fields(serializer_class, self.request.query_params)
+        fields = frozenset(wanted) if wanted is not None else None
         visible = self.visible_queryset()
+        base = absolute(self.request, "")
         key = (
             type(self),
-            plan,
+            fields,
+            base,
             repr(visible.query.where),
             tuple(self.get_ordering()),
-            self.lean_key(),
+            self.compiled_key(),
         )
-        queryset = _lean_querysets.get(key)
+        queryset = _compiled_querysets.get(key)
         if queryset is None:
-            if len(_lean_querysets) >= MAX_LEAN_QUERYSETS:
-                _lean_querysets.clear()
-            queryset = _lean_querysets[key] = self.lean_values(visible, plan)
+            if len(_compiled_querysets) >= MAX_COMPILED_QUERYSETS:
+                _compiled_querysets.clear()
+            user = self.request.user
+            base_value = compiled.text_value(base)
+            expression = compiled.compile_record(
+                serializer_class,
+                fields,
+                base=base_value,
+                states=functools.cache(functools.partial(_states_visible_as_related, user)),
+                collections=self.compiled_collections(base_value),
+            )
+            ordering = {item.lstrip("-") for item in self.get_ordering()}
+            columns = {"pk", *ordering, self.last_modified_field, *self.compiled_extra_columns()}
+            queryset = visible.annotate(**{COMPILED: expression})
+            annotations = queryset.query.annotations
+            annotations[COMPILED] = compiled.Compiled(annotations[COMPILED])
+            queryset = queryset.values(*sorted(columns), COMPILED)
+            _compiled_querysets[key] = queryset
         return queryset.all()  # a clone: the kept one is never evaluated
-
-    def lean_values(self, queryset, plan):
-        ordering = {item.lstrip("-") for item in self.get_ordering()}
-        columns = {*plan.columns, *ordering, self.last_modified_field, *self.lean_extra_columns()}
-        expressions = self.lean_collections() if plan.collections else {}
-        annotations = {lean.collection_column(name): expressions[name] for name in plan.collections}
-        return queryset.annotate(**annotations).values(*sorted(columns), *annotations)
-
-    def lean_render(self, plan, rows) -> "list[dict]":
-        user = self.request.user
-        context = {
-            "request": self.request,
-            # Asked once per related model and page, not once per row.
-            "visible": functools.cache(functools.partial(_states_visible_as_related, user)),
-            # The zone DRF's datetime fields write in, looked up once per page.
-            "timezone": timezone.get_current_timezone() if settings.USE_TZ else None,
-            "briefs": {},  # related records' brief objects, shared by the rows of a page
-        }
-        renderers = self.lean_collection_renderers() if plan.collections else {}
-        return [plan.render(row, context, renderers) for row in rows]
 
     def retrieve(self, request, *args, **kwargs):
         return self.cached(self.build_detail)
 
     def build_detail(self):
-        plan = self.lean_plan()
-        if plan is None:
+        if not self.uses_compiled():
             instance = self.get_object()
             response = Response(self.get_serializer(instance).data)
             stamp = getattr(instance, self.last_modified_field)
             etag = self.etag_for(instance)
         else:
-            queryset = self.lean_queryset(plan)
+            queryset = self.compiled_queryset()
             field = public_id_field(queryset.model)
             try:
                 row = queryset.get(**{field: self.kwargs["public_id"]})
             except (queryset.model.DoesNotExist, DjangoValidationError, ValueError):
                 raise Http404 from None
-            response = Response(self.lean_render(plan, [row])[0])
+            response = Response(compiled.record(row[COMPILED]))
             stamp = row[self.last_modified_field]
             etag = self.etag_for(RowView(row))
         response["Last-Modified"] = http_date(stamp.timestamp())
@@ -506,9 +494,11 @@ class PublicReadOnlyViewSet(
         ]
 
 
-# Lean querysets by view, plan and what the reader may see (PublicReadOnlyViewSet.lean_queryset).
-_lean_querysets = {}
-MAX_LEAN_QUERYSETS = 512
+# Compiled querysets by view, fields and what the reader may see (``compiled_queryset``).
+_compiled_querysets = {}
+MAX_COMPILED_QUERYSETS = 512
+#: The column of each row's JSON text in the compiled queryset.
+COMPILED = "_json"
 
 
 @functools.lru_cache(maxsize=1024)

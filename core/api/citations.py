@@ -109,7 +109,7 @@ class CitationViewSet(RecordReadOnlyViewSet):
     ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("review_state", "inferred")
-    lean = False  # the serializer path: a citation's record is a generic relation
+    compiled = False  # the serializer path: a citation's record is a generic relation
     select = {"record": ("content_type",)}
     prefetch = {
         # The source's full text is not shown: one query a page, without it.

@@ -81,7 +81,7 @@ class FuzzyDateField(serializers.Field):
 
     @property
     def lean_columns(self) -> tuple[str, ...]:
-        """The model columns it reads (for config.api.lean)."""
+        """The model columns it reads (for config.api.compiled)."""
         n = self.date_name
         return (n, f"{n}_precision", f"{n}_earliest", f"{n}_latest", f"{n}_note")
 
@@ -89,7 +89,7 @@ class FuzzyDateField(serializers.Field):
         return self.lean_representation(*(getattr(obj, name) for name in self.lean_columns))
 
     def lean_representation(self, value, precision, earliest, latest, note):
-        """The object, from the columns of ``lean_columns`` (also for config.api.lean)."""
+        """The object, from the columns of ``lean_columns`` (also for config.api.compiled)."""
         return {
             "value": value,
             "precision": precision,
@@ -303,7 +303,7 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     #: Read on an ``as_of`` day only (see ``to_representation``): optional in the schema.
     conditional_fields = {"as_of_uncertain": ("AsOfUncertain", AS_OF_UNCERTAIN)}
     common_fields = ("id", "url")
-    #: Method fields that are addresses built from the public id (for config.api.lean).
+    #: Method fields that are addresses built from the public id (for config.api.compiled).
     address_fields = {"evidence_url": evidence_path}
     trailing_fields = (
         "citations",

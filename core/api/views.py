@@ -7,27 +7,24 @@ the domain-free ``PublicReadOnlyViewSet``:
 * the curators' writes and review actions (``core.api.writes``).
 """
 
-import functools
 import hashlib
 from dataclasses import dataclass
 
-import orjson
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse
 from django.urls import reverse
 from rest_framework.settings import api_settings
 
-from config.api import exports, lean
+from config.api import compiled, exports
 from config.api.cache import dataset_version
+from config.api.compiled import RowView
 from config.api.errors import InvalidParameters
 from config.api.filters import public_id_field
-from config.api.lean import RowView
 from config.api.renderers import AtomRenderer
 from config.api.serializers import prefetched_name
-from config.api.urls_cache import absolute, detail_path
+from config.api.urls_cache import absolute
 from config.api.views import PublicReadOnlyViewSet
 from core import filtersets
 from core.api import atom, serializers
@@ -86,7 +83,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         return prefetches
 
     def etag_for(self, instance) -> str:
-        if isinstance(instance, RowView):  # a .values() row of the lean path
+        if isinstance(instance, RowView):  # a .values() row of the compiled path
             row = instance.row
             public_id, version = row[lean_id_column(self.queryset.model)], row["version"]
         else:
@@ -96,56 +93,47 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         digest = hashlib.sha256(reader.encode()).hexdigest()[:10]
         return record_etag(public_id, version, reader=digest)
 
-    def lean_extra_columns(self) -> tuple[str, ...]:
+    def compiled_extra_columns(self) -> tuple[str, ...]:
         # The ETag's columns, whatever fields were asked for.
         return (lean_id_column(self.queryset.model), "version")
 
-    def lean_key(self) -> tuple:
+    def compiled_key(self) -> tuple:
         # The citations' subquery names the model's content type and the citations' states.
         return (
             ContentType.objects.get_for_model(self.queryset.model).pk,
             visible_states(self.request.user, Citation, include_retracted=self.include_retracted),
         )
 
-    def lean_collections(self) -> dict:
-        if not issubclass(self.queryset.model, CitableModel):
-            return {}
-        return {"citations": lean.JSONRows(self.visible_citations(), citation_members())}
-
-    def lean_collection_renderers(self) -> dict:
+    def compiled_collections(self, base) -> dict:
         if not issubclass(self.queryset.model, CitableModel):
             return {}
         visible_sources = Source.objects.states_visible_as_related(self.request.user)
-        # A page cites few sources, many times: each brief is built once per page.
-        briefs = {}
-
-        def render(items, context):
-            if len(items) > 1:
-                items.sort(key=citation_order())
-            for item in items:
-                source = item["source"]  # the columns of SOURCE_COLUMNS
-                if source[0] not in briefs:
-                    briefs[source[0]] = self.source_brief(source, visible_sources)
-                item["source"] = briefs[source[0]]
-            return items
-
-        return {"citations": render}
+        item = compiled.compile_record(
+            serializers.CitationSerializer,
+            None,
+            base=base,
+            states=lambda model: visible_sources,
+            collections={},
+            model=Citation,
+        )
+        # In the order the serializer reads them: Citation.Meta.ordering, as the database
+        # sorts it (an empty start: last on PostgreSQL, first on SQLite).
+        citations = self.visible_citations().order_by(*Citation._meta.ordering)
+        return {"citations": compiled.JSONArray(citations, item)}
 
     def export_extra(self, fmt: str) -> list:
         """A cited record's export adds its citations: in NDJSON the list its JSON holds
         (the same subquery and renderer as a JSON page), in CSV their count and the address
         of the list (``citations_url``). Each comes from the export's own query."""
-        collections = self.lean_collections()
+        base = compiled.text_value(absolute(self.request, ""))
+        collections = self.compiled_collections(base)
         if "citations" not in collections:
             return []
         if fmt == "ndjson":
-            render = self.lean_collection_renderers()["citations"]
+            # The array each JSON record holds, as the database builds it for a page.
             return [
                 exports.ExportColumn(
-                    "citations",
-                    TextField(),
-                    value=collections["citations"],
-                    decode=lambda text: render(orjson.loads(text or "[]"), None),
+                    "citations", TextField(), value=collections["citations"], decode=compiled.record
                 )
             ]
         model = self.queryset.model
@@ -183,49 +171,6 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
             content_type=content_type, object_id=OuterRef("pk")
         )
 
-    def source_brief(self, columns, visible_states) -> dict | None:
-        source_id, title, kind, content_hash, review_state = columns
-        if review_state not in visible_states:
-            return None
-        return {
-            "id": source_id,
-            "name": Source.brief_name_of(source_id, title, kind, content_hash),
-            "url": absolute(self.request, detail_path(Source, source_id)),
-        }
-
-
-#: What a citation's brief source object is made of (see ``source_brief``).
-SOURCE_COLUMNS = (
-    "source_id",
-    "source__title",
-    "source__kind",
-    "source__content_hash",
-    "source__review_state",
-)
-
-
-@functools.cache
-def citation_members() -> dict:
-    """``CitationSerializer``'s fields, in order, as columns of the JSON the page query
-    writes (``lean.JSONRows``); the source is an array of ``SOURCE_COLUMNS``."""
-    return {
-        name: SOURCE_COLUMNS if name == "source" else field.source
-        for name, field in serializers.CitationSerializer().fields.items()
-    }
-
-
-def citation_order():
-    """A sort key that puts a record's citations in the order the database gives them
-    (``Citation.Meta.ordering``: start, then id; an empty start where the database sorts
-    NULL: last on PostgreSQL, first on SQLite)."""
-    nulls_last = connection.features.nulls_order_largest
-
-    def key(item):
-        start = item["start"]
-        return ((start is None) == nulls_last, start or 0, item["id"])
-
-    return key
-
 
 def lean_id_column(model) -> str:
     field = public_id_field(model)
@@ -256,6 +201,7 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     made while a record was a draft are listed for curators only.
     """
 
+    compiled = False  # serializer path (method fields (record_url, user))
     queryset = Change.objects.all()
     serializer_class = serializers.ChangeSerializer
     filterset_class = filtersets.ChangeFilterSet

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast, Concat, Substr
 
 from core.canonical import sorted_json
 from core.spans import span_problem
@@ -148,6 +149,30 @@ class Source(FuzzyDatesMixin, PublicModel):
         ident = content_hash[:12] if content_hash else str(pk)[:8]
         kind_label = dict(cls._meta.get_field("kind").flatchoices).get(kind, kind)
         return title or f"{kind_label} {ident}"
+
+    @classmethod
+    def label_expression(cls, prefix: str):
+        """``brief_name`` of the source at ``prefix`` as a query expression (for JSON built
+        by the database, ``config.api.compiled``)."""
+        f = lambda name: models.F(f"{prefix}__{name}")  # noqa: E731
+        kinds = [
+            models.When(**{f"{prefix}__kind": value}, then=models.Value(str(label)))
+            for value, label in cls._meta.get_field("kind").flatchoices
+        ]
+        kind_label = models.Case(*kinds, default=f("kind"), output_field=models.TextField())
+        ident = models.Case(
+            models.When(
+                ~models.Q(**{f"{prefix}__content_hash": ""}),
+                then=Substr(f("content_hash"), 1, 12),
+            ),
+            default=Substr(Cast(f("id"), models.TextField()), 1, 8),
+            output_field=models.TextField(),
+        )
+        return models.Case(
+            models.When(~models.Q(**{f"{prefix}__title": ""}), then=f("title")),
+            default=Concat(kind_label, models.Value(" "), ident, output_field=models.TextField()),
+            output_field=models.TextField(),
+        )
 
     @property
     def cited_by_locator(self) -> bool:

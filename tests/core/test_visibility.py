@@ -163,7 +163,7 @@ def test_curators_see_the_drafts(world, curator_get):
 
 
 def test_a_curator_who_loses_the_permission_sees_no_draft_from_then_on(world, client, curator):
-    # Cached pages, counts, relation lookups and the lean path's querysets are all kept per
+    # Cached pages, counts, relation lookups and the compiled path's querysets are all kept per
     # reader: none of them may outlive the permission that let the reader see drafts.
     get = reader(client, curator)
     draft_shipment = f.shipment(commodity=world["draft_commodity"], note="Draft consignment")
