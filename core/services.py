@@ -37,14 +37,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 
+from config.api.cache import bump_dataset_version
 from core import support
 from core.canonical import sorted_json
-from core.corroboration import refresh_after
+from core.corroboration import refresh_after, refresh_records
+from core.history import current_channel
 from core.measures import measure_problems
-from core.models import CitableModel, Citation, PublicModel, ReviewState, Source
+from core.models import Change, CitableModel, Citation, PublicModel, ReviewState, Source
+from core.models.changes import change_for
 from core.notes import note_only, note_problem, quote_states_note
 from core.visibility import PUBLIC_STATES
 
@@ -478,7 +481,7 @@ def record_save(
         record.retraction_reason = stored.retraction_reason
         _check_editable(stored, record)
     _check_removable(record, remove)
-    record.full_clean()
+    check_fields(record)
     _save(record, user=user, reason=reason or ("Created" if creating else "Changed"))
     for name, values in m2m.items():
         getattr(record, name).set(values)
@@ -501,6 +504,17 @@ def record_save(
     if isinstance(record, CitableModel) or origin_changed:
         refresh_after(record)  # its corroboration, or that of every record citing the source
     return record
+
+
+def check_fields(record, *, batched: bool = False) -> None:
+    """A record's own rules (``full_clean``). ``batched`` (``records_create``): less those
+    that ask the database one row at a time (its references exist, its unique values, the
+    table's constraints), which the batch checks in one query each, or the database itself."""
+    if not batched:
+        record.full_clean()
+        return
+    relations = [f.name for f in record._meta.concrete_fields if f.is_relation]
+    record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
 def _origin_of(source: Source) -> tuple:
@@ -567,33 +581,55 @@ def _same_citation(item: CitationInput) -> tuple:
     return (item.source.pk, item.quote, item.start, item.locator)
 
 
+def checked_citation(record, item: CitationInput, seen: set, *, user, publish=False, batched=False):
+    """``(citation, {})``: the citation ``item`` describes, unsaved, that passed every rule of
+    a new citation; or ``(None, errors by field)``. ``seen``: the citations of this save so
+    far (the same one twice is refused).
+
+    ``batched`` (``records_create``): the checks that ask the database one row at a time (its
+    record and source exist, a unique id, the table's constraints) are made once per batch by
+    the caller instead; the others are the same calls.
+    """
+    if _same_citation(item) in seen:
+        return None, {"quote": ["The same citation (source, quote, span) is sent twice."]}
+    seen.add(_same_citation(item))
+    citation = new_citation(record, item)
+    if citation.review_state == ReviewState.PUBLISHED:
+        problems = _source_problems(item.source, user=user, publish=publish)
+        if problems:
+            return None, {"source": problems}
+    try:
+        if batched:
+            citation.clean_fields(exclude=("source", "content_type"))
+            citation.check_evidence(bound=False)  # clean() but the record's existence
+        else:
+            citation.full_clean()
+    except ValidationError as exc:
+        return None, exc.message_dict
+    return citation, {}
+
+
+def citation_inputs_problem(cite) -> dict:
+    """What is wrong with the number of citations one save adds ({} if nothing)."""
+    if len(cite) > MAX_CITATIONS_PER_SAVE:
+        return {"citations": f"At most {MAX_CITATIONS_PER_SAVE} new citations in one save."}
+    return {}
+
+
 def _write_citations(record, *, cite, uncite, remove, user, publish=False) -> list[Citation]:
     if not isinstance(record, CitableModel):
         if cite or uncite or remove:
             raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
         return []
-    if len(cite) > MAX_CITATIONS_PER_SAVE:
-        raise ValidationError(
-            {"citations": f"At most {MAX_CITATIONS_PER_SAVE} new citations in one save."}
-        )
+    if citation_inputs_problem(cite):
+        raise ValidationError(citation_inputs_problem(cite))
     for citation in remove:
         citation.delete()
     errors, seen = [], set()
     for item in cite:
-        if _same_citation(item) in seen:
-            errors.append({"quote": ["The same citation (source, quote, span) is sent twice."]})
-            continue
-        seen.add(_same_citation(item))
-        citation = new_citation(record, item)
-        if citation.review_state == ReviewState.PUBLISHED:
-            problems = _source_problems(item.source, user=user, publish=publish)
-            if problems:
-                errors.append({"source": problems})
-                continue
-        try:
-            citation.full_clean()
-        except ValidationError as exc:
-            errors.append(exc.message_dict)
+        citation, problems = checked_citation(record, item, seen, user=user, publish=publish)
+        if problems:
+            errors.append(problems)
             continue
         _save(citation, user=user, reason="Cited")
         errors.append({})
@@ -764,3 +800,163 @@ def source_reanchor(old: Source, new: Source, *, user) -> ReanchorReport:
         report.moved.append(moved)
     refresh_after(old)
     return report
+
+
+# --- many new records at once ------------------------------------------------------------------
+
+#: Records per batch of ``records_create``: a few queries each, and memory bounded by it.
+BATCH_SIZE = 1000
+
+
+@dataclass
+class NewRecord:
+    """A record to create with ``records_create``, and the citations it comes with."""
+
+    record: PublicModel
+    cite: list[CitationInput] = field(default_factory=list)
+
+
+@transaction.atomic
+def records_create(items, *, user, reason: str = "Created") -> list[PublicModel]:
+    """Create many new drafts of one model with their citations: ``record_save``'s rules for
+    a new record, checked and written a batch at a time. All or nothing.
+
+    The same calls check each record (``check_fields``) and each citation
+    (``checked_citation``); what those would ask the database once per row is asked once per
+    batch: that every reference and cited record exists, that unique values are new. The
+    table's constraints are the database's own: a batch it refuses is checked again record by
+    record (``validate_unique``, ``validate_constraints``) to name the one at fault. As
+    ``record_save`` writes them, each record and citation gets its history entry and its line
+    in the change feed (in bulk), its corroboration is refreshed, and the dataset version
+    moves. Records land as drafts: they are published through ``record_publish``.
+    """
+    created, batch = [], []
+    for item in items:
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            created += _create_batch(batch, user=user, reason=reason)
+            batch = []
+    if batch:
+        created += _create_batch(batch, user=user, reason=reason)
+    return created
+
+
+def _create_batch(items: list[NewRecord], *, user, reason: str) -> list[PublicModel]:
+    model = type(items[0].record)
+    records = [item.record for item in items]
+    for record in records:
+        if type(record) is not model or not record._state.adding:
+            raise ValueError("records_create adds new records, of one model per call.")
+        if record.review_state != ReviewState.DRAFT:
+            raise ValidationError(
+                f"{capfirst(label(record))}: records are created as drafts, then published "
+                "(record_publish)."
+            )
+        try:
+            check_fields(record, batched=True)
+        except ValidationError as exc:
+            raise ValidationError(_named(record, exc)) from None
+    _check_batch(model, records)
+    for record in records:
+        record.compute_derived()  # what save() derives; bulk_create does not call it
+    _insert(model, records)
+    citations = []
+    for item in items:
+        if item.cite and not isinstance(item.record, CitableModel):
+            raise ValidationError({"citations": f"A {model._meta.verbose_name} cites nothing."})
+        if citation_inputs_problem(item.cite):
+            raise ValidationError(citation_inputs_problem(item.cite))
+        seen, errors = set(), []
+        for cite in item.cite:
+            citation, problems = checked_citation(item.record, cite, seen, user=user, batched=True)
+            errors.append(problems)
+            if citation is not None:
+                citation.record = item.record  # the change feed names it without a query
+                citation.compute_derived()
+                citation.canonicalize()
+                citations.append(citation)
+        if any(errors):
+            raise CitationsInvalid(errors)
+    if citations:
+        _check_batch(Citation, citations)
+        _insert(Citation, citations)
+    _history(records, user=user, reason=reason)
+    _history(citations, user=user, reason="Cited")
+    if issubclass(model, CitableModel):
+        refresh_records(model, [record.pk for record in records])
+    bump_dataset_version()
+    transaction.on_commit(bump_dataset_version, robust=True)
+    return records
+
+
+def _named(record, exc: ValidationError) -> list[str]:
+    return [f"{capfirst(label(record))}: {message}" for message in exc.messages]
+
+
+def _check_batch(model, objs) -> None:
+    """What ``full_clean`` asks the database per row, for a batch: every reference exists,
+    every unique value is new (and not twice in the batch)."""
+    for f in model._meta.concrete_fields:
+        if f.many_to_one or f.one_to_one:
+            target = f.target_field.attname
+            wanted = {getattr(obj, f.attname) for obj in objs} - {None}
+            found = set(
+                f.remote_field.model._base_manager.filter(**{f"{target}__in": wanted})
+                .complex_filter(f.get_limit_choices_to())
+                .values_list(target, flat=True)
+            )
+            for obj in objs:
+                value = getattr(obj, f.attname)
+                if value is not None and value not in found:
+                    message = f.error_messages["invalid"] % {
+                        "model": f.remote_field.model._meta.verbose_name,
+                        "pk": value,
+                        "field": target,
+                        "value": value,
+                    }
+                    raise ValidationError(_named(obj, ValidationError({f.name: message})))
+        if f.unique:
+            values = [getattr(obj, f.attname) for obj in objs]
+            taken = set(
+                model._default_manager.filter(**{f"{f.attname}__in": values}).values_list(
+                    f.attname, flat=True
+                )
+            )
+            seen = set()
+            for obj, value in zip(objs, values, strict=True):
+                if value in taken or value in seen:
+                    error = obj.unique_error_message(model, (f.name,))
+                    raise ValidationError(_named(obj, ValidationError({f.name: error})))
+                seen.add(value)
+
+
+def _insert(model, objs) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL can go on to name the fault
+            model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+    except IntegrityError:
+        for obj in objs:
+            obj._state.adding = True
+            try:
+                obj.validate_unique()
+                obj.validate_constraints()
+            except ValidationError as exc:
+                raise ValidationError(_named(obj, exc)) from None
+        raise
+
+
+def _history(objs, *, user, reason: str) -> None:
+    """One history entry and one change-feed line per new object, as a save writes them."""
+    if not objs:
+        return
+    channel = current_channel()
+    entries = type(objs[0]).history.bulk_history_create(
+        objs,
+        default_user=user,
+        default_change_reason=reason,
+        custom_historical_attrs={"history_channel": channel},
+    )
+    Change.objects.bulk_create(
+        change_for(obj, entry, channel=channel, user=user)
+        for obj, entry in zip(objs, entries, strict=True)
+    )
