@@ -36,7 +36,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 
@@ -890,7 +890,11 @@ def _create_batch(items: list[NewRecord], *, user, reason: str) -> list[PublicMo
 
 
 def _named(record, exc: ValidationError) -> list[str]:
-    return [f"{capfirst(label(record))}: {message}" for message in exc.messages]
+    try:
+        name = capfirst(label(record))
+    except ObjectDoesNotExist:  # its name reads a reference that does not exist
+        name = capfirst(f"{record._meta.verbose_name} {record.pk}")
+    return [f"{name}: {message}" for message in exc.messages]
 
 
 def _check_batch(model, objs) -> None:

@@ -179,13 +179,24 @@ def test_a_failure_in_a_later_chunk_leaves_the_database_as_it_was(monkeypatch):
     assert everything() == before
 
 
+def new_shipment(exporter, importer, commodity, **kw) -> Shipment:
+    """A shipment not saved yet (``records_create`` saves it)."""
+    return Shipment(
+        exporter=exporter,
+        importer=importer,
+        commodity=commodity,
+        kind="aggregate",
+        status="reported",
+        **kw,
+    )
+
+
 def test_a_constraint_the_database_refuses_is_named_and_nothing_is_written():
     countries_sync()
     ru, af = Country.objects.get(iso2="RU"), Country.objects.get(iso2="AF")
     wheat = f.commodity(slug="wheat", name="Wheat")
-    ok = f.shipment(exporter=ru, importer=af, commodity=wheat, quantity=5, unit="t")
-    bad = f.shipment(exporter=ru, importer=af, commodity=wheat, quantity=7, unit="t")
-    bad.unit = ""  # a quantity without its unit: a check constraint of the table
+    ok = new_shipment(ru, af, wheat, quantity=5, unit="t")
+    bad = new_shipment(ru, af, wheat, quantity=7)  # no unit: a check constraint of the table
     before = everything()
 
     with pytest.raises(ValidationError, match="A quantity needs its unit"):
@@ -200,11 +211,11 @@ def test_a_bad_reference_and_a_published_record_are_refused():
     countries_sync()
     ru, af = Country.objects.get(iso2="RU"), Country.objects.get(iso2="AF")
     wheat = f.commodity(slug="wheat", name="Wheat")
-    gone = f.shipment(exporter=ru, importer=af, commodity=wheat)
+    gone = new_shipment(ru, af, wheat)
     gone.commodity_id = "00000000-0000-0000-0000-000000000000"
     with pytest.raises(ValidationError, match="does not exist"):
         services.records_create([services.NewRecord(gone)], user=None)
-    public = f.shipment(exporter=ru, importer=af, commodity=wheat)
+    public = new_shipment(ru, af, wheat)
     public.review_state = ReviewState.PUBLISHED
     with pytest.raises(ValidationError, match="created as drafts"):
         services.records_create([services.NewRecord(public)], user=None)
