@@ -213,7 +213,7 @@ def test_a_bad_reference_and_a_published_record_are_refused():
     wheat = f.commodity(slug="wheat", name="Wheat")
     gone = new_shipment(ru, af, wheat)
     gone.commodity_id = "00000000-0000-0000-0000-000000000000"
-    with pytest.raises(ValidationError, match="does not exist"):
+    with pytest.raises(ValidationError, match="is not a valid choice"):
         services.records_create([services.NewRecord(gone)], user=None)
     public = new_shipment(ru, af, wheat)
     public.review_state = ReviewState.PUBLISHED
