@@ -485,10 +485,14 @@ class Citation(PublicModel):
         ):
             # A draft stands for the record's values as they are; publishing pins them.
             self.capture_values()
-        # JSON values in one key order, whatever the database and the channel (core.canonical).
+        self.canonicalize()
+        super().save(*args, **kwargs)
+
+    def canonicalize(self) -> None:
+        """JSON values in one key order, whatever the database and the channel
+        (core.canonical): ``save`` and the batched writes (``records_create``) call it."""
         for name in ("supported_values", "stated", "withdrawn"):
             setattr(self, name, sorted_json(getattr(self, name)))
-        super().save(*args, **kwargs)
 
     def capture_values(self, record=None, *, m2m: dict | None = None) -> None:
         """Pin ``supported_values`` to the cited record's values now (``core.support``)."""

@@ -41,10 +41,12 @@ from core.services.base import (
     EvidenceConflict,
     label,
 )
+from core.services.bulk import BATCH_SIZE, NewRecord, records_create
 from core.services.citations import (
     MAX_CITATIONS_PER_SAVE,
     CitationInput,
     ReanchorReport,
+    checked_citation,
     citation_withdraw_support,
     citations_capture_values,
     new_citation,
@@ -60,9 +62,10 @@ from core.services.evidence_checks import (
 )
 from core.services.review import record_delete, record_publish, record_reopen, record_retract
 from core.services.sent import CitationChanges, SentCitationsInvalid, citation_changes
-from core.services.writes import live_citations, lock_record, record_save, validate
+from core.services.writes import check_fields, live_citations, lock_record, record_save, validate
 
 __all__ = [
+    "BATCH_SIZE",
     "LIVE_STATES",
     "MAX_CITATIONS_PER_SAVE",
     "PUBLIC_EVIDENCE",
@@ -70,8 +73,11 @@ __all__ = [
     "CitationInput",
     "CitationsInvalid",
     "EvidenceConflict",
+    "NewRecord",
     "ReanchorReport",
     "SentCitationsInvalid",
+    "check_fields",
+    "checked_citation",
     "citation_changes",
     "citation_withdraw_support",
     "citations_capture_values",
@@ -88,6 +94,7 @@ __all__ = [
     "record_reopen",
     "record_retract",
     "record_save",
+    "records_create",
     "reference_problems",
     "references",
     "source_reanchor",

@@ -99,6 +99,41 @@ def _same_citation(item: CitationInput) -> tuple:
 KNOWN_FIELDS = ("id", "source", "content_type")
 
 
+def citation_inputs_problem(cite) -> dict:
+    """What is wrong with the number of citations one save adds ({} if nothing)."""
+    if len(cite) > MAX_CITATIONS_PER_SAVE:
+        return {"citations": f"At most {MAX_CITATIONS_PER_SAVE} new citations in one save."}
+    return {}
+
+
+def checked_citation(record, item: CitationInput, seen: set, *, user, publish=False, batched=False):
+    """``(citation, {})``: the citation ``item`` describes, unsaved, that passed every rule of
+    a new citation; or ``(None, errors by field)``. ``seen``: the citations of this save so
+    far (the same one twice is refused).
+
+    ``batched`` (``records_create``): the checks that ask the database one row at a time (its
+    record and source exist, a unique id, the table's constraints) are made once per batch by
+    the caller instead; the others are the same calls.
+    """
+    if _same_citation(item) in seen:
+        return None, {"quote": ["The same citation (source, quote, span) is sent twice."]}
+    seen.add(_same_citation(item))
+    citation = new_citation(record, item)
+    if citation.review_state == ReviewState.PUBLISHED:
+        problems = _source_problems(item.source, user=user, publish=publish)
+        if problems:
+            return None, {"source": problems}
+    try:
+        if batched:
+            citation.clean_fields(exclude=KNOWN_FIELDS)
+            citation.check_evidence(bound=False)  # clean() but the record's existence
+        else:
+            citation.full_clean(exclude=KNOWN_FIELDS)
+    except ValidationError as exc:
+        return None, exc.message_dict
+    return citation, {}
+
+
 def _write_citations(record, *, cite, uncite, remove, user, live, publish=False) -> list[Citation]:
     """Write the citations asked for; the record's live citations after it (``live``: before
     it, with their sources), without reading them again."""
@@ -106,32 +141,17 @@ def _write_citations(record, *, cite, uncite, remove, user, live, publish=False)
         if cite or uncite or remove:
             raise ValidationError({"citations": f"A {record._meta.verbose_name} cites nothing."})
         return []
-    if len(cite) > MAX_CITATIONS_PER_SAVE:
-        raise ValidationError(
-            {"citations": f"At most {MAX_CITATIONS_PER_SAVE} new citations in one save."}
-        )
+    if citation_inputs_problem(cite):
+        raise ValidationError(citation_inputs_problem(cite))
     for citation in remove:
         citation.delete()
     errors, seen, created = [], set(), []
     for item in cite:
-        if _same_citation(item) in seen:
-            errors.append({"quote": ["The same citation (source, quote, span) is sent twice."]})
-            continue
-        seen.add(_same_citation(item))
-        citation = new_citation(record, item)
-        if citation.review_state == ReviewState.PUBLISHED:
-            problems = _source_problems(item.source, user=user, publish=publish)
-            if problems:
-                errors.append({"source": problems})
-                continue
-        try:
-            citation.full_clean(exclude=KNOWN_FIELDS)
-        except ValidationError as exc:
-            errors.append(exc.message_dict)
-            continue
-        _save(citation, user=user, reason="Cited")
-        created.append(citation)
-        errors.append({})
+        citation, problems = checked_citation(record, item, seen, user=user, publish=publish)
+        errors.append(problems)
+        if citation is not None:
+            _save(citation, user=user, reason="Cited")
+            created.append(citation)
     if any(errors):
         raise CitationsInvalid(errors)
     for citation, reason in uncite.items():

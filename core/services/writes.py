@@ -176,6 +176,17 @@ def live_citations(record) -> list[Citation]:
     return list(record.citations.select_related("source").filter(review_state__in=LIVE_STATES))
 
 
+def check_fields(record, *, batched: bool = False) -> None:
+    """A new record's own rules (``full_clean``). ``batched`` (``records_create``): less those
+    that ask the database one row at a time (its references exist, its unique values, the
+    table's constraints), which the batch checks in one query each, or the database itself."""
+    if not batched:
+        record.full_clean()
+        return
+    relations = [f.name for f in record._meta.concrete_fields if f.is_relation]
+    record.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
 def validate(record, stored=None) -> None:
     """``record.full_clean()``, once, without asking the database what it already knows:
     that the related records it still names exist (foreign keys left as they were stored),

@@ -7,7 +7,7 @@ that it can be published with the rows that name it. ``TOTAL`` (all goods) is on
 of its own, ``hs-total``, with no HS code.
 """
 
-from core.services import CitationInput, record_save
+from core.services import CitationInput, NewRecord, records_create
 from trade.models import Commodity, Sector
 from trade.statistics.facts import TOTAL, TOTAL_SLUG
 from trade.statistics.formats import HS_EDITIONS
@@ -23,7 +23,9 @@ def sector_of(code: str) -> str:
 
 
 class CommodityFinder:
-    """Finds or creates, once per import, the commodity of each HS code."""
+    """Finds or creates, once per import, the commodity of each HS code: a chunk of rows at a
+    time (``prefetch``), in one query for those that exist and one ``records_create`` for
+    those that do not."""
 
     def __init__(self, source, user):
         self.source, self.user = source, user
@@ -31,30 +33,65 @@ class CommodityFinder:
 
     def commodity(self, row) -> Commodity:
         if row.cmd not in self.cache:
-            self.cache[row.cmd] = self._existing(row.cmd) or self._create(row)
+            self.prefetch([row])
         return self.cache[row.cmd]
 
-    def _existing(self, code: str):
-        if code == TOTAL:
-            return Commodity.objects.filter(slug=TOTAL_SLUG).first()
+    def prefetch(self, rows) -> None:
+        wanted = {}
+        for row in rows:
+            if row.cmd not in self.cache:
+                wanted.setdefault(row.cmd, row)
+        if not wanted:
+            return
+        if TOTAL in wanted:
+            total = Commodity.objects.filter(slug=TOTAL_SLUG).first()
+            if total is not None:
+                self.cache[TOTAL] = total
         # A published commodity first, then the oldest: the one curators have worked on.
-        return (
-            Commodity.objects.filter(hs_code=code)
-            .order_by("-review_state", "created", "id")
+        existing = (
+            Commodity.objects.filter(hs_code__in=[code for code in wanted if code != TOTAL])
             .filter(review_state__in=("published", "draft"))
-            .first()
+            .order_by("-review_state", "created", "id")
         )
+        for commodity in existing:
+            self.cache.setdefault(commodity.hs_code, commodity)
+        missing = [row for code, row in wanted.items() if code not in self.cache]
+        if missing:
+            self._create(missing)
 
-    def _create(self, row) -> Commodity:
+    def _create(self, rows) -> None:
+        commodities = [self._new(row) for row in rows]
+        taken = set(
+            Commodity.objects.filter(slug__in=[c.slug for c in commodities]).values_list(
+                "slug", flat=True
+            )
+        )
+        items = []
+        for row, commodity in zip(rows, commodities, strict=True):
+            if commodity.slug in taken:
+                commodity.slug = f"{commodity.slug}-{row.classification.lower()}"
+            # The code as the file's own classification names it: H6 (Comtrade), HS17 (BACI).
+            baci = row.locator.startswith("BACI/")
+            edition = HS_EDITIONS[row.classification] if baci else row.classification
+            cite = CitationInput(
+                source=self.source,
+                locator=f"{edition}/{row.cmd}",
+                supports=["hs_code"] if commodity.hs_code else [],
+            )
+            items.append(NewRecord(commodity, [cite]))
+        records_create(items, user=self.user, reason="Named by official statistics")
+        for row, commodity in zip(rows, commodities, strict=True):
+            self.cache[row.cmd] = commodity
+            self.created.append(commodity)
+
+    def _new(self, row) -> Commodity:
         code = row.cmd
         if code == TOTAL:
             name, slug, hs_code = "All commodities (HS total)", TOTAL_SLUG, ""
         else:
             name = f"{row.cmd_desc} (HS {code})" if row.cmd_desc else f"HS {code}"
             slug, hs_code = f"hs-{code}", code
-        if Commodity.objects.filter(slug=slug).exists():
-            slug = f"{slug}-{row.classification.lower()}"
-        commodity = Commodity(
+        return Commodity(
             name=name[:300],
             slug=slug,
             hs_code=hs_code,
@@ -62,14 +99,3 @@ class CommodityFinder:
             hs_note=f"Created by the import of “{self.source}”, which names it {code} in "
             f"{HS_EDITIONS[row.classification]} ({row.classification}).",
         )
-        # The code as the file's own classification names it: H6 (Comtrade), HS17 (BACI).
-        baci = row.locator.startswith("BACI/")
-        edition = HS_EDITIONS[row.classification] if baci else row.classification
-        cite = CitationInput(
-            source=self.source,
-            locator=f"{edition}/{code}",
-            supports=["hs_code"] if hs_code else [],
-        )
-        record_save(commodity, user=self.user, cite=[cite], reason="Named by official statistics")
-        self.created.append(commodity)
-        return commodity

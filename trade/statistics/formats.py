@@ -94,7 +94,10 @@ class Row:
 
 @dataclass
 class Reading:
-    rows: list
+    """A file as read: ``rows`` is an iterator, read once; ``skipped`` (by reason) and
+    ``classifications`` are complete once it is exhausted."""
+
+    rows: object
     skipped: Counter
     classifications: set
 
@@ -179,23 +182,33 @@ def read_comtrade_json(text: str) -> Reading:
 def read_comtrade_csv(text: str) -> Reading:
     delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return _comtrade(list(reader), start=2)
+    _check_fields(reader.fieldnames or [])
+    return _comtrade(reader, start=2)
 
 
-def _comtrade(records: list[dict], *, start: int) -> Reading:
-    if records:
-        missing = [name for name in COMTRADE_FIELDS if name not in records[0]]
-        if missing:
-            raise StatisticsFileError(
-                "Unknown column layout: not the 47 Comtrade+ fields; missing "
-                f"{', '.join(missing[:6])}{'…' if len(missing) > 6 else ''}."
-            )
-    reading = Reading([], Counter(), set())
+def _check_fields(names) -> None:
+    missing = [name for name in COMTRADE_FIELDS if name not in names]
+    if missing:
+        raise StatisticsFileError(
+            "Unknown column layout: not the 47 Comtrade+ fields; missing "
+            f"{', '.join(missing[:6])}{'…' if len(missing) > 6 else ''}."
+        )
+
+
+def _comtrade(records, *, start: int) -> Reading:
+    """The rows of ``records`` as they are read (a file's are not all held at once)."""
+    if isinstance(records, list) and records:
+        _check_fields(records[0])
+    reading = Reading(iter(()), Counter(), set())
+    reading.rows = _comtrade_rows(records, start, reading)
+    return reading
+
+
+def _comtrade_rows(records, start: int, reading: Reading):
     for line, record in enumerate(records, start=start):
         row = _comtrade_row(record, line, reading)
         if row is not None:
-            reading.rows.append(row)
-    return reading
+            yield row
 
 
 def _skip(reading: Reading, reason: str) -> None:
@@ -327,7 +340,13 @@ def read_baci(text: str, classification: str) -> Reading:
         raise StatisticsFileError(
             f"Unknown column layout: BACI's header is t,i,j,k,v,q, not {','.join(header)}."
         )
-    reading = Reading([], Counter(), {classification})
+    reading = Reading(iter(()), Counter(), {classification})
+    reading.rows = _baci_rows(reader, reading)
+    return reading
+
+
+def _baci_rows(reader, reading: Reading):
+    """The rows as they are read: a BACI file of millions of rows is never held as rows."""
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -336,8 +355,7 @@ def read_baci(text: str, classification: str) -> Reading:
         named = dict(zip(BACI_FIELDS, (c.strip() for c in cells), strict=True))
         row = _baci_row(named, line, reading)
         if row is not None:
-            reading.rows.append(row)
-    return reading
+            yield row
 
 
 def _baci_row(cells: dict, line: int, reading: Reading) -> Row | None:

@@ -26,7 +26,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Citation, ReviewState, Source, SourceKind
-from core.services import CitationInput, CitationsInvalid, record_publish, record_save
+from core.services import (
+    BATCH_SIZE,
+    CitationInput,
+    CitationsInvalid,
+    NewRecord,
+    record_publish,
+    record_save,
+    records_create,
+)
 from diplomacy.models import Country
 from diplomacy.reference import countries_sync
 from trade.models import Shipment, ShipmentKind, ShipmentStatus
@@ -94,43 +102,57 @@ def family(fmt: str) -> str:
     return "baci" if fmt == "baci" else "comtrade"
 
 
+#: Rows per chunk: each chunk is read, looked up and written in a few queries.
+CHUNK = BATCH_SIZE
+
+
 def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=None):
     """Import the file ``data`` (named ``name``); raises ``StatisticsFileError`` or
-    ``ValidationError`` with nothing changed. A dry run rolls everything back."""
+    ``ValidationError`` with nothing changed. A dry run rolls everything back.
+
+    The file is read twice, row by row: once to check it (every row readable, no row key
+    twice) and find the edition it supersedes, once to write it a chunk at a time. Neither
+    holds its rows: memory grows with the file's bytes and its row keys only."""
     digest = checksum(data)
     known = StatisticsFile.objects.filter(sha256=digest).select_related("source").first()
     if known is not None and not (options.publish and _draft(known.source)):
         return ImportReport(known.format, known.source, known.source.supersedes, True)
-    fmt, reading = formats.read(
-        data,
-        options.format or (known.format if known else ""),
-        name=name,
-        classification=options.classification or (known.classification if known else ""),
-    )
-    rows = _selected(reading.rows, options.countries or _countries_of(known))
-    report = ImportReport(fmt, skipped=reading.skipped, earlier=known is not None)
+
+    def reading():
+        return formats.read(
+            data,
+            options.format or (known.format if known else ""),
+            name=name,
+            classification=options.classification or (known.classification if known else ""),
+        )
+
+    countries = options.countries or _countries_of(known)
+    fmt, first = reading()
+    locators = _survey(_selected(first.rows, countries))
+    report = ImportReport(fmt, skipped=first.skipped, earlier=known is not None)
     with transaction.atomic():
         countries_sync()  # every ISO country exists, published and cited
         if known is None:
-            source = _source(fmt, name, reading, options, rows, user)
+            source = _source(fmt, name, options, locators, user)
             StatisticsFile.objects.create(
                 source=source,
                 sha256=digest,
                 format=fmt,
-                classification=",".join(sorted(reading.classifications)),
+                classification=",".join(sorted(first.classifications)),
                 file_name=name.rsplit("/", 1)[-1][:300],
                 stored_name="",
                 size=len(data),
                 edition=options.edition,
                 countries=",".join(options.countries),
-                rows=len(rows),
+                rows=len(locators),
             )
         else:
             source = known.source
         report.source, report.superseded = source, source.supersedes
         if options.publish and source.review_state == ReviewState.DRAFT:
             record_publish(source, user=user)
-        _apply(rows, source, report, options, user)
+        _fmt, second = reading()
+        _apply(_selected(second.rows, countries), locators, source, report, options, user)
         if options.dry_run:
             transaction.set_rollback(True)
         elif known is None:
@@ -147,7 +169,16 @@ def _countries_of(known) -> tuple:
     return tuple(filter(None, known.countries.split(","))) if known else ()
 
 
-def _selected(rows: list, countries) -> list:
+def _selected(rows, countries):
+    """The rows of the countries asked for (all without ``countries``), as they are read."""
+    wanted = {code.upper() for code in countries}
+    for row in rows:
+        if not wanted or row.exporter in wanted or row.importer in wanted:
+            yield row
+
+
+def _survey(rows) -> set:
+    """The rows' keys (locators), read to the end: a key twice is refused."""
     seen = {}
     for row in rows:
         if row.locator in seen:
@@ -155,18 +186,26 @@ def _selected(rows: list, countries) -> list:
                 f"Row {row.line}: the same row key ({row.locator}) as row {seen[row.locator]}."
             )
         seen[row.locator] = row.line
-    if not countries:
-        return rows
-    wanted = {code.upper() for code in countries}
-    return [row for row in rows if row.exporter in wanted or row.importer in wanted]
+    return set(seen)
 
 
-def _source(fmt, name, reading, options, rows, user) -> Source:
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _source(fmt, name, options, locators, user) -> Source:
     publisher, url, attribution = PUBLISHERS[family(fmt)]
     file_name = name.rsplit("/", 1)[-1]
     edition = f" (edition {options.edition})" if options.edition else ""
     title = options.title or f"{options.publisher or publisher}: {file_name}{edition}"
-    previous = options.supersedes or _previous(fmt, rows)
+    previous = options.supersedes or _previous(fmt, locators)
     source = Source(
         kind=SourceKind.DATASET,
         title=title[:500],
@@ -181,15 +220,14 @@ def _source(fmt, name, reading, options, rows, user) -> Source:
     return record_save(source, user=user, reason=f"Imported from {file_name}")
 
 
-def _previous(fmt: str, rows: list) -> Source | None:
+def _previous(fmt: str, locators) -> Source | None:
     """The edition this file supersedes: the latest statistics source of the same format
     family, not yet superseded, whose live citations name some of the same rows."""
-    locators = [row.locator for row in rows]
     found = set()
-    for at in range(0, len(locators), 500):
+    for chunk in _chunks(sorted(locators), 500):
         found |= set(
             Citation.objects.filter(
-                locator__in=locators[at : at + 500],
+                locator__in=chunk,
                 review_state__in=LIVE,
                 source__statistics_file__isnull=False,
                 source__superseded_by__isnull=True,
@@ -206,61 +244,89 @@ def _previous(fmt: str, rows: list) -> Source | None:
     return sources[0] if sources else None
 
 
-def _live_citations(source: Source | None) -> dict:
-    """The shipments' live citations of ``source``, by locator."""
+def _shipment_citations(source: Source | None, locators=None):
+    """The shipments' live citations of ``source`` (those of ``locators`` only, if given)."""
     if source is None:
-        return {}
+        return Citation.objects.none()
     shipment_type = ContentType.objects.get_for_model(Shipment)
     citations = Citation.objects.filter(
         source=source, content_type=shipment_type, review_state__in=LIVE
     )
+    return citations if locators is None else citations.filter(locator__in=locators)
+
+
+def _live_citations(source: Source | None, locators) -> dict:
+    """The live citations of ``source`` of the rows ``locators``, by locator, each with its
+    shipment: two queries for a chunk of rows."""
+    citations = list(_shipment_citations(source, locators))
+    shipments = Shipment.objects.in_bulk([c.object_id for c in citations])
+    for citation in citations:
+        citation.record = shipments.get(citation.object_id)
     return {c.locator: c for c in citations}
 
 
-def _apply(rows, source, report, options, user) -> None:
+def _apply(rows, locators, source, report, options, user) -> None:
+    """Write the rows a chunk at a time: new rows in one ``records_create`` per chunk, rows
+    of the edition this one supersedes through ``record_save`` one by one (their citations
+    are retracted or removed and their values may change, by ``record_save``'s rules)."""
     previous = source.supersedes
-    older = _live_citations(previous)
-    mine = _live_citations(source)
+    fresh = not source.citations.exists()  # nothing of this edition is in yet
     finder = CommodityFinder(source, user)
     countries = {c.iso2: c for c in Country.objects.all()}
-    touched = []
-    for row in rows:
-        if row.locator in mine:
-            report.unchanged += 1  # this edition's row is in already (a --publish rerun)
-            touched.append(mine[row.locator].record)
-            continue
-        commodity = finder.commodity(row)
-        old = older.get(row.locator)
-        if old is None:
-            shipment = _new_shipment(row, commodity, countries)
-            record_save(shipment, user=user, cite=[_cite(source, row, shipment)])
-            report.new += 1
-            touched.append(shipment)
-            continue
-        shipment = old.record
-        if shipment.review_state == ReviewState.PUBLISHED and _draft(source):
-            report.held += 1
-            continue
-        same = shipment_facts(shipment) == _expected(row, shipment)
-        _set_values(shipment, row)
-        reason = f"Superseded by {source} (row {row.locator})."
-        # As a re-anchored quote: a public citation is retracted, a draft one removed.
-        if old.review_state == ReviewState.PUBLISHED:
-            kw = {"uncite": {old: reason}}
-        else:
-            kw = {"remove": [old]}
-        record_save(shipment, user=user, cite=[_cite(source, row, shipment)], reason=reason, **kw)
-        report.unchanged += same
-        report.changed += not same
-        touched.append(shipment)
-    report.gone = sorted(set(older) - {row.locator for row in rows})
+    for chunk in _chunks(rows, CHUNK):
+        keys = [row.locator for row in chunk]
+        mine = {} if fresh else _live_citations(source, keys)
+        older = _live_citations(previous, keys) if previous is not None else {}
+        finder.prefetch(chunk)
+        new, touched = [], []
+        for row in chunk:
+            if row.locator in mine:
+                report.unchanged += 1  # this edition's row is in already (a --publish rerun)
+                touched.append(mine[row.locator].object_id)
+                continue
+            commodity = finder.commodity(row)
+            old = older.get(row.locator)
+            if old is None:
+                shipment = _new_shipment(row, commodity, countries)
+                new.append(NewRecord(shipment, [_cite(source, row, shipment)]))
+                continue
+            if _supersede(old, row, source, report, user):
+                touched.append(old.object_id)
+        records_create(new, user=user)
+        report.new += len(new)
+        touched += [item.record.pk for item in new]
+        if options.publish:
+            _publish(touched, report, user)
+    if previous is not None:
+        older_keys = _shipment_citations(previous).values_list("locator", flat=True)
+        report.gone = sorted(set(older_keys.iterator()) - locators)
     report.commodities_created = finder.created
-    if options.publish:
-        for shipment in touched:
-            shipment.refresh_from_db()
-            if shipment.review_state == ReviewState.DRAFT:
-                record_publish(shipment, user=user, with_references=True)
-                report.published += 1
+
+
+def _supersede(old, row, source, report, user) -> bool:
+    """Re-cite a row the older edition had in this one; False if it waits (held)."""
+    shipment = old.record
+    if shipment.review_state == ReviewState.PUBLISHED and _draft(source):
+        report.held += 1
+        return False
+    same = shipment_facts(shipment) == _expected(row, shipment)
+    _set_values(shipment, row)
+    reason = f"Superseded by {source} (row {row.locator})."
+    # As a re-anchored quote: a public citation is retracted, a draft one removed.
+    if old.review_state == ReviewState.PUBLISHED:
+        kw = {"uncite": {old: reason}}
+    else:
+        kw = {"remove": [old]}
+    record_save(shipment, user=user, cite=[_cite(source, row, shipment)], reason=reason, **kw)
+    report.unchanged += same
+    report.changed += not same
+    return True
+
+
+def _publish(pks, report, user) -> None:
+    for shipment in Shipment.objects.filter(pk__in=pks, review_state=ReviewState.DRAFT):
+        record_publish(shipment, user=user, with_references=True)
+        report.published += 1
 
 
 def _expected(row, shipment) -> dict:

@@ -1,6 +1,8 @@
 """``verify_citations``' check of official statistics: each imported file is re-read from
 the ``datasets`` storage, its checksum compared, and every live citation of a shipment in
-its source compared with the row its locator names, value by value."""
+its source compared with the row its locator names, value by value. The rows are read as a
+stream and compared a chunk at a time: memory holds the file's bytes and row keys, not its
+rows nor all its citations."""
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -10,6 +12,9 @@ from trade.models import Shipment
 from trade.statistics import formats
 from trade.statistics.facts import shipment_facts
 from trade.statistics.files import StatisticsFile, checksum
+
+#: Rows compared per query: the file is read row by row, never held as rows.
+CHUNK = 1000
 
 
 def check_statistics_files(problems: list) -> int:
@@ -23,7 +28,8 @@ def check_statistics_files(problems: list) -> int:
     return checked
 
 
-def _rows(kept: StatisticsFile, problems: list) -> dict | None:
+def _rows(kept: StatisticsFile, problems: list):
+    """The file's rows, as they are read (``None`` if it cannot be read)."""
     where = f"dataset file {kept.file_name} (source {kept.source_id})"
     try:
         data = kept.read()
@@ -42,25 +48,52 @@ def _rows(kept: StatisticsFile, problems: list) -> dict | None:
     except formats.StatisticsFileError as exc:
         problems.append(f"{where}: no longer reads: {exc}")
         return None
-    return {row.locator: row for row in reading.rows}
+    return _guarded(reading.rows, where, problems)
 
 
-def _check_citations(kept, rows: dict, problems: list) -> int:
+def _guarded(rows, where: str, problems: list):
+    try:
+        yield from rows
+    except formats.StatisticsFileError as exc:
+        problems.append(f"{where}: no longer reads: {exc}")
+
+
+def _check_citations(kept, rows, problems: list) -> int:
+    """Compare each live citation of the file's source with its row, a chunk of rows at a
+    time (two queries per chunk); then name the citations whose row the file lacks."""
     shipment_type = ContentType.objects.get_for_model(Shipment)
     citations = Citation.objects.filter(
         source_id=kept.source_id, content_type=shipment_type
     ).exclude(review_state=ReviewState.RETRACTED)
     shipments = Shipment.objects.select_related("exporter", "importer", "reporter", "commodity")
-    found = shipments.in_bulk({c.object_id for c in citations})
-    count = 0
-    for citation in citations.order_by("locator", "id"):
-        count += 1
-        where = f"citation {citation.pk} (trade.shipment {citation.object_id}, {citation.locator})"
-        row = rows.get(citation.locator)
-        shipment = found.get(citation.object_id)
-        if row is None:
-            problems.append(f"{where}: {kept.file_name} has no such row.")
-            continue
+    seen, count, found = set(), 0, []
+    chunk = []
+    for row in rows:
+        seen.add(row.locator)
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            count += _check_chunk(kept, chunk, citations, shipments, found)
+            chunk = []
+    if chunk:
+        count += _check_chunk(kept, chunk, citations, shipments, found)
+    keys = citations.order_by("locator", "id").values_list("pk", "object_id", "locator")
+    for pk, object_id, locator in keys.iterator():
+        if locator not in seen:
+            count += 1
+            found.append(
+                (locator, f"{_where(pk, object_id, locator)}: {kept.file_name} has no such row.")
+            )
+    problems.extend(problem for _locator, problem in sorted(found, key=lambda p: p[0]))
+    return count
+
+
+def _check_chunk(kept, chunk, citations, shipments, found: list) -> int:
+    by_locator = {row.locator: row for row in chunk}
+    cited = list(citations.filter(locator__in=list(by_locator)).order_by("locator", "id"))
+    records = shipments.in_bulk({c.object_id for c in cited})
+    for citation in cited:
+        where = _where(citation.pk, citation.object_id, citation.locator)
+        row, shipment = by_locator[citation.locator], records.get(citation.object_id)
         if shipment is None:
             continue
         stated, held = row.facts(), shipment_facts(shipment)
@@ -68,16 +101,26 @@ def _check_citations(kept, rows: dict, problems: list) -> int:
             if name in (citation.withdrawn or {}) or name not in stated:
                 continue
             if stated[name] != held[name]:
-                problems.append(
-                    f"{where}: {name} is {_shown(held[name])} but row {row.line} of "
-                    f"{kept.file_name} gives {_shown(stated[name])}."
+                found.append(
+                    (
+                        citation.locator,
+                        f"{where}: {name} is {_shown(held[name])} but row {row.line} of "
+                        f"{kept.file_name} gives {_shown(stated[name])}.",
+                    )
                 )
             elif not support.supports_value(citation, name, shipment):
-                problems.append(
-                    f"{where}: supported an earlier value of {name}, not the row's "
-                    f"{_shown(stated[name])}."
+                found.append(
+                    (
+                        citation.locator,
+                        f"{where}: supported an earlier value of {name}, not the row's "
+                        f"{_shown(stated[name])}.",
+                    )
                 )
-    return count
+    return len(cited)
+
+
+def _where(pk, object_id, locator) -> str:
+    return f"citation {pk} (trade.shipment {object_id}, {locator})"
 
 
 def _shown(value) -> str:
