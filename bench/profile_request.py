@@ -100,7 +100,7 @@ def breakdown(fetch, repeat):
         (View, "check_parameters", "  of which check_parameters"),
         (View, "filter_queryset", "view.filter_queryset (django-filter)"),
         (KeysetPagination, "paginate_queryset", "pagination.paginate_queryset (SQL)"),
-        (View, "lean_render", "view.lean_render (the lean path: rows and citations)"),
+        (View, "compiled_queryset", "view.compiled_queryset (the compiled path's query, kept)"),
         (View, "get_serializer", "view.get_serializer (the serializer path)"),
         (serializers.ListSerializer, "to_representation", "serializer.data (serializer path)"),
         (
