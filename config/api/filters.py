@@ -228,6 +228,9 @@ def _inner_form_field(model_field: models.Field) -> forms.Field:
         return forms.DateField(input_formats=["%Y-%m-%d"])
     if isinstance(model_field, models.UUIDField):
         return forms.UUIDField()
+    if isinstance(model_field, models.SlugField):
+        # The schema gives a slug's pattern: a value outside it is a 400, not an empty list.
+        return forms.SlugField(max_length=model_field.max_length)
     return forms.CharField()
 
 
@@ -308,12 +311,18 @@ class PublicFilterSet(filters.FilterSet):
             return declared
         id_field = public_id_field(model)
         id_model_field = model._meta.pk if id_field == "pk" else model._meta.get_field(id_field)
+        declared_pattern = (getattr(model, "public_id_schema", None) or {}).get("pattern")
+        id_form_field = (
+            forms.RegexField(declared_pattern)
+            if declared_pattern
+            else _inner_form_field(id_model_field)
+        )
         generated = {
             _name("id", suffix): extend_schema_field(public_id_schema(model))(
                 MultiValueFilter(
                     field_name=id_field,
                     exclude=exclude,
-                    inner=_inner_form_field(id_model_field),
+                    inner=id_form_field,
                     help_text=f"Public id {verb}. Repeat for OR (fetch several records at once).",
                 )
             )

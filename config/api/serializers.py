@@ -88,8 +88,10 @@ class BriefRelatedField(serializers.RelatedField):
         """Read the records ``values`` name (public ids or brief objects) in one query, for
         a list of writes that each name one (citations naming their sources): those found
         are not asked again one by one; the others get the single lookup's answer."""
-        ids = {v.get("id") if isinstance(v, dict) else v for v in values}
-        ids = {v for v in ids if isinstance(v, str) and v}
+        # Only well-formed ids are read here; anything else (a nested object, a number) gets
+        # the single lookup's answer, a 400, like any value the field refuses.
+        named = (v.get("id") if isinstance(v, dict) else v for v in values)
+        ids = {v for v in named if isinstance(v, str) and v}
         queryset = self.writable_queryset()
         field = public_id_field(queryset.model)
         try:

@@ -416,6 +416,23 @@ CASES = [
         {400},
     ),
     ("bearer token", "GET", SHIPMENTS, {"headers": {"HTTP_AUTHORIZATION": "Bearer x"}}, {200}),
+    # Found by the long Schemathesis run (make fuzz) as a curator
+    (
+        "a citation's source id is an object",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"name":"A","citations":[{"source":{"id":{}},"quote":"x"}]}'},
+        {400},
+    ),
+    (
+        "a citation's source id is a list",
+        "POST",
+        OFFICIALS,
+        {"auth": True, "body": '{"name":"A","citations":[{"source":{"id":["x"]},"quote":"x"}]}'},
+        {400},
+    ),
+    ("a slug id outside its pattern", "GET", OFFICIALS + "?id__n=0..0", {}, {400}),
+    ("a country id outside its pattern", "GET", "/api/v1/diplomacy/countries/?id=ru", {}, {400}),
 ]
 
 

@@ -395,19 +395,19 @@ def test_bad_filter_values_are_a_400_problem(deal, client, params, name):
     assert name in response.json()["errors"]
 
 
-def test_the_lean_path_renders_corroboration_as_the_serializer(three_deals, client, monkeypatch):
+def test_compiled_path_renders_corroboration_as_the_serializer(three_deals, client, monkeypatch):
     no_cache(monkeypatch)
-    from tests.api.test_lean import both_ways
+    from tests.api.test_compiled import both_ways
 
     def get(url, **params):
         return client.get(url, params)
 
     for url in (SHIPMENTS, f"{SHIPMENTS}{three_deals['contested'].pk}/"):
-        lean_answer, serializer_answer = both_ways(get, url, monkeypatch)
-        assert lean_answer.status_code == 200
-        assert lean_answer.content == serializer_answer.content
-        assert b'"corroboration":{' in lean_answer.content
-        assert b'"stated":{"quantity":"500000"}' in lean_answer.content
+        compiled_answer, serializer_answer = both_ways(get, url, monkeypatch)
+        assert compiled_answer.status_code == 200
+        assert compiled_answer.content == serializer_answer.content
+        assert b'"corroboration":{' in compiled_answer.content
+        assert b'"stated":{"quantity":"500000"}' in compiled_answer.content
 
 
 # --- what a citation and a source may say ---------------------------------------------------

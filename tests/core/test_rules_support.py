@@ -23,7 +23,7 @@ from core.loading import DatasetError, load_dataset
 from core.models import Citation, ReviewState
 from tests import factories as f
 from tests.admin.forms import admin_url, errors_of, form_data, inline_prefix
-from tests.api.test_lean import both_ways
+from tests.api.test_compiled import both_ways
 from tests.core import test_rules as rules
 from tests.core.test_rules import (
     QUOTE,
@@ -432,9 +432,9 @@ def test_both_read_paths_show_the_values_and_withdrawals_alike(world, curator, a
     services.citation_withdraw_support(citation, field="exporter", reason="Implied.", user=curator)
     monkeypatch.setattr(response_cache, "lookup", lambda key: None)
     for url in (shipment_url(world), SHIPMENTS):
-        lean_answer, serializer_answer = both_ways(api.get, url, monkeypatch)
-        assert lean_answer.content == serializer_answer.content
-    shown = json.loads(lean_answer.content)["results"][0]["citations"]
+        compiled_answer, serializer_answer = both_ways(api.get, url, monkeypatch)
+        assert compiled_answer.content == serializer_answer.content
+    shown = json.loads(compiled_answer.content)["results"][0]["citations"]
     (withdrawing,) = [c for c in shown if c["id"] == str(citation.pk)]
     assert withdrawing["withdrawn"] == {"importer": "Not stated.", "exporter": "Implied."}
     assert withdrawing["supported_values"]["unit"] == "t"
