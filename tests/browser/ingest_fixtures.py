@@ -9,6 +9,7 @@ field the curator types or pastes into; a submission is a form posted. Log-in an
 checks afterwards are not counted.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -78,22 +79,34 @@ class Session:
 
 @pytest.fixture
 def ingest_session(live_server, ingest_curator):
-    """A fresh Chromium page, logged in as ``ingest_curator``, collecting errors and CSP reports."""
-    expect.set_options(timeout=browser.TIMEOUT_MS)
-    with chromium_page() as page:
-        s = Session(page)
-        page.on("pageerror", lambda exc: s.errors.append(str(exc)))
-        page.on(
-            "response",
-            lambda r: (
-                r.status >= 400
-                and not r.url.endswith("/favicon.ico")
-                and s.errors.append(f"{r.status} {r.url}")
-            ),
-        )
-        page.add_init_script(COLLECT_VIOLATIONS)
-        log_in(page, live_server.url, USERNAME, PASSWORD)
-        yield s
+    """``with ingest_session() as c:`` a fresh Chromium page, logged in as ``ingest_curator``,
+    collecting errors and CSP reports.
+
+    A context, not the page itself: Playwright's sync API runs an asyncio loop in this thread
+    while the browser is open, and Django refuses ORM calls under a running loop
+    (SynchronousOnlyOperation). Tests read the database before the ``with`` block and after
+    it, never inside (see ``test_admin_browser.py``).
+    """
+
+    @contextmanager
+    def open_session():
+        expect.set_options(timeout=browser.TIMEOUT_MS)
+        with chromium_page() as page:
+            s = Session(page)
+            page.on("pageerror", lambda exc: s.errors.append(str(exc)))
+            page.on(
+                "response",
+                lambda r: (
+                    r.status >= 400
+                    and not r.url.endswith("/favicon.ico")
+                    and s.errors.append(f"{r.status} {r.url}")
+                ),
+            )
+            page.add_init_script(COLLECT_VIOLATIONS)
+            log_in(page, live_server.url, USERNAME, PASSWORD)
+            yield s
+
+    return open_session
 
 
 def publish_drafts(c: Session) -> int:

@@ -75,13 +75,14 @@ def check_reading_aids(page):
 
 
 def test_an_article_becomes_published_records_within_the_click_budget(reviewer, ingest_session):
-    c, page = ingest_session, ingest_session.page
-    add_source(c)
-    browser.screenshot(page, "ingest_review")
-    check_reading_aids(page)
-    accept_and_draft(c)
-    browser.screenshot(page, "ingest_drafted")
-    opened = publish_drafts(c)
+    with ingest_session() as c:
+        page = c.page
+        add_source(c)
+        browser.screenshot(page, "ingest_review")
+        check_reading_aids(page)
+        accept_and_draft(c)
+        browser.screenshot(page, "ingest_drafted")
+        opened = publish_drafts(c)
     assert not c.errors, c.errors
 
     source = Source.objects.get(publisher="Baltic Ledger")

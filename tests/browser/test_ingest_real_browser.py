@@ -66,23 +66,24 @@ def test_a_gold_article_becomes_published_records_through_the_real_extractor(
     (gold,) = load_articles(names=[ARTICLE])
     right = right_proposals(gold)
     assert len(right) >= 5, [p.quote for p in right]
-    c, page = ingest_session, ingest_session.page
-    c.click("#source-from-text")
-    c.type("#id_title", "Kazakhstan to supply wheat to Uzbekistan")
-    c.type("#id_publisher", "Steppe Wire")
-    c.type("#id_published", gold.published.isoformat())
-    c.type("#id_text", gold.text)
-    c.click("input[name=_propose]", submits=True)
-    expect(page.locator("li.proposal").first).to_be_visible()
-    browser.screenshot(page, "ingest_real_review")
-    for proposal in right:
-        item = f"li.proposal[data-key='{proposal.key}']"
-        c.click(f"{item} button[value=accept]", submits=True)
-        expect(page.locator(f"{item} .badge")).to_have_text("accepted")
-    c.click("#create-drafts", submits=True)
-    expect(page.locator(".messagelist .success")).to_contain_text("draft record(s) created")
-    opened = publish_drafts(c)
-    browser.screenshot(page, "ingest_real_published")
+    with ingest_session() as c:
+        page = c.page
+        c.click("#source-from-text")
+        c.type("#id_title", "Kazakhstan to supply wheat to Uzbekistan")
+        c.type("#id_publisher", "Steppe Wire")
+        c.type("#id_published", gold.published.isoformat())
+        c.type("#id_text", gold.text)
+        c.click("input[name=_propose]", submits=True)
+        expect(page.locator("li.proposal").first).to_be_visible()
+        browser.screenshot(page, "ingest_real_review")
+        for proposal in right:
+            item = f"li.proposal[data-key='{proposal.key}']"
+            c.click(f"{item} button[value=accept]", submits=True)
+            expect(page.locator(f"{item} .badge")).to_have_text("accepted")
+        c.click("#create-drafts", submits=True)
+        expect(page.locator(".messagelist .success")).to_contain_text("draft record(s) created")
+        opened = publish_drafts(c)
+        browser.screenshot(page, "ingest_real_published")
     assert not c.errors, c.errors
 
     source = Source.objects.get(publisher="Steppe Wire")
