@@ -30,14 +30,14 @@ db: install
 run: db
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Production-like, locally: gunicorn with gunicorn.conf.py and config.settings.production over
+# Production-like, locally: Granian with config/granian.py and config.settings.production over
 # plain HTTP on 127.0.0.1:8000 (no HTTPS redirect, no HSTS, a throwaway SECRET_KEY unless one
 # is set). Use it to try exports, throttling and gzip as deployed; `make run` is for developing.
 serve: db
 	DJANGO_SETTINGS_MODULE=config.settings.production SECURE_SSL_REDIRECT=false \
 	SECURE_HSTS_SECONDS=0 \
 	SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-	$(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
+	$(BIN)/python -m config.granian
 
 lint: install
 	$(BIN)/ruff check .

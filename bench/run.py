@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import load
 from bench.common import OUT_DIR, bench_database, bench_url, vendor
-from bench.servers import API, Datasette, Gunicorn, get
+from bench.servers import API, API_SERVERS, Datasette, get
 
 BASELINE = "/bench/baseline/shipments/"
 FILTER = {"exporter": "RU", "commodity": "wheat"}  # the warm filtered page
@@ -49,6 +49,8 @@ KINDS = ("page1", "deep", "filtered", "detail")
 SYSTEMS = ("api", "bare", "datasette")
 MODES = ("cold", "warm")
 MB = 1024 * 1024
+# The API's production server (bench/servers.py; chosen by `python -m bench servers`).
+DEFAULT_SERVER = "gunicorn"
 PAGE = 50
 TABLE = "trade_shipment"
 
@@ -304,6 +306,18 @@ def cpu_snapshot(ours: list[int]) -> tuple[float, float, float]:
     return time.monotonic(), busy / CLOCK_TICKS, mine / CLOCK_TICKS
 
 
+def server_cpu(pids: list[int]) -> float:
+    """CPU seconds (utime + stime) the server processes ``pids`` have used."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(stat[11]) + int(stat[12])
+    return total / CLOCK_TICKS
+
+
 def other_cores(before, after) -> float:
     """Average number of cores busy with other people's work between two snapshots."""
     elapsed = after[0] - before[0]
@@ -343,6 +357,7 @@ def measure(urls: dict, ports: dict, servers: list, args) -> dict:
         for n in range(slices):
             scripts[(system, kind, "warm", n)] = warm
     ours = [pid for server in servers for pid in server.pids]
+    pids = {system: servers[0 if system != "datasette" else 1].pids for system in ports}
     # Each request's systems one after the other, so that the API and what it is compared
     # with are measured seconds apart, under the same background load.
     plan = sorted(
@@ -365,9 +380,11 @@ def measure(urls: dict, ports: dict, servers: list, args) -> dict:
         for system, kind, mode, connections in plan:
             n = 1 + round_number * len(args.connections) + args.connections.index(connections)
             before = cpu_snapshot(ours)
+            server_before = server_cpu(pids[system])
             run = load.run(
                 ports[system], scripts[(system, kind, mode, n)], connections, args.seconds
             )
+            run["server_cpu_s"] = server_cpu(pids[system]) - server_before
             run["other_cores"] = other_cores(before, cpu_snapshot(ours))
             run["load_average"] = os.getloadavg()[0]
             state[f"{system}.{kind}.{mode}.c{connections}"].append(run)
@@ -390,6 +407,11 @@ def measure(urls: dict, ports: dict, servers: list, args) -> dict:
             if any(r["requests"] for r in runs)
             else 0,
             "other_cores": round(sum(r["other_cores"] * r["seconds"] for r in runs) / seconds, 2),
+            # CPU seconds of the server's processes (utime + stime) per 1,000 answers.
+            "server_cpu_per_1k": round(
+                1000 * sum(r["server_cpu_s"] for r in runs) / max(1, sum(r["ok"] for r in runs)),
+                2,
+            ),
             "load_average": round(max(r["load_average"] for r in runs), 2),
             # Cold must mean cold: URLs asked twice, and the API's own response-cache verdicts.
             "repeats": sum(r["repeats"] for r in runs),
@@ -401,6 +423,7 @@ def measure(urls: dict, ports: dict, servers: list, args) -> dict:
         print(
             f"    {key:<28} {result['rps']:>8.1f} req/s  p50 {result['p50_ms']:>7.2f} ms  "
             f"p99 {result['p99_ms']:>7.2f} ms  errors {result['errors']}  "
+            f"server CPU {result['server_cpu_per_1k']} s/1k  "
             f"other load {result['other_cores']} cores  cache {hit_ratio(result)}  "
             f"repeats {result['repeats']}",
             flush=True,
@@ -580,7 +603,8 @@ def bench_one(url: str, args) -> dict:
         flush=True,
     )
     OUT_DIR.mkdir(exist_ok=True)
-    servers = [Gunicorn(url, args.timeout, OUT_DIR / f"gunicorn-{name}.log")]
+    server = API_SERVERS[args.server]
+    servers = [server(url, args.timeout, OUT_DIR / f"{args.server}-{name}.log")]
     ports = {"api": servers[0].port, "bare": servers[0].port}
     if name == "sqlite" and not args.no_datasette:
         servers.append(Datasette(Path(config["NAME"]), OUT_DIR / "datasette.log"))
@@ -629,7 +653,9 @@ def bench_one(url: str, args) -> dict:
             server.stop()
     if args.trap_timeout and name == "sqlite":
         # PRODUCT.md's trap: a worker timeout shorter than the export cuts it after the 200.
-        trap = Gunicorn(url, args.trap_timeout, OUT_DIR / f"gunicorn-{name}-trap.log")
+        trap = API_SERVERS["gunicorn"](
+            url, args.trap_timeout, OUT_DIR / f"gunicorn-{name}-trap.log"
+        )
         try:
             run = export(trap.port, f"{API}?format=csv", trap.workers(), facts["rows"])
         finally:
@@ -1039,6 +1065,12 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         default=45,
         help="before each round, wait up to this many seconds for other processes to calm down",
+    )
+    parser.add_argument(
+        "--server",
+        choices=sorted(API_SERVERS),
+        default=DEFAULT_SERVER,
+        help="the server of the API and the bare view (bench/servers.py)",
     )
     parser.add_argument(
         "--timeout",

@@ -102,13 +102,25 @@ class Server:
         self.log.close()
 
 
+def bench_env(url: str) -> dict:
+    """The API's environment under either server: the bench settings and database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "API_ANON_RATE": "1000000/minute",  # throttling out of the way
+    }
+
+
 class Gunicorn(Server):
     """``config.wsgi`` on 2 sync workers, with the bench settings (bench DB only)."""
 
     name = "gunicorn"
     ready_path = API + "?limit=1"
 
-    def __init__(self, url: str, timeout: int, log: Path):
+    def __init__(self, url: str, timeout: int, log: Path, options: tuple[str, ...] = ()):
         command = [
             sys.executable,
             "-m",
@@ -122,19 +134,54 @@ class Gunicorn(Server):
             "127.0.0.1:{port}",
             "--timeout",
             str(timeout),
+            *options,
         ]
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "API_ANON_RATE": "1000000/minute",  # throttling out of the way
-        }
-        super().__init__(command, env, log, ready=lambda s: len(s.workers()) == 2)
+        super().__init__(command, bench_env(url), log, ready=lambda s: len(s.workers()) == 2)
 
     def workers(self) -> list[int]:
         return children(self.process.pid)
+
+
+class Granian(Server):
+    """``config.wsgi`` on 2 Granian workers, with the bench settings (bench DB only).
+
+    The production settings (``config/granian.py``) but the worker count (2, as gunicorn's)
+    and the port: HTTP/1.1 with keep-alive, no websockets, the access log on; ``options``
+    are more command-line options (they override those settings). ``timeout`` has no
+    counterpart: no heartbeat kills a Granian worker while it streams an export.
+    """
+
+    name = "granian"
+    ready_path = API + "?limit=1"
+
+    def __init__(self, url: str, timeout: int, log: Path, options: tuple[str, ...] = ()):
+        from config.granian import defaults
+
+        env = bench_env(url)
+        env = {**env, **defaults({**env, "GUNICORN_WORKERS": "2"})}
+        command = [
+            sys.executable,
+            "-m",
+            "granian",
+            "config.wsgi:server_application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            *options,
+        ]
+        super().__init__(command, env, log, ready=lambda s: len(s.workers()) == 2)
+
+    def workers(self) -> list[int]:
+        # Granian's workers are spawned by multiprocessing, beside its resource tracker.
+        return [
+            pid
+            for pid in children(self.process.pid)
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+
+
+API_SERVERS = {"granian": Granian, "gunicorn": Gunicorn}
 
 
 class Datasette(Server):

@@ -6,13 +6,13 @@
 #   2. creates a demo database on the primary, migrates it and loads the seed dataset;
 #   3. clones the primary with pg_basebackup into a temporary folder and starts it on 5433
 #      as a hot standby (read-only, streaming from the primary);
-#   4. runs gunicorn with DATABASE_URL=primary and DATABASE_REPLICA_URLS=standby;
+#   4. runs the app (Granian, config/granian.py) with DATABASE_URL=primary and DATABASE_REPLICA_URLS=standby;
 #   5. as a curator, POSTs a draft through the write API and publishes it; then reads it
 #      anonymously, which the router sends to the replica; the standby's own statement log
 #      shows that it served the public read and not the curator's read-back;
 #   6. stops the standby: public reads fall back to the primary and /readyz says "degraded".
 #
-# Everything is undone on exit, failure included: gunicorn stopped, the standby stopped and
+# Everything is undone on exit, failure included: the app stopped, the standby stopped and
 # its folder removed, the demo database dropped, the primary's pg_hba.conf restored.
 # Run as root (it starts the standby as the postgres user). Usage: deploy/replica-demo.sh
 set -euo pipefail
@@ -34,7 +34,7 @@ REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/$DEMO_DB?application_na
 WORK=$(mktemp -d /tmp/replica-demo.XXXXXX)
 STANDBY=$WORK/standby
 HBA_BACKUP=$WORK/pg_hba.conf.orig
-GUNICORN_PID=""
+SERVER_PID=""
 
 say() { printf '\n== %s\n' "$*"; }
 as_postgres() { runuser -u postgres -- "$@"; }
@@ -44,9 +44,9 @@ replica_sql() { psql -h 127.0.0.1 -p $REPLICA_PORT -U postgres -v ON_ERROR_STOP=
 cleanup() {
   local status=$?
   set +e
-  if [ $status -ne 0 ] && [ -f "$WORK/gunicorn.log" ]; then tail -20 "$WORK/gunicorn.log" >&2; fi
+  if [ $status -ne 0 ] && [ -f "$WORK/server.log" ]; then tail -20 "$WORK/server.log" >&2; fi
   say "Cleaning up"
-  if [ -n "$GUNICORN_PID" ]; then kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null; fi
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; fi
   if [ -f "$STANDBY/postmaster.pid" ]; then as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY" -m fast -w stop >/dev/null; fi
   if [ -f "$HBA_BACKUP" ]; then
     cp -p "$HBA_BACKUP" "$HBA" && primary_sql "SELECT pg_reload_conf()" >/dev/null
@@ -101,17 +101,17 @@ as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY" -l "$WORK/standby.log" -w start >/dev
 echo "standby in recovery (read-only): $(replica_sql 'SELECT pg_is_in_recovery()')"
 echo "primary sees: $(primary_sql "SELECT application_name || ' ' || state || ' (' || sync_state || ')' FROM pg_stat_replication")"
 
-say "The app: gunicorn, primary + replica, shared state in Redis db $REDIS_DB"
+say "The app: Granian, primary + replica, shared state in Redis db $REDIS_DB"
 redis-cli -n $REDIS_DB flushdb >/dev/null
 # Base settings: plain HTTP on 127.0.0.1 (production's would redirect to HTTPS).
 DJANGO_SETTINGS_MODULE=config.settings.base \
   DATABASE_URL=$PRIMARY_URL DATABASE_REPLICA_URLS=$REPLICA_URL REDIS_URL=redis://127.0.0.1:6379/$REDIS_DB \
-  GUNICORN_BIND=127.0.0.1:$APP_PORT GUNICORN_WORKERS=2 \
-  .venv/bin/gunicorn config.wsgi --access-logfile "$WORK/access.log" >"$WORK/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
+  GRANIAN_HOST=127.0.0.1 GRANIAN_PORT=$APP_PORT GRANIAN_WORKERS=2 \
+  .venv/bin/python -m config.granian >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
 BASE=http://127.0.0.1:$APP_PORT
 for _ in $(seq 50); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.2; done
-curl -fs "$BASE/healthz" >/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
+curl -fs "$BASE/healthz" >/dev/null || { echo "the app did not start" >&2; exit 1; }
 echo "readyz: $(curl -s "$BASE/readyz")"
 
 # The standby logs every statement with the client's name (see its postgresql.conf above):

@@ -3,10 +3,10 @@
 ``seeded_server(database_url, port)`` resets the database (a SQLite file is deleted, a
 PostgreSQL database dropped and created again: never point it at data you want to keep),
 migrates it, loads and registers ``fixtures/release`` and collects the static files as
-``make db`` does, creates a curator with a knox token, and serves the app with gunicorn,
-``config.settings.production`` and ``gunicorn.conf.py`` as ``make serve`` does, over plain
-HTTP on 127.0.0.1. It yields the base URL and the curator's token, and stops gunicorn (and
-only it) on the way out.
+``make db`` does, creates a curator with a knox token, and serves the app with Granian,
+``config.settings.production`` and ``config/granian.py`` as ``make serve`` does, over plain
+HTTP on 127.0.0.1. It yields the base URL and the curator's token, and stops the server
+(and only it) on the way out.
 """
 
 import contextlib
@@ -68,7 +68,7 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
+            raise SystemExit(f"the server exited with {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/api/v1/", timeout=5):
                 return
@@ -90,8 +90,9 @@ def seeded_server(database_url: str, port: int, extra_env: dict | None = None) -
         "SECRET_KEY": secrets.token_urlsafe(50),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
+        "GRANIAN_HOST": "127.0.0.1",
+        "GRANIAN_PORT": str(port),
+        "GRANIAN_WORKERS": os.environ.get("GRANIAN_WORKERS", "2"),
         **(extra_env or {}),
     }
     env.pop("REDIS_URL", None)  # each worker's own cache: no shared state between runs
@@ -103,9 +104,9 @@ def seeded_server(database_url: str, port: int, extra_env: dict | None = None) -
     # it, any page that links a static file (the HTML 404 of a path outside the API) is a 500.
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     token = manage(env, "shell", "-c", CREATE_CURATOR).strip().splitlines()[-1]
-    log = open(work / "gunicorn.log", "w")  # noqa: SIM115  (open while gunicorn runs)
+    log = open(work / "server.log", "w")  # noqa: SIM115  (open while the server runs)
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"],
+        [PYTHON, "-m", "config.granian"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -118,7 +119,7 @@ def seeded_server(database_url: str, port: int, extra_env: dict | None = None) -
         print(f"serving {database_url} on {url} (log: {log.name})", file=sys.stderr)
         yield url, token
     finally:
-        process.send_signal(signal.SIGTERM)  # gunicorn stops its own workers
+        process.send_signal(signal.SIGTERM)  # Granian stops its own workers
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
