@@ -4,10 +4,11 @@
     python -m bench run --only sqlite         # one database
     python -m bench run --report-only bench/out/results.json
 
-For each bench database (filled beforehand by ``python -m bench data``) it starts gunicorn
-(``config.wsgi``, 2 sync workers, ``bench.settings``), and on SQLite also Datasette on the
-same file, then measures with wrk (bench/load.py), in interleaved rounds, at 2 and 8
-connections, *cold* (1,000 distinct URLs in turn) and *warm* (one URL repeated):
+For each bench database (filled beforehand by ``python -m bench data``) it starts the API's
+server (``--server``: Granian, as in production, or gunicorn; 2 workers, ``bench.settings``),
+and on SQLite also Datasette on the same file, then measures with wrk (bench/load.py), in
+interleaved rounds, at 2 and 8 connections, *cold* (1,000 distinct URLs in turn) and *warm*
+(one URL repeated):
 
   page1     the first pages of the table (cold: pages within its first 50,000 rows)
   deep      pages after ~900,000 rows (the API's cursor; Datasette's ``_next``)
@@ -50,7 +51,7 @@ SYSTEMS = ("api", "bare", "datasette")
 MODES = ("cold", "warm")
 MB = 1024 * 1024
 # The API's production server (bench/servers.py; chosen by `python -m bench servers`).
-DEFAULT_SERVER = "gunicorn"
+DEFAULT_SERVER = "granian"
 PAGE = 50
 TABLE = "trade_shipment"
 
@@ -703,6 +704,8 @@ def machine() -> dict:
         "kernel": platform.release(),
         "sqlite_cli": (version("sqlite3", "--version") or "").split(" ")[0] or None,
         "gunicorn": version(sys.executable, "-m", "gunicorn", "--version"),
+        "granian": "granian "
+        + (version(sys.executable, "-m", "granian", "--version") or "?").split()[-1],
         "datasette": version(sys.executable, "-m", "datasette", "--version").split()[-1],
         "wrk": " ".join((version("wrk", "-v") or "").split()[:2]),  # "wrk debian/4.1.0-3"
     }
@@ -880,7 +883,8 @@ def report(results: dict, args) -> str:
     )
     w(
         f"Run {results['date']} on {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB RAM, "
-        f"Linux {m['kernel']}, Python {m['python']}, {m['gunicorn']}, Datasette "
+        f"Linux {m['kernel']}, Python {m['python']}, "
+        f"{m.get(results['args'].get('server', 'gunicorn'), m['gunicorn'])}, Datasette "
         f"{m['datasette']}, {m['wrk']}, {versions}. Command: `{results['command']}` "
         f"({results['duration_s']} s).\n"
     )
@@ -904,12 +908,20 @@ def report(results: dict, args) -> str:
     for d in dbs:
         for name, command in d["servers"].items():
             w(f"- {DB_LABELS[d['database']]}, {name}: `{command}`")
-    w(
-        "- gunicorn with `DJANGO_SETTINGS_MODULE=bench.settings` (config.settings.base + the "
-        "bare views), `DEBUG=false`, `API_ANON_RATE=1000000/minute`, the project's "
-        "`gunicorn.conf.py` (access log on, as Datasette's uvicorn). Sync workers close "
-        "every connection; Datasette keeps them alive (wrk uses keep-alive where offered).\n"
-    )
+    if results["args"].get("server", "gunicorn") == "gunicorn":
+        w(
+            "- gunicorn with `DJANGO_SETTINGS_MODULE=bench.settings` (config.settings.base + "
+            "the bare views), `DEBUG=false`, `API_ANON_RATE=1000000/minute`, the project's "
+            "`gunicorn.conf.py` (access log on, as Datasette's uvicorn). Sync workers close "
+            "every connection; Datasette keeps them alive (wrk uses keep-alive where offered).\n"
+        )
+    else:
+        w(
+            "- Granian with `DJANGO_SETTINGS_MODULE=bench.settings` (config.settings.base + "
+            "the bare views), `DEBUG=false`, `API_ANON_RATE=1000000/minute`, the production "
+            "settings of `config/granian.py` but 2 workers (HTTP/1.1 with keep-alive, access "
+            "log on, as Datasette's uvicorn). Both servers keep connections alive.\n"
+        )
     w(
         f"Load: wrk, 1 thread, {' and '.join(map(str, args.connections))} connections, "
         f"{args.rounds} interleaved rounds of {args.seconds:g} s per measurement after a "

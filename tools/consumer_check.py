@@ -4,7 +4,7 @@
         postgres://postgres@127.0.0.1:5432/consumer
 
 Generates the client from the committed openapi.yaml (openapi-python-client, failing on any
-warning), then for each database: reset it, load the seed release, serve it with gunicorn
+warning), then for each database: reset it, load the seed release, serve it with Granian
 (tools/serve_seeded), run docs/examples/consumer.py against it. Prints each output and a
 diff; exits non-zero if the outputs differ or a run fails. The databases are reset: use
 throwaway ones.
