@@ -1,4 +1,8 @@
-"""gunicorn settings for production: ``gunicorn config.wsgi`` reads this file.
+"""gunicorn settings: ``gunicorn config.wsgi`` reads this file.
+
+Production runs Granian (``make serve``, ``python -m config.granian``: config/granian.py,
+chosen by bench/SERVERS.md); this file keeps gunicorn working for deployments that use it
+and for ``python -m bench run --server gunicorn``.
 
 Sync workers, because exports stream from a database cursor in constant memory. A sync
 worker does not signal it is alive while it streams, so the whole export must finish
