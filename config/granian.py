@@ -1,4 +1,5 @@
-"""Granian settings for production: ``python -m config.granian`` serves ``config.wsgi``.
+"""Granian settings for production: ``python -m config.granian`` serves ``config.wsgi``
+(chosen over gunicorn by ``python -m bench servers``: bench/SERVERS.md).
 
 Granian reads every option from a ``GRANIAN_*`` environment variable (``granian --help``
 names them); this module sets the project's defaults for the ones not set, then runs
@@ -7,9 +8,10 @@ Granian, so any of them can still be changed per deployment. ``GUNICORN_BIND`` a
 
 - WSGI over HTTP/1.1 with keep-alive (a client that sends several requests keeps its
   connection) and no websockets: the API has none.
-- Workers: 2 per core. A worker runs the application in a few blocking threads; the GIL
-  lets one of them run Python at a time, so a second worker per core keeps the core busy
-  while the other one waits on the database.
+- Workers: one per core, Granian's advice and what bench/SERVERS.md measured (2 workers on
+  2 cores). A worker runs the application in 4 blocking threads and takes 4 requests at
+  once: the GIL lets one thread run Python at a time, and the others wait on the database
+  meanwhile, where a gunicorn sync worker sat idle.
 - No request timeout, unlike gunicorn's sync worker: Granian has no heartbeat that a long
   streamed export would miss, so a 1M-row CSV is never cut after its 200. A worker that
   does not stop within ``GRANIAN_WORKERS_KILL_TIMEOUT`` (30 s, gunicorn's graceful timeout)
@@ -29,17 +31,21 @@ ACCESS_LOG_FORMAT = (
 
 def defaults(environ) -> dict[str, str]:
     """The project's ``GRANIAN_*`` settings, for those ``environ`` does not set."""
-    host, _, port = environ.get("GUNICORN_BIND", "127.0.0.1:8000").rpartition(":")
+    bind = environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+    if bind.startswith("unix:"):
+        address = {"GRANIAN_UDS": bind.removeprefix("unix:")}
+    else:
+        host, _, port = bind.rpartition(":")
+        address = {"GRANIAN_HOST": host or "127.0.0.1", "GRANIAN_PORT": port}
     settings = {
         "GRANIAN_INTERFACE": "wsgi",
-        "GRANIAN_HOST": host or "127.0.0.1",
-        "GRANIAN_PORT": port,
-        "GRANIAN_WORKERS": environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))),
+        **address,
+        "GRANIAN_WORKERS": environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 1)),
         "GRANIAN_HTTP": "1",
         "GRANIAN_HTTP1_KEEP_ALIVE": "true",
         "GRANIAN_WEBSOCKETS": "false",
-        # One request at a time per worker thread, a few threads per worker: Python runs
-        # one of them at a time anyway, and more only queue requests inside the worker.
+        # A few requests at once per worker (Granian's WSGI default is hundreds): Python
+        # runs one thread at a time, so more would only queue requests inside the worker.
         "GRANIAN_BLOCKING_THREADS": "4",
         "GRANIAN_BACKPRESSURE": "4",
         "GRANIAN_LOG_ACCESS_ENABLED": "true",
