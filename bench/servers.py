@@ -158,7 +158,7 @@ class Granian(Server):
         from config.granian import defaults
 
         env = bench_env(url)
-        env = {**env, **defaults({**env, "GUNICORN_WORKERS": "2"})}
+        env = {**env, **defaults(env), "GRANIAN_WORKERS": "2"}  # as gunicorn's, always
         command = [
             sys.executable,
             "-m",
