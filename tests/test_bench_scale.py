@@ -1,0 +1,55 @@
+"""The scale tooling of the bench: the generator's load order and ``python -m bench scale``.
+
+The generator inserts each chunk in id order (so the primary key's B-tree is appended to,
+not written at random pages); ``bench.scale`` finds a bench database's size from the
+generator's ids and keeps its report section when ``run`` rewrites the report.
+"""
+
+import pytest
+from django.db import connection
+
+from bench.make_data import make_reference_data
+from bench.scale import BEGIN, END, kept_section, rows_of, write_section
+from bench.set_based import make_shipments, shipment_id
+from tests.caches import clear_caches
+
+
+@pytest.mark.django_db
+def test_each_chunk_is_stored_in_id_order():
+    clear_caches()
+    countries, commodities, sources = make_reference_data()
+    ids = [c.pk for c in countries], [c.pk for c in commodities], [s.pk for s in sources]
+    logged = []
+    make_shipments(60, *ids, chunk=1000, log=logged.append)
+    # Physical order: SQLite's rowid, PostgreSQL's heap position. Row 0 goes first, alone
+    # (the app derives its evidence fields), then rows 1…59 as one chunk in id order.
+    physical = "rowid" if connection.vendor == "sqlite" else "ctid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM trade_shipment ORDER BY {physical}")
+        stored = [str(r[0]).replace("-", "") for r in cursor.fetchall()]
+    assert stored[0] == shipment_id(0).hex
+    assert stored[1:] == sorted(shipment_id(i).hex for i in range(1, 60))
+    assert "rows per CPU second" in logged[-1]
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 3, 7, 1000, 1024, 1025, 10_000_000])
+def test_rows_of_finds_the_size_from_the_ids(rows):
+    asked = []
+
+    def exists(i):
+        asked.append(i)
+        return i < rows
+
+    assert rows_of(exists) == rows
+    assert len(asked) <= 50  # a binary search, not a scan
+
+
+def test_the_scale_section_is_replaced_and_kept(tmp_path):
+    report = tmp_path / "RESULTS.md"
+    report.write_text("# Results\n\nfigures\n")
+    write_section(f"{BEGIN}\nfirst\n{END}\n", report)
+    write_section(f"{BEGIN}\nsecond\n{END}\n", report)
+    text = report.read_text()
+    assert text.startswith("# Results\n\nfigures\n")
+    assert "first" not in text and text.count(BEGIN) == 1
+    assert kept_section(report) == f"{BEGIN}\nsecond\n{END}\n"
