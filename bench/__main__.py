@@ -1,10 +1,11 @@
-"""The benchmark's command line: ``python -m bench {data,run,profile,servers,overhead} [options]``.
+"""The benchmark's command line: ``python -m bench {data,run,profile,servers,overhead,scale} [options]``.
 
     python -m bench data [--db sqlite|postgresql] [--rows N]   # synthetic data (idempotent)
     python -m bench run [--only sqlite] [--seconds 8] …        # measure, write bench/RESULTS.md
     python -m bench profile '/api/v1/trade/shipments/?limit=50' [--db postgresql]
     python -m bench servers [--variant granian:--blocking-threads=1] …  # gunicorn vs Granian
     python -m bench overhead [--profile detail]    # the API's CPU per request beyond the bare view
+    python -m bench scale --db sqlite --db postgresql    # cold requests, in-process, by DB
 
 Each command is a module of this package with a ``main(argv)``; ``python -m bench CMD -h``
 lists its options. Only bench databases are ever used (see bench/common.py).
@@ -20,6 +21,7 @@ COMMANDS = {
     "profile": "bench.profile_request",
     "servers": "bench.servers_ab",
     "overhead": "bench.overhead",
+    "scale": "bench.scale",
 }
 
 

@@ -1137,7 +1137,11 @@ def write_report(results: dict, args) -> None:
         )
         + f"{results['command']}\n```\n\nRaw figures: bench/out/results.json (not committed).\n"
     )
-    Path(args.results).write_text(text)
+    # The 1M / 10M and PostgreSQL / SQLite section of `python -m bench scale` stays.
+    from bench.scale import kept_section
+
+    kept = kept_section(Path(args.results))
+    Path(args.results).write_text(text + (f"\n{kept}" if kept else ""))
     print_targets(results, args)
     print(f"\nWrote {args.results} (raw figures: {OUT_DIR / 'results.json'})")
 
