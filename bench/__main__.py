@@ -1,4 +1,4 @@
-"""The benchmark's command line: ``python -m bench {data,run,profile,servers,overhead,scale} [options]``.
+"""The benchmark's command line: ``python -m bench COMMAND [options]``.
 
     python -m bench data [--db sqlite|postgresql] [--rows N]   # synthetic data (idempotent)
     python -m bench run [--only sqlite] [--seconds 8] …        # measure, write bench/RESULTS.md
