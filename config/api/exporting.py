@@ -10,8 +10,8 @@ from django.utils.http import parse_etags
 from config.api import exports
 from config.api.cache import dataset_version
 from config.api.errors import InvalidParameters
-from config.api.pagination import ordered
-from config.api.serializers import requested_fields
+from config.api.keyset import after, decode_cursor, ordered
+from config.api.pagination import page_limit
 
 
 class ExportsMixin:
@@ -22,7 +22,8 @@ class ExportsMixin:
         JSON (at most ``limit`` rows, those after the cursor's row), checked the same way.
         An export reads forward: a cursor of a previous page is refused."""
         extra = self.export_extra(fmt)
-        fields = requested_fields(self.get_serializer_class(), self.request.query_params)
+        options = self.request_options
+        fields = options.requested_fields(self.get_serializer_class())
         if fields is not None:
             model = queryset.model
             columns = [name for name, _ in exports.export_columns(model, many_to_many=True)]
@@ -36,11 +37,11 @@ class ExportsMixin:
         queryset = self.export_page(queryset)
         etag = exports.export_etag(
             dataset_version(),
-            self.visibility_class(),
+            self.reader_class,
             fmt,
             self.request.get_host(),
             self.request.path,
-            sorted(self.request.query_params.lists()),
+            options.canonical(),
         )
         if etag in parse_etags(self.request.headers.get("If-None-Match", "")):
             return HttpResponseNotModified(headers={"ETag": etag})
@@ -58,20 +59,17 @@ class ExportsMixin:
 
     def export_page(self, queryset):
         """``queryset`` in the list's order, after ``cursor`` and cut at ``limit``."""
-        paginator = self.paginator
-        paginator.ordering = self.get_ordering()
-        params = self.request.query_params
-        limit = paginator.get_limit(self.request) if "limit" in params else None
-        cursor = paginator.decode_cursor(self.request, self)
+        options, ordering = self.request_options, self.list_ordering
+        limit = page_limit(options, default=None)
+        cursor = decode_cursor(options.cursor, queryset.model, ordering)
         if cursor and cursor["back"]:
             raise InvalidParameters(
                 {"cursor": ["An export reads forward: use a cursor of a next page."]},
                 sorted(self.allowed_parameters()),
             )
-        queryset = queryset.order_by(*ordered(queryset.model, paginator.ordering))
+        queryset = queryset.order_by(*ordered(queryset.model, ordering))
         if cursor:
-            paginator.base_queryset = queryset
-            queryset = queryset.filter(paginator.after(cursor["values"], False))
+            queryset = queryset.filter(after(queryset.model, ordering, cursor["values"], False))
         return queryset[:limit] if limit is not None else queryset
 
     def export_values(self) -> dict:

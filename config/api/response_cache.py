@@ -2,7 +2,8 @@
 
 A JSON page or record is stored under the dataset version (bumped by every write that can
 change public data, see ``config.api.cache``), the user's visibility class (curators' and
-drafts-visible answers are never shared with public ones), the host and the normalized URL.
+drafts-visible answers are never shared with public ones), the host, the path and the
+request's options in canonical form (``config.api.request_options``).
 A write moves the version on, so stale entries are never read again and simply expire.
 
 Entries are the final bytes with their ETag: a miss renders the JSON once (as the JSON
@@ -28,22 +29,17 @@ TTL = 300
 KEPT_HEADERS = ("ETag", "Last-Modified", "Link")
 
 
-def key_for(view) -> str | None:
-    """The cache key of ``view``'s current request, or None if it is not to be cached."""
-    request = view.request
+def key_for(request, options, reader_class: str) -> str | None:
+    """The cache key of ``request`` (its ``options`` in canonical form: one key for every
+    spelling of one request), or None if it is not to be cached."""
     if request.method not in ("GET", "HEAD"):
         return None
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is None or renderer.format != "json":
         return None
-    params = sorted(
-        (name, value)
-        for name in request.query_params
-        for value in request.query_params.getlist(name)
-    )
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{params!r}"
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{options.canonical()!r}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    return f"resp:{dataset_version()}:{view.visibility_class()}:{digest}"
+    return f"resp:{dataset_version()}:{reader_class}:{digest}"
 
 
 def lookup(key: str | None) -> HttpResponse | None:

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from config.api.as_of import AS_OF_HELP, AS_OF_SCHEMA
 from config.api.exports import export_columns
 from config.api.filters import public_id_schema
-from config.api.pagination import nullable
+from config.api.keyset_fields import nullable
 from config.api.schema_hooks import example_id
 from config.api.views import MAX_Q_CHARS, MAX_Q_WORDS
 

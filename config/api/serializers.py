@@ -18,7 +18,7 @@ from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 from config.api.filters import public_id_field
-from config.api.options import parse_boolean
+from config.api.request_options import RequestOptions
 from config.api.urls_cache import absolute, detail_path
 
 
@@ -140,18 +140,10 @@ class PrefetchedListSerializer(serializers.ListSerializer):
         return super().get_attribute(instance)
 
 
-def requested_fields(serializer_class, params) -> set[str] | None:
-    """The fields a request asks for (``fields=``, ``brief=``), or None for all."""
-    fields = params.get("fields")
-    if fields:
-        return set(fields.split(","))  # " id" or "" is an unknown field: a 400
-    try:
-        brief = parse_boolean(params.get("brief"), default=False)
-    except ValueError:  # a 400 of the view's parameter check
-        brief = False
-    if brief:
-        return set(serializer_class.Meta.brief_fields)
-    return None
+def requested_fields(serializer_class, request) -> set[str] | None:
+    """The fields ``request`` asks for (``fields=``, ``brief=``), or None for all: read from
+    its options, parsed once (``config.api.request_options``)."""
+    return RequestOptions.of(request).requested_fields(serializer_class)
 
 
 def is_to_many(model, name) -> bool:

@@ -62,7 +62,7 @@ class CitationEntrySerializer(CitationSerializer):
         request = self.context.get("request")
         if request is None or self.parent is not None:
             return
-        keep = requested_fields(type(self), request.query_params)  # ?fields=, ?brief=
+        keep = requested_fields(type(self), request)  # ?fields=, ?brief=
         if keep is not None:
             for name in list(self.fields):
                 if name not in keep:

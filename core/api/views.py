@@ -89,7 +89,7 @@ class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
         else:
             public_id, version = instance.public_id, instance.version
         # A record read on an as_of day is another representation of it.
-        reader = f"{dataset_version()}:{self.visibility_class()}:{self.as_of}"
+        reader = f"{dataset_version()}:{self.reader_class}:{self.as_of}"
         digest = hashlib.sha256(reader.encode()).hexdigest()[:10]
         return record_etag(public_id, version, reader=digest)
 
@@ -217,13 +217,13 @@ class ChangeViewSet(PublicReadOnlyViewSet):
         # A feed reader wants the latest changes: Atom lists newest first unless asked.
         renderer = getattr(self.request, "accepted_renderer", None)
         atom_format = renderer is not None and renderer.format == "atom"
-        if atom_format and "ordering" not in self.request.query_params:
+        if atom_format and self.request_options.ordering is None:
             return ["-id"]
         return super().get_ordering()
 
     def render_format(self, fmt: str) -> HttpResponse:
         """The page of changes the JSON feed would give, as Atom (``core.api.atom``)."""
-        shaping = sorted({"fields", "brief", "facet"} & set(self.request.query_params))
+        shaping = sorted({"fields", "brief", "facet"} & self.request_options.names)
         if shaping:  # an entry has the shape Atom gives it: refused, not silently ignored
             raise InvalidParameters(
                 {name: ["Not with format=atom."] for name in shaping},

@@ -24,7 +24,6 @@ from rest_framework.response import Response
 
 from config.api.errors import PreconditionFailed, PreconditionRequired
 from config.api.filters import public_id_field
-from config.api.options import parse_boolean
 from config.api.serializers import KnownFieldsOnly, StrictBooleanField, StrictCharField
 from config.api.urls_cache import absolute, detail_path
 from core import services
@@ -118,10 +117,11 @@ class CuratedWritesMixin(
 
     def with_references(self) -> bool:
         """The ``with_references`` query parameter of a write (``true`` or ``false``)."""
-        try:
-            return bool(parse_boolean(self.request.query_params.get("with_references"), False))
-        except ValueError as exc:
-            raise serializers.ValidationError({"with_references": [str(exc)]}) from None
+        options = self.request_options
+        invalid = options.invalid.get("with_references")
+        if invalid:
+            raise serializers.ValidationError({"with_references": [invalid]})
+        return options.with_references
 
     def check_if_match(self, instance, *, required: bool = True):
         header = self.request.headers.get("If-Match")
