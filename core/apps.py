@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Evidence and review"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from core import signals  # noqa: F401  (connects the dataset-version receivers)
+        from core.grants import grant_curators
+
+        # After auth's create_permissions (auth's ready ran first): every app's record models.
+        post_migrate.connect(grant_curators, dispatch_uid="core.grants.grant_curators")

@@ -14,6 +14,7 @@ from config.api.filters import (
     MultiValueFilter,
     PublicFilterSet,
     UTCIsoDateTimeFilter,
+    filters_for_field,
     public_id_field,
 )
 from core.models import Change, Citation, Source, citable_models
@@ -31,7 +32,24 @@ class MinOriginsFilter(IntegerFilter):
         self.extra.update(min_value=0, max_value=32767)
 
 
-class RecordFilterSet(PublicFilterSet):
+class FuzzyDateFilterSet(PublicFilterSet):
+    """Filters by the bounds of each fuzzy date of the model (its ``fuzzy_dates``):
+    ``<date>_earliest`` and ``<date>_latest`` with their range lookups, derived from the
+    model, so that ``Meta.fields`` does not list them. A bound listed there is kept as is."""
+
+    @classmethod
+    def get_filters(cls):
+        found = super().get_filters()
+        model = cls._meta.model
+        for date in getattr(model, "fuzzy_dates", ()) if model is not None else ():
+            for bound in ("earliest", "latest"):
+                name = f"{date}_{bound}"
+                for key, derived in filters_for_field(name, model._meta.get_field(name)).items():
+                    found.setdefault(key, derived)
+        return found
+
+
+class RecordFilterSet(FuzzyDateFilterSet):
     """A record's filters, plus ``source``: the records citing a source (by its UUID), and
     the corroboration filters ``contested`` and ``min_origins``.
 
@@ -85,7 +103,7 @@ class AliasFilterSet(RecordFilterSet):
         return queryset.filter(pk__in=keys)
 
 
-class SourceFilterSet(PublicFilterSet):
+class SourceFilterSet(FuzzyDateFilterSet):
     class Meta:
         model = Source
         text_fields = ("title", "publisher")
@@ -99,8 +117,6 @@ class SourceFilterSet(PublicFilterSet):
             "content_hash",
             "supersedes",
             "published_precision",
-            "published_earliest",
-            "published_latest",
             "retrieved",
             *COMMON,
         )

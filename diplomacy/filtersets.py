@@ -49,12 +49,6 @@ class TenureFilterSet(RecordFilterSet):
         fields = (
             "position",
             "official",
-            "start_earliest",
-            "start_latest",
-            "end_earliest",
-            "end_latest",
-            "as_of_earliest",
-            "as_of_latest",
             *COMMON,
         )
 
@@ -62,13 +56,13 @@ class TenureFilterSet(RecordFilterSet):
 class DecisionStageFilterSet(RecordFilterSet):
     class Meta:
         model = DecisionStage
-        fields = ("decision", "sequence", "status", "date_earliest", "date_latest", *COMMON)
+        fields = ("decision", "sequence", "status", *COMMON)
 
 
 class DesignationChangeFilterSet(RecordFilterSet):
     class Meta:
         model = DesignationChange
-        fields = ("designation", "status", "date_earliest", "date_latest", *COMMON)
+        fields = ("designation", "status", *COMMON)
 
 
 class DesignationFilterSet(RecordFilterSet):
@@ -82,12 +76,6 @@ class DesignationFilterSet(RecordFilterSet):
             "kind",
             "status",
             "list_name",
-            "start_earliest",
-            "start_latest",
-            "end_earliest",
-            "end_latest",
-            "as_of_earliest",
-            "as_of_latest",
             *COMMON,
         )
 
@@ -119,8 +107,6 @@ class StatementFilterSet(RecordFilterSet):
             "speaker_country",
             "mode",
             "date_precision",
-            "date_earliest",
-            "date_latest",
             "about_countries",
             "about_organizations",
             "about_decisions",

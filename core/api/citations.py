@@ -106,7 +106,6 @@ class CitationViewSet(RecordReadOnlyViewSet):
     serializer_class = CitationEntrySerializer
     filterset_class = filtersets.CitationFilterSet
     visibility_method = "visible_as_evidence"
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("review_state", "inferred")
     compiled = False  # the serializer path: a citation's record is a generic relation

@@ -278,9 +278,16 @@ CITABLE_ONLY = ("citations", "corroboration")
 class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     """Base of every resource's serializer. Subclasses list ``Meta.fields``.
 
-    ``Meta.brief_fields`` are kept by ``?brief=true``. Fields named in
-    ``Meta.fuzzy_dates`` become date objects; relations become brief objects.
+    ``Meta.brief_fields`` are kept by ``?brief=true``. The model's fuzzy dates (its
+    ``fuzzy_dates``) become date objects; relations become brief objects.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Derived from the model, not restated (config.api.serializers.api_errors reads it).
+        model = getattr(getattr(cls, "Meta", None), "model", None)
+        if model is not None:
+            cls.Meta.fuzzy_dates = tuple(getattr(model, "fuzzy_dates", ()))
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
 
@@ -457,7 +464,6 @@ class SourceSerializer(PublicSerializer):
             "content_hash",
             "text",
         )
-        fuzzy_dates = ("published",)
         read_only_fields = (*PublicSerializer.Meta.read_only_fields, "content_hash")
         # Stored as sent (line ends and NFC aside), as the admin and the loader store it.
         extra_kwargs = {"text": {"trim_whitespace": False}}

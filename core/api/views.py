@@ -11,10 +11,12 @@ import hashlib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse
 from django.urls import reverse
+from rest_framework.relations import RelatedField
 from rest_framework.settings import api_settings
 
 from config.api import compiled, exports
@@ -66,8 +68,61 @@ class Visible:
         return Prefetch(self.lookup, queryset=queryset, to_attr=prefetched_name(self.lookup))
 
 
-class RecordReadOnlyViewSet(PublicReadOnlyViewSet):
-    """A resource of the dataset: visibility-limited prefetches and inline citations."""
+class PublicIdOrdered:
+    """Lists in the order of the public id (``id``: ISO code, slug or UUID, whatever field
+    the model names in ``public_id_field``) unless a resource declares its own ``ordering``."""
+
+    ordering = ("id",)
+
+
+class DerivedSelect:
+    """``select`` derived from the serializer: each field that reads a foreign key of the
+    model (a brief object) joins its row, unless the resource prefetches it instead; a
+    resource declares only the paths that differ (a deeper join, or a generic relation's
+    content type), which win for their field."""
+
+    def __init__(self, declared: dict[str, tuple[str, ...]]):
+        self.declared = declared
+        self.derived = None
+
+    def __get__(self, instance, owner):
+        if self.derived is None:
+            derived = foreign_key_fields(owner)
+            joined = {name: paths for name, paths in derived.items() if name not in owner.prefetch}
+            self.derived = {**joined, **self.declared}
+        return self.derived
+
+
+def foreign_key_fields(viewset) -> dict[str, tuple[str, ...]]:
+    """Each serializer field that reads a foreign key of the model: {field: (its source,)}."""
+    model = viewset.queryset.model
+    found = {}
+    for name, field in viewset.serializer_class().fields.items():
+        if not isinstance(field, RelatedField) or "." in field.source:
+            continue
+        try:
+            model_field = model._meta.get_field(field.source)
+        except FieldDoesNotExist:
+            continue
+        if model_field.many_to_one or (model_field.one_to_one and model_field.concrete):
+            found[name] = (field.source,)
+    return found
+
+
+class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
+    """A resource of the dataset: visibility-limited prefetches and inline citations.
+
+    Derived, not declared: the ordering (the public id, ``PublicIdOrdered``) and the joins
+    of the serializer's brief objects (``DerivedSelect``).
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The paths declared by this class or, if it declares none, by the nearest base.
+        declared = next(c.__dict__["select"] for c in cls.__mro__ if "select" in c.__dict__)
+        if isinstance(declared, DerivedSelect):
+            declared = declared.declared
+        cls.select = DerivedSelect(dict(declared))
 
     def get_prefetches(self) -> dict[str, tuple]:
         user = self.request.user
@@ -187,13 +242,11 @@ class SourceViewSet(RecordViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filtersets.SourceFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("kind", "language")
-    select = {"supersedes": ("supersedes",)}
 
 
-class ChangeViewSet(PublicReadOnlyViewSet):
+class ChangeViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
     """The change feed: every create, update and delete of any record, in sequence.
 
     Sync by asking for the changes after the last one you have (`?after=<id>`) or since a
@@ -205,7 +258,6 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     queryset = Change.objects.all()
     serializer_class = serializers.ChangeSerializer
     filterset_class = filtersets.ChangeFilterSet
-    ordering = ("id",)
     ordering_fields = ("id",)
     facet_fields = ("model", "action", "channel")
     last_modified_field = "timestamp"

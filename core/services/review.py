@@ -18,15 +18,19 @@ from core.services.evidence_checks import (
 )
 
 
+def _require_state(record, state, message: str, *, then: str = "", error=ValidationError):
+    """Each step of the review starts from one state; from any other it refuses with
+    ``message`` and the state the record is in ("… ; Wire 12 is published.")."""
+    if record.review_state != state:
+        current = record.get_review_state_display().lower()
+        raise error(f"{message}; {label(record)} is {current}." + (f" {then}" if then else ""))
+
+
 @transaction.atomic
 def record_publish(record: PublicModel, *, user, with_references: bool = False, _seen=None):
     """Publish a draft that stands on published records and evidence for each of its facts."""
     record = _locked(record)
-    if record.review_state != ReviewState.DRAFT:
-        raise ValidationError(
-            f"Only a draft can be published; {label(record)} is "
-            f"{record.get_review_state_display().lower()}."
-        )
+    _require_state(record, ReviewState.DRAFT, "Only a draft can be published")
     seen = _seen if _seen is not None else set()
     seen.add((type(record), record.pk))
     citations = []
@@ -67,11 +71,7 @@ def record_retract(record: PublicModel, *, reason: str, user) -> PublicModel:
     if not reason:
         raise ValidationError("A retraction needs a reason.")
     record = _locked(record)
-    if record.review_state != ReviewState.PUBLISHED:
-        raise ValidationError(
-            f"Only a published record can be retracted; {label(record)} is "
-            f"{record.get_review_state_display().lower()}."
-        )
+    _require_state(record, ReviewState.PUBLISHED, "Only a published record can be retracted")
     if isinstance(record, Citation):
         _check_citation_can_go(record)
     else:
@@ -87,11 +87,7 @@ def record_retract(record: PublicModel, *, reason: str, user) -> PublicModel:
 def record_reopen(record: PublicModel, *, user) -> PublicModel:
     """Return a retracted record to draft, so it can be corrected and published again."""
     record = _locked(record)
-    if record.review_state != ReviewState.RETRACTED:
-        raise ValidationError(
-            f"Only a retracted record can be reopened; {label(record)} is "
-            f"{record.get_review_state_display().lower()}."
-        )
+    _require_state(record, ReviewState.RETRACTED, "Only a retracted record can be reopened")
     _check_no_dependents(record, "reopened")
     if isinstance(record, Citation):
         cited = record.record
@@ -152,11 +148,13 @@ def _check_citation_can_go(citation: Citation) -> None:
 def record_delete(record: PublicModel, *, user) -> None:
     """Delete a draft. Anything that was ever public is retracted instead."""
     record = _locked(record)
-    if record.review_state != ReviewState.DRAFT:
-        raise EvidenceConflict(
-            f"Only drafts are deleted; {label(record)} is "
-            f"{record.get_review_state_display().lower()}. Retract it, with a reason, instead."
-        )
+    _require_state(
+        record,
+        ReviewState.DRAFT,
+        "Only drafts are deleted",
+        then="Retract it, with a reason, instead.",
+        error=EvidenceConflict,
+    )
     if isinstance(record, Citation):
         cited = record.record
         if cited is not None and cited.review_state == ReviewState.PUBLISHED:

@@ -52,7 +52,6 @@ class TenureOfOfficialSerializer(PublicSerializer):
     class Meta(PublicSerializer.Meta):
         model = Tenure
         fields = ("position", *TENURE_DATES)
-        fuzzy_dates = TENURE_DATES
 
 
 class TenureOfPositionSerializer(TenureOfOfficialSerializer):
@@ -90,7 +89,6 @@ class TenureSerializer(PublicSerializer):
     class Meta(PublicSerializer.Meta):
         model = Tenure
         fields = ("position", "official", *TENURE_DATES)
-        fuzzy_dates = TENURE_DATES
         brief_fields = ("id", "url", "position", "official")
 
 
@@ -117,7 +115,6 @@ class DesignationSerializer(PublicSerializer):
             "end",
             "as_of",
         )
-        fuzzy_dates = ("start", "end", "as_of", "status_since")
         read_only_fields = (*PublicSerializer.Meta.read_only_fields, "status_since")
         brief_fields = ("id", "url", "organization", "jurisdiction", "status")
 
@@ -130,7 +127,6 @@ class DesignationChangeSerializer(PublicSerializer):
     class Meta(PublicSerializer.Meta):
         model = DesignationChange
         fields = ("designation", "status", "date", "description")
-        fuzzy_dates = ("date",)
         brief_fields = ("id", "url", "designation", "status")
 
 
@@ -146,7 +142,6 @@ class DecisionStageSerializer(PublicSerializer):
     class Meta(PublicSerializer.Meta):
         model = DecisionStage
         fields = ("sequence", "status", "date", "description")
-        fuzzy_dates = ("date",)
 
 
 class DecisionStageWriteSerializer(DecisionStageSerializer):
@@ -209,5 +204,4 @@ class StatementSerializer(PublicSerializer):
             "about_organizations",
             "about_decisions",
         )
-        fuzzy_dates = ("date",)
         brief_fields = ("id", "url", "summary")

@@ -27,7 +27,6 @@ class CountryViewSet(RecordViewSet):
     queryset = Country.objects.all()
     serializer_class = serializers.CountrySerializer
     filterset_class = filtersets.CountryFilterSet
-    ordering = ("id",)
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
 
@@ -38,11 +37,9 @@ class OrganizationViewSet(RecordViewSet):
     queryset = Organization.objects.all()
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filtersets.OrganizationFilterSet
-    ordering = ("id",)
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
     facet_fields = ("kind", "country")
-    select = {"country": ("country",), "parent": ("parent",)}
 
 
 class OfficialViewSet(RecordViewSet):
@@ -52,7 +49,6 @@ class OfficialViewSet(RecordViewSet):
     queryset = Official.objects.all()
     serializer_class = serializers.OfficialSerializer
     filterset_class = filtersets.OfficialFilterSet
-    ordering = ("id",)
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("position",)),)}
@@ -65,15 +61,9 @@ class PositionViewSet(RecordViewSet):
     queryset = Position.objects.all()
     serializer_class = serializers.PositionSerializer
     filterset_class = filtersets.PositionFilterSet
-    ordering = ("id",)
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
     facet_fields = ("country", "posted_to", "organization")
-    select = {
-        "organization": ("organization",),
-        "country": ("country",),
-        "posted_to": ("posted_to",),
-    }
     prefetch = {"tenures": (Visible("tenures", Tenure, select=("official",)),)}
 
 
@@ -83,10 +73,8 @@ class TenureViewSet(RecordViewSet):
     queryset = Tenure.objects.all()
     serializer_class = serializers.TenureSerializer
     filterset_class = filtersets.TenureFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("position", "official")
-    select = {"position": ("position",), "official": ("official",)}
 
 
 class DecisionStageViewSet(RecordViewSet):
@@ -95,10 +83,8 @@ class DecisionStageViewSet(RecordViewSet):
     queryset = DecisionStage.objects.all()
     serializer_class = serializers.DecisionStageWriteSerializer
     filterset_class = filtersets.DecisionStageFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("status",)
-    select = {"decision": ("decision",)}
 
 
 class DesignationViewSet(RecordViewSet):
@@ -107,14 +93,8 @@ class DesignationViewSet(RecordViewSet):
     queryset = Designation.objects.all()
     serializer_class = serializers.DesignationSerializer
     filterset_class = filtersets.DesignationFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("kind", "status", "jurisdiction", "organization")
-    select = {
-        "organization": ("organization",),
-        "jurisdiction": ("jurisdiction",),
-        "authority": ("authority",),
-    }
 
 
 class DesignationChangeViewSet(RecordViewSet):
@@ -124,7 +104,6 @@ class DesignationChangeViewSet(RecordViewSet):
     queryset = DesignationChange.objects.all()
     serializer_class = serializers.DesignationChangeSerializer
     filterset_class = filtersets.DesignationChangeFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("status",)
     select = {"designation": ("designation__organization", "designation__jurisdiction")}
@@ -137,14 +116,8 @@ class PolicyDecisionViewSet(RecordViewSet):
     queryset = PolicyDecision.objects.all()
     serializer_class = serializers.PolicyDecisionSerializer
     filterset_class = filtersets.PolicyDecisionFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("decision_type", "status", "countries", "subject_organization")
-    select = {
-        "decision_maker": ("decision_maker",),
-        "decision_maker_organization": ("decision_maker_organization",),
-        "subject_organization": ("subject_organization",),
-    }
     prefetch = {
         "countries": (Visible("countries", Country, cited=False),),
         "proposed_by": (Visible("proposed_by", Organization, cited=False),),
@@ -161,14 +134,8 @@ class StatementViewSet(RecordViewSet):
     queryset = Statement.objects.all()
     serializer_class = serializers.StatementSerializer
     filterset_class = filtersets.StatementFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated")
     facet_fields = ("speaker", "speaker_country", "speaker_organization", "mode")
-    select = {
-        "speaker": ("speaker",),
-        "speaker_organization": ("speaker_organization",),
-        "speaker_country": ("speaker_country",),
-    }
     prefetch = {
         "about_countries": (Visible("about_countries", Country, cited=False),),
         "about_organizations": (Visible("about_organizations", Organization, cited=False),),

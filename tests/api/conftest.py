@@ -2,6 +2,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
+from knox.models import AuthToken
 
 from tests.api.case import APIResourceTest
 from tests.api.schema_strict import TALLY, SchemaCheckingClient
@@ -21,6 +22,13 @@ def wsgi_in_test_transaction():
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def curator_auth(curator):
+    """Headers that send an API token of the curator (``tests/conftest.py``: in the group
+    the migrations and ``core.grants`` give its permissions)."""
+    return {"HTTP_AUTHORIZATION": f"Token {AuthToken.objects.create(curator)[1]}"}
 
 
 # --- strict schema validation of the generic API test case (tests/api/schema_strict.py) ---

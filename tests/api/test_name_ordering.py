@@ -54,13 +54,9 @@ NAMES = [name for _, name in COUNTRY_ORDER]
 
 
 def make_named(kind: str):
-    """Published records of ``kind`` named ``NAMES``, made in an order unlike the expected."""
-    maker = {
-        "organizations": f.organization,
-        "officials": f.official,
-        "positions": f.position,
-        "commodities": f.commodity,
-    }[kind]
+    """Published records of ``kind`` named ``NAMES``, made in an order unlike the expected
+    (by the factory named after the resource's model: ``f.organization``)."""
+    maker = getattr(f, RESOURCES[kind][1]._meta.model_name)
     for index in reversed(range(len(NAMES))):
         f.published(maker(slug=f"n{index:02d}", name=NAMES[index]))
     return [f"n{index:02d}" for index in range(len(NAMES))]
@@ -73,12 +69,11 @@ def countries():
     return [iso2 for iso2, _ in COUNTRY_ORDER]
 
 
+# Every list that orders by name, found in the router: {resource: (list URL, model)}.
 RESOURCES = {
-    "countries": COUNTRIES,
-    "organizations": f"{API}/diplomacy/organizations/",
-    "officials": f"{API}/diplomacy/officials/",
-    "positions": f"{API}/diplomacy/positions/",
-    "commodities": f"{API}/trade/commodities/",
+    prefix.rsplit("/", 1)[-1]: (f"{API}/{prefix}/", viewset.queryset.model)
+    for prefix, viewset, _ in router.registry
+    if "name" in getattr(viewset, "ordering_fields", ())
 }
 
 
@@ -88,8 +83,8 @@ def named(request):
     kind = request.param
     if kind == "countries":
         request.getfixturevalue("countries")
-        return RESOURCES[kind], [iso2 for iso2, _ in COUNTRY_ORDER]
-    return RESOURCES[kind], make_named(kind)
+        return RESOURCES[kind][0], [iso2 for iso2, _ in COUNTRY_ORDER]
+    return RESOURCES[kind][0], make_named(kind)
 
 
 def ids(response) -> list[str]:
@@ -183,7 +178,7 @@ def test_every_list_that_orders_by_name_uses_the_folded_key():
         for _, viewset, _ in router.registry
         if "name" in getattr(viewset, "ordering_fields", ())
     ]
-    assert len(name_ordered) >= len(RESOURCES)
+    assert len(name_ordered) == len(RESOURCES) >= 5  # the router finds them all
     for viewset in name_ordered:
         assert viewset.ordering_columns.get("name") == "name_sort_key", viewset
 

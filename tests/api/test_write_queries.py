@@ -9,10 +9,8 @@ writes (record, citation, history, change feed, corroboration) and the response.
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from knox.models import AuthToken
 
 from core import services
 from core.models import Change, ReviewState, SourceKind
@@ -26,18 +24,6 @@ MAX_QUERIES = 20
 #: asked inside a savepoint (``core.constraints``, as Django does): two statements more. A
 #: known miss of the target there, allowed here so that a regression still fails.
 POSTGRESQL_SAVEPOINT = 2
-
-
-@pytest.fixture
-def curator():
-    user = User.objects.create_user("carla", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    return user
-
-
-@pytest.fixture
-def auth(curator):
-    return {"HTTP_AUTHORIZATION": f"Token {AuthToken.objects.create(curator)[1]}"}
 
 
 def _text_evidence(record, supports):
@@ -132,9 +118,9 @@ def _row_reads(queries, table: str) -> list[str]:
 
 @pytest.mark.parametrize("sent", SENT)
 @pytest.mark.parametrize("kind", RECORDS)
-def test_a_patch_adding_one_citation_reads_the_row_once(client, curator, auth, kind, sent):
+def test_a_patch_adding_one_citation_reads_the_row_once(client, curator, curator_auth, kind, sent):
     record, url, new = RECORDS[kind](curator)
-    read = client.get(url, **auth)
+    read = client.get(url, **curator_auth)
     assert read.status_code == 200, read.content
     kept = read.json()["citations"]
     assert kept and all(c["review_state"] == "published" for c in kept)
@@ -144,7 +130,7 @@ def test_a_patch_adding_one_citation_reads_the_row_once(client, curator, auth, k
 
     with CaptureQueriesContext(connection) as queries:
         response = client.patch(
-            url, body, content_type="application/json", HTTP_IF_MATCH=read["ETag"], **auth
+            url, body, content_type="application/json", HTTP_IF_MATCH=read["ETag"], **curator_auth
         )
 
     assert response.status_code == 200, response.content

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
@@ -24,16 +24,9 @@ def token_for(user, **kwargs) -> str:
 
 
 @pytest.fixture
-def curator():
-    user = User.objects.create_user("carla", is_staff=True)
-    user.groups.add(Group.objects.get(name="curators"))
-    return user
-
-
-@pytest.fixture
-def api(client, curator):
+def api(client, curator_auth):
     """A client that sends the curator's token."""
-    auth = {"HTTP_AUTHORIZATION": f"Token {token_for(curator)}"}
+    auth = curator_auth
 
     class Curator:
         def get(self, url, **kw):
@@ -111,7 +104,7 @@ def test_expired_and_revoked_tokens_are_refused(client, curator):
     )
     assert response.status_code == 401
     token = token_for(curator)
-    call_command("curator_token", "carla", "--revoke")
+    call_command("curator_token", "curator", "--revoke")
     response = client.post(
         OFFICIALS,
         {"id": "x", "name": "X"},
@@ -146,7 +139,7 @@ def test_curator_creates_a_record_with_a_cited_quote(api, curator):
     history = Official.objects.get(slug="gamma-official").history.get()
     assert (history.history_user, history.history_channel) == (curator, "api")
     change = Change.objects.get(model="diplomacy.official")
-    assert (change.action, change.user, change.channel) == ("created", "carla", "api")
+    assert (change.action, change.user, change.channel) == ("created", "curator", "api")
 
 
 def test_a_quote_not_in_the_source_is_a_400_and_nothing_is_saved(api):
@@ -330,10 +323,10 @@ def test_change_feed_lists_every_step(api, client, curator):
 
     feed = api.get("/api/v1/changes/", data={"model": "diplomacy.official"}).json()["results"]
     assert [(c["action"], c["review_state"], c["user"], c["channel"]) for c in feed] == [
-        ("created", "draft", "carla", "api"),
-        ("updated", "draft", "carla", "api"),
-        ("updated", "published", "carla", "api"),
-        ("updated", "retracted", "carla", "api"),
+        ("created", "draft", "curator", "api"),
+        ("updated", "draft", "curator", "api"),
+        ("updated", "published", "curator", "api"),
+        ("updated", "retracted", "curator", "api"),
     ]
     assert feed[-1]["reason"] == "Retracted: Wrong person."
     assert feed[-1]["record_url"] == "http://testserver/api/v1/diplomacy/officials/gamma-official/"

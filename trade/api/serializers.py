@@ -53,7 +53,6 @@ class ShipmentSerializer(PublicSerializer):
             "flow",
             "value_basis",
         )
-        fuzzy_dates = ("period",)
         brief_fields = ("id", "url", "exporter", "importer", "commodity")
 
 
@@ -88,5 +87,4 @@ class CommitmentSerializer(PublicSerializer):
             "transport_modes",
             "note",
         )
-        fuzzy_dates = ("start", "end")
         brief_fields = ("id", "url", "title", "supplier", "recipient", "commodity")

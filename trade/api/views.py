@@ -15,11 +15,9 @@ class CommodityViewSet(RecordViewSet):
     queryset = Commodity.objects.all()
     serializer_class = serializers.CommoditySerializer
     filterset_class = filtersets.CommodityFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "name", "updated")
     ordering_columns = NAME_ORDERING_COLUMNS  # the folded name (core.collation)
     facet_fields = ("sector", "parent")
-    select = {"parent": ("parent",)}
     prefetch = {
         "statements": (Visible("statements", Statement, cited=False),),
         "policy_decisions": (Visible("policy_decisions", PolicyDecision, cited=False),),
@@ -32,18 +30,10 @@ class ShipmentViewSet(RecordViewSet):
     queryset = Shipment.objects.all()
     serializer_class = serializers.ShipmentSerializer
     filterset_class = filtersets.ShipmentFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated", "period", "quantity", "value")
     # A period sorts by its earliest day: "2025" sorts with 2025-01-01, an unknown one last.
     ordering_columns = {"period": "period_earliest"}
     facet_fields = ("commodity", "exporter", "importer", "status", "kind", "transport_mode")
-    select = {
-        "exporter": ("exporter",),
-        "importer": ("importer",),
-        "commodity": ("commodity",),
-        "commitment": ("commitment",),
-        "reporter": ("reporter",),
-    }
 
 
 class CommitmentViewSet(RecordViewSet):
@@ -53,14 +43,7 @@ class CommitmentViewSet(RecordViewSet):
     queryset = Commitment.objects.all()
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filtersets.CommitmentFilterSet
-    ordering = ("id",)
     ordering_fields = ("id", "updated", "start", "end", "quantity")
     # A fuzzy date sorts by its earliest day, an unknown one last (as shipments' periods).
     ordering_columns = {"start": "start_earliest", "end": "end_earliest"}
     facet_fields = ("commodity", "supplier", "recipient", "per", "quantity_qualifier", "decision")
-    select = {
-        "supplier": ("supplier",),
-        "recipient": ("recipient",),
-        "commodity": ("commodity",),
-        "decision": ("decision",),
-    }
