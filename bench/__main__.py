@@ -1,8 +1,9 @@
-"""The benchmark's command line: ``python -m bench {data,run,profile} [options]``.
+"""The benchmark's command line: ``python -m bench {data,run,profile,export} [options]``.
 
     python -m bench data [--db sqlite|postgresql] [--rows N]   # synthetic data (idempotent)
     python -m bench run [--only sqlite] [--seconds 8] …        # measure, write bench/RESULTS.md
     python -m bench profile '/api/v1/trade/shipments/?limit=50' [--db postgresql]
+    python -m bench export '/api/v1/trade/shipments/?format=csv' [--cli]  # one export, timed
 
 Each command is a module of this package with a ``main(argv)``; ``python -m bench CMD -h``
 lists its options. Only bench databases are ever used (see bench/common.py).
@@ -16,6 +17,7 @@ COMMANDS = {
     "data": "bench.make_data",
     "run": "bench.run",
     "profile": "bench.profile_request",
+    "export": "bench.export_time",
 }
 
 
