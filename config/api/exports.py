@@ -15,7 +15,10 @@ SQLite the SELECT builds each whole line, so Python handles one string a row ins
 as COPY quotes it (holding a comma, a double quote, CR or LF: enclosed, inner quotes
 doubled), and only the columns whose values can hold one are checked, because the check
 costs SQLite more than the rest of the line (see ``_may_need_quotes``). Lines end in LF on
-both. NDJSON keeps JSON types (numbers, booleans, null), so it goes through Django's
+both. On SQLite a large export's lines are built by two connections at once, in chunks of
+consecutive keys sent in order (``_parallel_lines``): SQLite releases the GIL while it
+steps, so the two use both cores (1M shipments, 2 cores: about half the wall time, the same
+CPU time). NDJSON keeps JSON types (numbers, booleans, null), so it goes through Django's
 ``values_list()`` iterator.
 
 Under gunicorn's sync workers the whole export must finish within the worker timeout, or
@@ -426,7 +429,7 @@ EXPORT_THREADS = 2
 #: SQLite: rows of the table per chunk of a parallel export (about 2.6 MB of CSV for a
 #: shipment), and how many chunks may be built ahead of the one being sent.
 PARALLEL_CHUNK_ROWS = 2000
-AHEAD = 2 * EXPORT_THREADS
+AHEAD = EXPORT_THREADS
 
 
 def _parallel_lines(queryset, columns, database):
