@@ -430,6 +430,10 @@ EXPORT_THREADS = 2
 #: shipment), and how many chunks may be built ahead of the one being sent.
 PARALLEL_CHUNK_ROWS = 2000
 AHEAD = EXPORT_THREADS
+#: SQLite: the readers map this much of the file (0: they read it with system calls). Off:
+#: mapping saved 10-20 % of the CPU in measurements, but a mapped page counts in the
+#: worker's RSS (page cache, not memory it holds), which then grows by the file's size.
+MMAP_BYTES = 0
 
 
 def _parallel_lines(queryset, columns, database):
@@ -488,6 +492,8 @@ def _reader(database):
     connection = database.get_new_connection(database.get_connection_params())
     connection.isolation_level = None  # transactions begun explicitly
     connection.text_factory = bytes  # the lines go out as they come: no decoding
+    if MMAP_BYTES:
+        connection.execute(f"PRAGMA mmap_size = {int(MMAP_BYTES)}")
     return connection
 
 
