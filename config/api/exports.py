@@ -17,9 +17,10 @@ doubled), and only the columns whose values can hold one are checked, because th
 costs SQLite more than the rest of the line (see ``_may_need_quotes``). Lines end in LF on
 both. On SQLite a large export's lines are built by two connections at once, in chunks of
 consecutive keys sent in order (``_parallel_lines``): SQLite releases the GIL while it
-steps, so the two use both cores (1M shipments, 2 cores: about half the wall time, the same
-CPU time). NDJSON keeps JSON types (numbers, booleans, null), so it goes through Django's
-``values_list()`` iterator.
+steps, so the two may use two cores. Measured on a busy 2-core machine (interleaved with
+one query, same bytes): 100,000 shipments 1.15-2.1x less wall time, 1M 1.03-1.09x; the
+2x a quiet machine allows is not shown yet. NDJSON keeps JSON types (numbers, booleans,
+null), so it goes through Django's ``values_list()`` iterator.
 
 Under gunicorn's sync workers the whole export must finish within the worker timeout, or
 the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``.
