@@ -6,6 +6,7 @@
     python -m bench servers [--variant granian:--blocking-threads=1] …  # gunicorn vs Granian
     python -m bench overhead [--profile detail]    # the API's CPU per request beyond the bare view
     python -m bench scale --db sqlite --db postgresql    # cold requests, in-process, by DB
+    python -m bench export '/api/v1/trade/shipments/?format=csv' [--cli]  # one export, timed
 
 Each command is a module of this package with a ``main(argv)``; ``python -m bench CMD -h``
 lists its options. Only bench databases are ever used (see bench/common.py).
@@ -22,6 +23,7 @@ COMMANDS = {
     "servers": "bench.servers_ab",
     "overhead": "bench.overhead",
     "scale": "bench.scale",
+    "export": "bench.export_time",
 }
 
 

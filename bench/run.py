@@ -576,14 +576,18 @@ def exports(name: str, port: int, target: str, pids, rows: int, repeats: int, ar
     for _ in range(repeats):
         wait_quiet(pids, args.quiet_wait)
         before = cpu_snapshot(pids)
+        served_before = server_cpu(pids)
         run = export(port, target, pids, rows)
+        run["server_cpu_s"] = round(server_cpu(pids) - served_before, 2)
+        run["load_average"] = round(os.getloadavg()[0], 2)
         run["other_cores"] = round(other_cores(before, cpu_snapshot(pids)), 2)
         runs.append(run)
         print(
             f"    {name}: {run['seconds']} s, {run['rows']:,} rows (complete: {run['complete']}),"
             f" {run['bytes'] / MB:.0f} MiB; RSS {run['rss_before_mb']} → peak "
             f"{run['rss_peak_mb']} MB, growth after the first 10 % "
-            f"{run['rss_growth_after_10pct_mb']} MB",
+            f"{run['rss_growth_after_10pct_mb']} MB; server CPU {run['server_cpu_s']} s, "
+            f"other cores {run['other_cores']}, load average {run['load_average']}",
             flush=True,
         )
     return runs
@@ -622,12 +626,13 @@ def bench_one(url: str, args) -> dict:
             for (s, k), v in urls.items()
         }
         check_responses(urls, ports, facts)
-        print(
-            f"   wrk, {args.rounds} rounds of {args.seconds:g} s, connections "
-            f"{', '.join(map(str, args.connections))}:",
-            flush=True,
-        )
-        result["load"] = measure(urls, ports, servers, args)
+        if not args.csv_only:
+            print(
+                f"   wrk, {args.rounds} rounds of {args.seconds:g} s, connections "
+                f"{', '.join(map(str, args.connections))}:",
+                flush=True,
+            )
+            result["load"] = measure(urls, ports, servers, args)
         print("   CSV of every row:", flush=True)
         api = servers[0]
         result["exports"] = exports(
@@ -1073,6 +1078,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasette-csv-repeats", type=int, default=1)
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument(
+        "--csv-only",
+        action="store_true",
+        help="only the full CSV exports and CLI dumps (no wrk runs, no RESULTS.md)",
+    )
+    parser.add_argument(
         "--quiet-wait",
         type=float,
         default=45,
@@ -1120,6 +1130,10 @@ def main(argv: list[str] | None = None) -> None:
             results[name] = bench_one(bench_url(getattr(args, name)), args)
     results["duration_s"] = round(time.monotonic() - started)
     OUT_DIR.mkdir(exist_ok=True)
+    if args.csv_only:  # no request rates: the figures were printed, the raw ones are kept
+        (OUT_DIR / "csv-results.json").write_text(json.dumps(results, indent=2))
+        print(f"\nRaw figures: {OUT_DIR / 'csv-results.json'}")
+        return
     (OUT_DIR / "results.json").write_text(json.dumps(results, indent=2))
     write_report(results, args)
 

@@ -15,23 +15,32 @@ SQLite the SELECT builds each whole line, so Python handles one string a row ins
 as COPY quotes it (holding a comma, a double quote, CR or LF: enclosed, inner quotes
 doubled), and only the columns whose values can hold one are checked, because the check
 costs SQLite more than the rest of the line (see ``_may_need_quotes``). Lines end in LF on
-both. NDJSON keeps JSON types (numbers, booleans, null), so it goes through Django's
-``values_list()`` iterator.
+both. On SQLite a large export's lines are built by two connections at once, in chunks of
+consecutive keys sent in order (``_parallel_lines``): SQLite releases the GIL while it
+steps, so the two may use two cores. Measured on a busy 2-core machine (interleaved with
+one query, same bytes): 100,000 shipments 1.15-2.1x less wall time, 1M 1.03-1.09x; the
+2x a quiet machine allows is not shown yet. NDJSON keeps JSON types (numbers, booleans,
+null), so it goes through Django's ``values_list()`` iterator.
 
 Under gunicorn's sync workers the whole export must finish within the worker timeout, or
 the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``.
 """
 
+import collections
 import dataclasses
 import hashlib
 import itertools
 import logging
+import queue
+import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.http import StreamingHttpResponse
 
 from config.api.compiled import DashedUUID as _DashedUUID
@@ -232,10 +241,16 @@ class ListText(models.Subquery):
 
 
 class Count(models.Subquery):
-    """How many rows a correlated subquery has."""
+    """How many rows a correlated subquery has.
+
+    Its order is dropped: SQLite would otherwise sort every row's subquery (a temporary
+    B-tree per exported row) only to count it."""
 
     output_field = models.IntegerField()
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS i)"
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by(), **extra)
 
 
 def text_of(model, path: str):
@@ -401,10 +416,184 @@ def stream_csv(queryset, columns):
     except EmptyResultSet:  # a filter no row can match (sequence__lt=-1): just the header
         yield header
         return
-    rows = (_copy_rows if copy else _line_rows)(database, *select)
+    if copy:
+        rows = _copy_rows(database, *select)
+    else:
+        rows = _parallel_lines(queryset, columns, database) or _line_rows(database, *select)
     first = next(rows, b"")
     yield header.encode() + (first if isinstance(first, bytes) else first.encode())
     yield from rows
+
+
+#: SQLite: threads that build a large export's lines, each on its own connection.
+EXPORT_THREADS = 2
+#: SQLite: rows of the table per chunk of a parallel export (about 2.6 MB of CSV for a
+#: shipment), and how many chunks may be built ahead of the one being sent.
+PARALLEL_CHUNK_ROWS = 2000
+AHEAD = EXPORT_THREADS
+#: SQLite: the readers map this much of the file (0: they read it with system calls). Off:
+#: mapping saved 10-20 % of the CPU in measurements, but a mapped page counts in the
+#: worker's RSS (page cache, not memory it holds), which then grows by the file's size.
+MMAP_BYTES = 0
+
+
+def _parallel_lines(queryset, columns, database):
+    """SQLite: the CSV lines built by ``EXPORT_THREADS`` connections at once, or None.
+
+    SQLite builds the lines (see ``csv_lines_select``) in the thread that steps the query,
+    and releases the GIL while it does: one query keeps one core busy. So the rows are cut
+    in chunks of consecutive keys, ``(b0, b1], (b1, b2], …``, where ``b1, b2, …`` are every
+    ``PARALLEL_CHUNK_ROWS``-th key of the whole table (a scan of the key's index, whatever
+    the filters), and threads build the chunks while this one sends them in order.
+
+    Every connection reads the same state of the data: their read transactions begin
+    while this thread's connection holds the write lock (``BEGIN IMMEDIATE``), so no write
+    can commit between them. None (the caller reads with one query) when the order is not
+    one unique, non-null column ascending, the queryset is sliced, the request's connection
+    is inside a transaction (other connections would not see its rows), or the write lock
+    cannot be had.
+    """
+    key = _chunk_key(queryset)
+    if key is None or database.in_atomic_block or not database.get_autocommit():
+        return None
+    variants = {}
+    for low, high in ((False, True), (True, True), (True, False), (False, False)):
+        bounded = queryset.filter(_KeyRange(key.name, low, high))
+        variants[low, high] = csv_lines_select(bounded, columns)
+    opened = []
+    try:
+        for _ in range(EXPORT_THREADS):
+            opened.append(_reader(database))
+        if not _same_snapshot(database, opened):
+            raise sqlite3.OperationalError("no snapshot")
+    except sqlite3.Error:
+        for connection in opened:
+            connection.close()
+        return None
+    return _chunks_in_order(database, key, variants, opened)
+
+
+def _chunk_key(queryset):
+    """The model field the export is ordered by, if one unique, non-null column ascending."""
+    query = queryset.query
+    if query.low_mark or query.high_mark is not None or len(query.order_by) != 1:
+        return None
+    name = query.order_by[0]
+    if not isinstance(name, str) or name.startswith("-") or "__" in name:
+        return None
+    model = queryset.model
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if field.null or not (field.unique or field.primary_key) or not field.concrete:
+        return None
+    return field
+
+
+def _reader(database):
+    """A new connection to ``database``, configured as Django configures its own."""
+    connection = database.get_new_connection(database.get_connection_params())
+    connection.isolation_level = None  # transactions begun explicitly
+    connection.text_factory = bytes  # the lines go out as they come: no decoding
+    if MMAP_BYTES:
+        connection.execute(f"PRAGMA mmap_size = {int(MMAP_BYTES)}")
+    return connection
+
+
+def _same_snapshot(database, readers) -> bool:
+    """Begin the readers' transactions while no write can commit (see ``_parallel_lines``)."""
+    database.ensure_connection()
+    main = database.connection
+    try:
+        main.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error:
+        return False
+    try:
+        for reader in readers:
+            reader.execute("BEGIN")
+            reader.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()  # the snapshot
+    finally:
+        main.execute("ROLLBACK")
+    return True
+
+
+def _boundaries(database, field):
+    """Every ``PARALLEL_CHUNK_ROWS``-th key of the table, in order (the key's own index)."""
+    quote = database.ops.quote_name
+    table, column = quote(field.model._meta.db_table), quote(field.column)
+    after = f"SELECT {column} FROM {table} WHERE {column} > %s ORDER BY {column} LIMIT 1 OFFSET %s"
+    first = f"SELECT {column} FROM {table} ORDER BY {column} LIMIT 1 OFFSET %s"
+    with database.cursor() as cursor:
+        cursor.execute(first, [PARALLEL_CHUNK_ROWS - 1])
+        while row := cursor.fetchone():
+            yield row[0]
+            cursor.execute(after, [row[0], PARALLEL_CHUNK_ROWS - 1])
+
+
+def _chunks_in_order(database, field, variants, readers):
+    """Each chunk's lines as bytes, in key order, built ``AHEAD`` at most by the readers."""
+    free = queue.SimpleQueue()
+    for reader in readers:
+        free.put(reader)
+
+    def build(low, high):
+        sql, params = variants[low is not None, high is not None]
+        bounds = iter([value for value in (low, high) if value is not None])
+        params = [next(bounds) if p is _BOUND else p for p in params]
+        reader = free.get()
+        try:
+            cursor = reader.cursor(factory=SQLiteCursorWrapper)
+            cursor.execute(sql, params)
+            lines = [row[0] for row in cursor.fetchall()]
+        finally:
+            free.put(reader)
+        return b"\n".join(lines) + b"\n" if lines else b""
+
+    pending = collections.deque()
+    with ThreadPoolExecutor(len(readers), thread_name_prefix="export") as pool:
+        try:
+            low = None
+            for high in itertools.chain(_boundaries(database, field), [None]):
+                pending.append(pool.submit(build, low, high))
+                low = high
+                while len(pending) > AHEAD:
+                    if chunk := pending.popleft().result():
+                        yield chunk
+            while pending:
+                if chunk := pending.popleft().result():
+                    yield chunk
+        finally:
+            for future in pending:
+                future.cancel()
+            pool.shutdown(wait=True)
+            for reader in readers:
+                reader.close()
+
+
+#: Where a chunk's bound goes in the parameters of its query (see ``_KeyRange``).
+_BOUND = object()
+
+
+class _KeyRange(models.Expression):
+    """``low < key <= high`` (either side left out): the rows of one chunk."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, name: str, low: bool, high: bool):
+        super().__init__()
+        self.key, self.low, self.high = models.F(name), low, high
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.key)
+        conditions = [f"{column} > %s"] * self.low + [f"{column} <= %s"] * self.high
+        if not conditions:
+            return "1 = 1", []
+        return " AND ".join(conditions), [*params, _BOUND] * len(conditions)
 
 
 def _line_rows(database, sql, params):
