@@ -22,8 +22,9 @@ one query, same bytes): 100,000 shipments 1.15-2.1x less wall time, 1M 1.03-1.09
 2x a quiet machine allows is not shown yet. NDJSON keeps JSON types (numbers, booleans,
 null), so it goes through Django's ``values_list()`` iterator.
 
-Under gunicorn's sync workers the whole export must finish within the worker timeout, or
-the worker is killed mid-stream after the 200 was sent; see ``gunicorn.conf.py``.
+Granian (``config/granian.py``, the server in production) has no worker timeout, so a whole
+export streams to the end; under gunicorn (still supported) it must finish within the
+worker timeout, or the worker is killed mid-stream after the 200 was sent.
 """
 
 import collections
