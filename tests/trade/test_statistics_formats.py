@@ -5,6 +5,7 @@ with made-up figures; the layouts and codes are the formats' own. What is checke
 curator sees: the command's output and error, and the shipments and citations it writes.
 """
 
+import hashlib
 import json
 from decimal import Decimal
 from io import StringIO
@@ -343,3 +344,26 @@ def test_a_new_commodity_is_said_to_be_what_it_is(args, said, state):
 
     assert f"new commodity ({said}): All commodities (HS total) (hs-total)" in out
     assert Commodity.objects.get(slug="hs-total").review_state == state
+
+
+def test_the_source_names_the_file_its_edition_and_checksum(client):
+    """Publisher, edition, download day, licence and the file's sha256, on the public
+    record: a reader can check that the file they downloaded is the one cited."""
+
+    run(REAL, "--edition", "2024-05", "--downloaded", "2026-12-01", "--licence", "UN terms")
+    run(REAL, "--publish")
+    digest = hashlib.sha256(REAL.read_bytes()).hexdigest()
+    source = StatisticsFile.objects.get().source
+
+    body = client.get(f"/api/v1/diplomacy/sources/{source.pk}/").json()
+
+    assert body["title"] == (
+        "United Nations Statistics Division (UN Comtrade): "
+        f"comtradeplus-get-C-A-HS-2010-CHN.json (edition 2024-05, sha256 {digest})"
+    )
+    assert (body["kind"], body["retrieved"], body["licence"]) == (
+        "dataset",
+        "2026-12-01",
+        "UN terms",
+    )
+    assert body["publisher"] == "United Nations Statistics Division (UN Comtrade)"
