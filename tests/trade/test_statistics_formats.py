@@ -367,3 +367,31 @@ def test_the_source_names_the_file_its_edition_and_checksum(client):
         "UN terms",
     )
     assert body["publisher"] == "United Nations Statistics Division (UN Comtrade)"
+
+
+def test_a_revised_comtrade_bulk_file_supersedes_the_first(tmp_path):
+    """Comtrade revises a reporter's figures: the revised file is a new edition; the row
+    found again keeps its record, takes the new value and cites the new file; a re-import
+    of either file is nothing to do."""
+    fuel = {**RU_AF, "classificationCode": "H6", "cmdCode": "2710", "qtyUnitCode": 8}
+    first = [record(**fuel, primaryValue=1000.0, cifvalue=1000.0, netWgt=5000.0)]
+    revised = [record(**fuel, primaryValue=1250.0, cifvalue=1250.0, netWgt=5000.0)]
+    old_path = write(tmp_path, "comtrade-C-A-H6-2023-AFG-v1-synthetic.txt", bulk_tsv(first))
+    new_path = write(tmp_path, "comtrade-C-A-H6-2023-AFG-v2-synthetic.txt", bulk_tsv(revised))
+    run(old_path, "--edition", "2024-05", "--publish")
+
+    out = run(new_path, "--edition", "2024-11", "--publish")
+
+    assert "new: 0, changed: 1, unchanged: 0, held: 0, gone: 0, published: 0" in out
+    (shipment,) = Shipment.objects.all()
+    assert (shipment.value, shipment.quantity, shipment.review_state) == (
+        Decimal("1250.00"),
+        Decimal("5000.000"),
+        ReviewState.PUBLISHED,
+    )
+    old, new = (StatisticsFile.objects.get(file_name=p.name).source for p in (old_path, new_path))
+    assert new.supersedes == old
+    live = shipment.citations.exclude(review_state=ReviewState.RETRACTED)
+    assert [(c.source, c.locator) for c in live] == [(new, "C/A/H6/2023/4/M/643/2710")]
+    assert shipment.citations.get(source=old).review_state == ReviewState.RETRACTED
+    assert run(old_path).startswith("Nothing to do") and run(new_path).startswith("Nothing to do")
