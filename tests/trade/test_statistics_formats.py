@@ -299,6 +299,16 @@ def test_comtrade_hs_code_that_lost_its_leading_zero(tmp_path):
             "Row 3: the same row key (BACI/HS17/2023/643/4/271012) as row 2",
         ),
         ("BACI_HS17_Y2023_V202401-synthetic.csv.gz", "\x1f\x8bnot gzip", "A damaged gzip"),
+        (
+            "comtrade-C-A-HS-2023-AFG-synthetic.json",
+            json.dumps({"elapsedTime": "0.01 secs", "count": 0, "data": [], "error": ""}),
+            "No flow between two countries in this file.",
+        ),
+        (
+            "BACI_HS17_Y2023_V202401-synthetic.csv",
+            "t,i,j,k,v,q\n2023,643,0,271012,1,1\n",
+            "No flow between two countries in this file (skipped: 1 partner World",
+        ),
     ],
 )
 def test_a_malformed_file_is_one_clear_error_and_changes_nothing(tmp_path, name, content, message):

@@ -129,6 +129,15 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
     countries = options.countries or _countries_of(known)
     fmt, first = reading()
     locators = _survey(_selected(first.rows, countries))
+    if not locators:
+        # A source no flow cites would stand for nothing: an empty API answer (count 0), a
+        # file of World totals only, or --countries that matches no row.
+        skipped = "; ".join(f"{n} {reason}" for reason, n in sorted(first.skipped.items()))
+        chosen = f" of {','.join(countries)}" if countries else ""
+        raise StatisticsFileError(
+            f"No flow between two countries{chosen} in this file"
+            + (f" (skipped: {skipped})." if skipped else ".")
+        )
     report = ImportReport(fmt, skipped=first.skipped, earlier=known is not None)
     with transaction.atomic():
         countries_sync()  # every ISO country exists, published and cited
