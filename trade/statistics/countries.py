@@ -10,10 +10,13 @@ these is an error, so a file of another layout is not read as if it were Comtrad
 
 import pycountry
 
-#: Comtrade's (and BACI's) own codes for a country with the territories it reports with.
+#: Comtrade's (and BACI's) own codes for a country with the territories it reports with:
+#: the codes of BACI's ``country_codes_V2024xx.csv`` that are no ISO numeric code but name
+#: one country (its ``country_iso3`` column). Italy is one: every BACI file has 381.
 OWN_CODES = {
     842: "US",  # USA, with Puerto Rico and the US Virgin Islands
     251: "FR",  # France, with Monaco
+    381: "IT",  # Italy, with San Marino and the Holy See
     757: "CH",  # Switzerland, with Liechtenstein
     699: "IN",  # India
     579: "NO",  # Norway, with Svalbard and Jan Mayen
@@ -34,14 +37,16 @@ NOT_COUNTRIES = {
     471: "Central American Common Market, nes",
     472: "Africa CAMEU region, nes",
     473: "LAIA, nes",
-    490: "Other Asia, nes",
+    490: "Other Asia, nes",  # Taiwan in practice, never named so by the UN or CEPII
     492: "Europe EU, nes",
     527: "Oceania, nes",
     530: "Netherlands Antilles (former)",
+    536: "Neutral Zone (former)",
     568: "Other Europe, nes",
     577: "Other Africa, nes",
     582: "Pacific Islands (former)",
     590: "Panama, with the Canal Zone (former)",
+    592: "Panama Canal Zone (former)",
     636: "Rest of America, nes",
     637: "North and Central America, nes",
     697: "Europe EFTA, nes",

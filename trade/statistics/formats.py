@@ -47,6 +47,9 @@ COMTRADE_FIELDS = (  # noqa: SIM905 - one string reads as the documentation list
 ).split()
 BACI_FIELDS = ("t", "i", "j", "k", "v", "q")
 CMD_RE = re.compile(r"^(TOTAL|[0-9]{2}|[0-9]{4}|[0-9]{6})$")
+#: BACI's product codes outside the HS: 9999AA, "commodities not specified according to
+#: kind" (HS92 files). Such a row names no commodity, so it is skipped and counted.
+BACI_UNSPECIFIED = r"[0-9]{4}[A-Z]{2}"
 
 
 class StatisticsFileError(ValueError):
@@ -102,7 +105,9 @@ class Reading:
     classifications: set
 
 
-def _decimal(value, *, places: str, what: str, line: int) -> Decimal | None:
+def _decimal(value, *, places: str, what: str, line: int, scale: int = 1) -> Decimal | None:
+    """The number ``value`` times ``scale``, rounded to ``places`` only then (BACI's
+    thousands of dollars to the cent, however many decimals the file writes)."""
     if value is None or (isinstance(value, str) and value.strip().upper() in ("", "NA")):
         return None
     try:
@@ -111,7 +116,7 @@ def _decimal(value, *, places: str, what: str, line: int) -> Decimal | None:
         raise StatisticsFileError(f"Row {line}: {what} “{value}” is not a number.") from None
     if not number.is_finite() or number < 0:
         raise StatisticsFileError(f"Row {line}: {what} “{value}” is not a non-negative number.")
-    return number.quantize(Decimal(places))
+    return (number * scale).quantize(Decimal(places))
 
 
 def _flag(value) -> bool:
@@ -253,6 +258,10 @@ def _comtrade_row(record: dict, line: int, reading: Reading) -> Row | None:
     if reporter == partner:
         return _skip(reading, "the reporter as its own partner")
     cmd = str(record["cmdCode"]).strip()
+    if cmd.isdigit() and len(cmd) % 2:
+        # An HS code has 2, 4 or 6 digits: an odd count is one whose leading zero a
+        # spreadsheet dropped ("804" for 0804).
+        cmd = f"0{cmd}"
     if not CMD_RE.match(cmd):
         raise StatisticsFileError(f"Row {line}: “{cmd}” is not an HS code nor TOTAL.")
     period = _period(record, freq, line)
@@ -362,7 +371,9 @@ def _baci_row(cells: dict, line: int, reading: Reading) -> Row | None:
     year = cells["t"]
     if not re.fullmatch(r"[0-9]{4}", year):
         raise StatisticsFileError(f"Row {line}: year “{year}” is not a year.")
-    if not re.fullmatch(r"[0-9]{5,6}", cells["k"]):
+    product = cells["k"].upper()
+    unspecified = re.fullmatch(BACI_UNSPECIFIED, product)
+    if not (unspecified or re.fullmatch(r"[0-9]{5,6}", product)):
         raise StatisticsFileError(f"Row {line}: product “{cells['k']}” is not an HS6 code.")
     exporter, importer = _countries((cells["i"], ""), (cells["j"], ""), line)
     if _int(cells["j"]) == WORLD or _int(cells["i"]) == WORLD:
@@ -372,8 +383,10 @@ def _baci_row(cells: dict, line: int, reading: Reading) -> Row | None:
         return _skip(reading, f"an area, not a country ({area_name(code)})")
     if exporter == importer:
         return _skip(reading, "the reporter as its own partner")
-    product = cells["k"].zfill(6)  # read as a number, BACI's codes lose their leading zero
-    thousands = _decimal(cells["v"], places="0.001", what="value (v)", line=line)
+    if unspecified:
+        return _skip(reading, f"goods not specified by kind ({product}: no HS code)")
+    product = product.zfill(6)  # read as a number, BACI's codes lose their leading zero
+    dollars = _decimal(cells["v"], places="0.01", what="value (v)", line=line, scale=1000)
     tons = _decimal(cells["q"], places="0.001", what="quantity (q)", line=line)
     classification = next(iter(reading.classifications))
     return Row(
@@ -391,8 +404,8 @@ def _baci_row(cells: dict, line: int, reading: Reading) -> Row | None:
         quantity=tons,
         unit="t" if tons is not None else "",
         quantity_estimated=False,
-        value=(thousands * 1000).quantize(Decimal("0.01")) if thousands is not None else None,
-        value_basis="fob" if thousands is not None else "",
+        value=dollars,
+        value_basis="fob" if dollars is not None else "",
         note="Reconciled from both sides' declarations by CEPII (BACI).",
     )
 

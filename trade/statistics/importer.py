@@ -129,11 +129,20 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
     countries = options.countries or _countries_of(known)
     fmt, first = reading()
     locators = _survey(_selected(first.rows, countries))
+    if not locators:
+        # A source no flow cites would stand for nothing: an empty API answer (count 0), a
+        # file of World totals only, or --countries that matches no row.
+        skipped = "; ".join(f"{n} {reason}" for reason, n in sorted(first.skipped.items()))
+        chosen = f" of {','.join(countries)}" if countries else ""
+        raise StatisticsFileError(
+            f"No flow between two countries{chosen} in this file"
+            + (f" (skipped: {skipped})." if skipped else ".")
+        )
     report = ImportReport(fmt, skipped=first.skipped, earlier=known is not None)
     with transaction.atomic():
         countries_sync()  # every ISO country exists, published and cited
         if known is None:
-            source = _source(fmt, name, options, locators, user)
+            source = _source(fmt, name, digest, options, locators, user)
             StatisticsFile.objects.create(
                 source=source,
                 sha256=digest,
@@ -200,11 +209,14 @@ def _chunks(items, size: int):
         yield chunk
 
 
-def _source(fmt, name, options, locators, user) -> Source:
+def _source(fmt, name, digest, options, locators, user) -> Source:
     publisher, url, attribution = PUBLISHERS[family(fmt)]
     file_name = name.rsplit("/", 1)[-1]
-    edition = f" (edition {options.edition})" if options.edition else ""
-    title = options.title or f"{options.publisher or publisher}: {file_name}{edition}"
+    edition = f"edition {options.edition}, " if options.edition else ""
+    title = options.title or f"{options.publisher or publisher}: {file_name}"
+    # The file's checksum is part of the public record: a reader can tell whether the file
+    # they downloaded is the one cited (the bytes themselves are kept, not published).
+    title = f"{title[:400]} ({edition}sha256 {digest})"
     previous = options.supersedes or _previous(fmt, locators)
     source = Source(
         kind=SourceKind.DATASET,

@@ -93,7 +93,8 @@ class Command(BaseCommand):
             )
             return
         if settings.dry_run:
-            prefix = "Dry run, nothing changed: would import"
+            doing = "publish the earlier import of" if report.earlier else "import"
+            prefix = f"Dry run, nothing changed: would {doing}"
         else:
             prefix = "Published the earlier import of" if report.earlier else "Imported"
         write(f"{prefix} {report.format} as source “{report.source}”.")
@@ -102,11 +103,14 @@ class Command(BaseCommand):
         write(
             f"new: {report.new}, changed: {report.changed}, unchanged: {report.unchanged}, "
             f"held: {report.held}, gone: {len(report.gone)}"
+            + (f", published: {report.published}" if settings.publish else "")
         )
         for reason, count in sorted(report.skipped.items()):
             write(f"skipped {count}: {reason}")
+        # A new commodity is published with the first published flow that names it.
+        made = "published with its flows" if settings.publish else "draft"
         for commodity in report.commodities_created:
-            write(f"new draft commodity: {commodity.name} ({commodity.slug})")
+            write(f"new commodity ({made}): {commodity.name} ({commodity.slug})")
         for locator in report.gone[:20]:
             write(f"not in this edition (kept, with the older citation): {locator}")
         if report.held:
