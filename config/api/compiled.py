@@ -10,8 +10,15 @@ What a field compiles to, by its serializer field:
 * a decimal: the string DRF writes (``COERCE_DECIMAL_TO_STRING``), with its decimal places;
 * a datetime: ISO 8601 in UTC with ``Z``, microseconds only when there are some (as DRF);
 * a ``BriefRelatedField``: ``{id, name, url}`` of the related row (its model's
-  ``label_field`` column, or its ``label_expression()``), null where the reader may not
-  see it (its review state is not in ``states(model)``);
+  ``label_field`` column, cut to ``label_length`` characters if the model says so, or its
+  ``label_expression()``), null where the reader may not see it (its review state is not
+  in ``states(model)``);
+* a many-to-many ``BriefRelatedField``: the array of the related rows' brief objects the
+  reader may see, in the related model's ordering (a subquery of the through table);
+* a nested list serializer (a position's tenures, a decision's stages): the array of the
+  related rows the reader may see (``states``), each compiled from the nested serializer,
+  in the related model's ordering; their collections (citations) are the view's
+  ``Collections.nested(model)``;
 * a field with ``lean_columns`` (a fuzzy date): the object of those columns;
 * ``url`` and the serializer's ``address_fields``: the record's address;
 * a collection the view supplies (citations): its expression, as it is.
@@ -211,6 +218,9 @@ def brief(model, related, prefix: str, base, states: tuple | None):
     id_column = public_id_column(related, prefix)
     if getattr(related, "label_field", None):
         label = models.F(f"{prefix}__{related.label_field}")
+        length = getattr(related, "label_length", None)
+        if length is not None:
+            label = shortened(label, length)
     elif hasattr(related, "label_expression"):
         label = related.label_expression(prefix)
     else:
@@ -228,6 +238,87 @@ def brief(model, related, prefix: str, base, states: tuple | None):
         present &= models.Q(**{f"{prefix}__review_state__in": states})
     text = models.TextField()
     return models.Case(models.When(present, then=obj), default=None, output_field=text)
+
+
+def shortened(text, length: int):
+    """``text`` cut to ``length`` characters, its last one an ellipsis when it was longer
+    (as a model with a ``label_length`` cuts its ``brief_name``: ``Statement``)."""
+    return _Shortened(text, length)
+
+
+class _Shortened(_Vendor):
+    """``CASE WHEN LENGTH(text) <= n THEN text ELSE SUBSTR(text, 1, n - 1) || '…' END``
+    (lengths in characters on both databases, as Python's ``len``). The text is a column:
+    its SQL, written three times, has no parameters."""
+
+    def __init__(self, text, length: int):
+        super().__init__(text)
+        n = int(length)
+        self.template = (
+            f"CASE WHEN LENGTH(%(expressions)s) <= {n} THEN %(expressions)s "
+            f"ELSE SUBSTR(%(expressions)s, 1, {n - 1}) || '…' END"
+        )
+        self.postgresql_template = self.template
+
+
+def brief_list(model, model_field, base, states: Callable):
+    """The brief objects of a many-to-many relation's records (forward or reverse) the
+    reader may see, as a JSON array in the related model's ordering: a subquery of the
+    through table, so each brief is ``brief()`` of the through row's relation."""
+    if model_field.auto_created:  # the reverse side (ManyToManyRel): the field is the other's
+        field = model_field.field
+        here, there = field.m2m_reverse_field_name(), field.m2m_field_name()
+        related = model_field.related_model
+    else:
+        field = model_field
+        here, there = field.m2m_field_name(), field.m2m_reverse_field_name()
+        related = field.related_model
+    rows = field.remote_field.through._base_manager.filter(**{here: models.OuterRef("pk")})
+    visible = states(related)
+    if visible is not None:
+        rows = rows.filter(**{f"{there}__review_state__in": visible})
+    through = field.remote_field.through
+    item = brief(through, related, there, base, None)
+    return JSONArray(rows.order_by(*_ordering(related, there)), item)
+
+
+def _ordering(model, prefix: str) -> list[str]:
+    """``model``'s default ordering, of the rows at ``prefix``."""
+    ordering = list(model._meta.ordering) or ["pk"]
+    return [
+        ("-" if item.startswith("-") else "") + f"{prefix}__{item.lstrip('-')}"
+        if prefix
+        else item
+        for item in ordering
+    ]
+
+
+def nested_list(model, model_field, serializer, base, states: Callable, collections):
+    """The records of a reverse foreign key (``model_field``, a one-to-many relation) the
+    reader may see, each as ``serializer`` writes it, as a JSON array in their model's
+    ordering."""
+    related = model_field.related_model
+    rows = related._base_manager.filter(**{model_field.field.name: models.OuterRef("pk")})
+    visible = states(related)
+    if visible is not None:
+        rows = rows.filter(review_state__in=visible)
+    nested = collections.nested(related) if isinstance(collections, Collections) else {}
+    item = compile_record(
+        serializer, None, base=base, states=states, collections=nested, model=related
+    )
+    return JSONArray(rows.order_by(*_ordering(related, "")), item)
+
+
+class Collections(dict):
+    """The collection fields' expressions by name (a record's citations), and, through
+    ``nested(model)``, those of the records of ``model`` nested in it (a tenure's)."""
+
+    def __init__(self, fields: dict, nested: Callable | None = None):
+        super().__init__(fields)
+        self._nested = nested
+
+    def nested(self, model) -> dict:
+        return self._nested(model) if self._nested is not None else {}
 
 
 def value(model, serializer_field, column: str):
@@ -287,6 +378,21 @@ def _field_expression(name, serializer_field, model, base, states, collections, 
             raise NotCompilable(f"{model.__name__}.{name}: a to-many relation")
         related = model_field.related_model
         return Nested(brief(model, related, name, base, states(related)))
+    if isinstance(serializer_field, serializers.ManyRelatedField) and isinstance(
+        serializer_field.child_relation, BriefRelatedField
+    ):
+        model_field = _relation(model, serializer_field.source)
+        if not model_field.many_to_many:
+            raise NotCompilable(f"{model.__name__}.{name}: not a many-to-many relation")
+        return Nested(brief_list(model, model_field, base, states))
+    if isinstance(serializer_field, serializers.ListSerializer) and isinstance(
+        serializer_field.child, serializers.ModelSerializer
+    ):
+        model_field = _relation(model, serializer_field.source)
+        if not model_field.one_to_many:
+            raise NotCompilable(f"{model.__name__}.{name}: not a reverse foreign key")
+        child = type(serializer_field.child)
+        return Nested(nested_list(model, model_field, child, base, states, collections))
     if isinstance(
         serializer_field,
         serializers.ListSerializer | serializers.ManyRelatedField | serializers.Serializer,
@@ -305,6 +411,13 @@ def _field_expression(name, serializer_field, model, base, states, collections, 
         raise NotCompilable(f"{model.__name__}.{name}: not a column")
     column = "pk" if model_field.primary_key else model_field.attname
     return value(model, serializer_field, column)
+
+
+def _relation(model, source: str):
+    try:
+        return model._meta.get_field(source)
+    except FieldDoesNotExist as exc:
+        raise NotCompilable(f"{model.__name__}.{source}: not a relation") from exc
 
 
 @functools.lru_cache(maxsize=64)
@@ -375,7 +488,11 @@ def check(serializer_class, collections: tuple[str, ...] = ()) -> None:
     """Raise ``NotCompilable`` if any field of ``serializer_class`` has no compiled form."""
     dummy = {name: text_value("[]") for name in collections}
     compile_record(
-        serializer_class, None, base=text_value(""), states=lambda m: None, collections=dummy
+        serializer_class,
+        None,
+        base=text_value(""),
+        states=lambda m: None,
+        collections=Collections(dummy, nested=lambda model: dummy),
     )
 
 
