@@ -174,7 +174,36 @@ def fill_every_resource(rng, models_to_fill=None) -> dict:
         fill_many_to_many(rng, made, model, name)
     for parent, relation in dict.fromkeys(lists):
         fill_nested(rng, made, parent, relation)
+    if models_to_fill is None:
+        fill_changes(rng, made)
     return made
+
+
+def fill_changes(rng, made: dict) -> None:
+    """Changes of every kind beside those the saves above wrote: made by a curator (whose
+    name only curators read), of a deleted record, of a citation whose record's model is
+    gone, and of a model without an address."""
+    from core.models import Change, ChangeAction
+
+    now = datetime.datetime(2025, 3, 1, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+    record = made[Source][0]
+    base = {
+        "timestamp": now,
+        "model": "core.source",
+        "object_id": record.pk,
+        "record_id": str(record.pk),
+        "review_state": ReviewState.PUBLISHED,
+        "channel": Change._meta.get_field("channel").choices[0][0],
+        "reason": text(rng, 30),
+        "changed_fields": ["title", "text"],
+    }
+    for extra in (
+        {"action": ChangeAction.UPDATED, "user": "alice"},
+        {"action": ChangeAction.DELETED, "user": "bob", "timestamp": now.replace(microsecond=0)},
+        {"action": ChangeAction.CREATED, "cited_model": "gone.model", "cited_id": "x-1"},
+        {"action": ChangeAction.CREATED, "model": "auth.user", "record_id": "7"},
+    ):
+        Change.objects.create(**{**base, **extra})
 
 
 #: How many items the three records get in each of their lists: none, one and several.

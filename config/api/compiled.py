@@ -21,6 +21,9 @@ What a field compiles to, by its serializer field:
   ``Collections.nested(model)``;
 * a field with ``lean_columns`` (a fuzzy date): the object of those columns;
 * ``url`` and the serializer's ``address_fields``: the record's address;
+* a ``LabelledAddressField``: the address of the record its two columns name (a ``CASE``
+  over the models that have an address);
+* a ``ReaderField``: its ``column(reader)``;
 * a collection the view supplies (citations): its expression, as it is.
 
 Any other field raises ``NotCompilable`` when the plan is made: a resource either compiles
@@ -35,13 +38,19 @@ import functools
 from collections.abc import Callable
 
 import orjson
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from config.api.filters import public_id_field
-from config.api.serializers import BriefRelatedField
+from config.api.serializers import (
+    BriefRelatedField,
+    LabelledAddressField,
+    ReaderField,
+    path_of_label,
+)
 from config.api.urls_cache import detail_path
 
 _PLACEHOLDER = "__compiled_public_id__"
@@ -305,7 +314,7 @@ def nested_list(model, model_field, serializer, base, states: Callable, collecti
     nested = collections.nested(related) if isinstance(collections, Collections) else {}
     item = compile_record(
         serializer, None, base=base, states=states, collections=nested, model=related
-    )
+    )  # (no ReaderField in a nested record yet: its reader would be passed on here)
     return JSONArray(rows.order_by(*_ordering(related, "")), item)
 
 
@@ -357,9 +366,31 @@ def value(model, serializer_field, column: str):
     raise NotCompilable(f"{column}: {type(field).__name__} as {kind.__name__}")
 
 
-def _field_expression(name, serializer_field, model, base, states, collections, addresses):
+def labelled_address(field: LabelledAddressField, base):
+    """``field``'s address: per model that has one, its path around the id column."""
+    public_id = Text(models.F(field.id_column))
+    cases = [
+        models.When(
+            **{field.label_column: model._meta.label_lower},
+            then=address(base, detail_path, model, public_id),
+        )
+        for model in apps.get_models()
+        if path_of_label(model._meta.label_lower, _PLACEHOLDER) is not None
+    ]
+    if field.null_when:
+        cases.insert(0, models.When(models.Q(**field.null_when), then=text_value(None)))
+    return models.Case(*cases, default=text_value(None), output_field=models.TextField())
+
+
+def _field_expression(
+    name, serializer_field, model, base, states, collections, addresses, reader
+):
     if name in collections:
         return Nested(collections[name])
+    if isinstance(serializer_field, LabelledAddressField):
+        return labelled_address(serializer_field, base)
+    if isinstance(serializer_field, ReaderField):
+        return serializer_field.column(reader)
     if isinstance(serializer_field, serializers.SerializerMethodField):
         if name not in addresses:
             raise NotCompilable(f"{model.__name__}.{name}: a method field")
@@ -433,13 +464,14 @@ def compile_record(
     states: Callable,
     collections: dict,
     model=None,
+    reader=None,
 ) -> JSONObject:
     """The record's JSON as ``serializer_class`` writes ``fields`` (None: all of them).
 
     ``base`` is the absolute URL prefix (an expression: a query parameter), ``states(model)``
     the review states of ``model`` the reader may see inside a record (None: all), and
     ``collections`` the expressions of collection fields (citations) by name. ``model``:
-    for a serializer that names none (a nested one).
+    for a serializer that names none (a nested one). ``reader``: the user (``ReaderField``).
     """
     model = model or serializer_class.Meta.model
     addresses = {"url": detail_path, **getattr(serializer_class, "address_fields", {})}
@@ -448,7 +480,7 @@ def compile_record(
         if fields is not None and name not in fields:
             continue
         members[name] = _field_expression(
-            name, serializer_field, model, base, states, collections, addresses
+            name, serializer_field, model, base, states, collections, addresses, reader
         )
     return JSONObject(members)
 

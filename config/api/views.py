@@ -426,6 +426,7 @@ class PublicReadOnlyViewSet(
                 base=base_value,
                 states=functools.cache(functools.partial(_states_visible_as_related, user)),
                 collections=self.compiled_collections(base_value),
+                reader=user,
             )
             ordering = {item.lstrip("-") for item in self.get_ordering()}
             columns = {"pk", *ordering, self.last_modified_field, *self.compiled_extra_columns()}

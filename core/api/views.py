@@ -217,7 +217,6 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     made while a record was a draft are listed for curators only.
     """
 
-    compiled = False  # serializer path (method fields (record_url, user))
     queryset = Change.objects.all()
     serializer_class = serializers.ChangeSerializer
     filterset_class = filtersets.ChangeFilterSet
@@ -228,6 +227,10 @@ class ChangeViewSet(PublicReadOnlyViewSet):
     searchable = False
     extra_formats = ("atom",)
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, AtomRenderer]
+
+    def compiled_key(self) -> tuple:
+        # ``user`` is written as the reader may read it (``shown_user_column``).
+        return (self.visibility_class(),)
 
     def get_ordering(self) -> list[str]:
         # A feed reader wants the latest changes: Atom lists newest first unless asked.
