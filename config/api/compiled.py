@@ -24,6 +24,8 @@ What a field compiles to, by its serializer field:
 * a ``LabelledAddressField``: the address of the record its two columns name (a ``CASE``
   over the models that have an address);
 * a ``ReaderField``: its ``column(reader)``;
+* a ``GenericRecordField``: ``{resource, id, url}`` by a ``CASE`` over the content types
+  of the models that have an address (a named record's public id by a subquery);
 * a collection the view supplies (citations): its expression, as it is.
 
 Any other field raises ``NotCompilable`` when the plan is made: a resource either compiles
@@ -47,6 +49,7 @@ from rest_framework.settings import api_settings
 from config.api.filters import public_id_field
 from config.api.serializers import (
     BriefRelatedField,
+    GenericRecordField,
     LabelledAddressField,
     ReaderField,
     path_of_label,
@@ -382,6 +385,36 @@ def labelled_address(field: LabelledAddressField, base):
     return models.Case(*cases, default=text_value(None), output_field=models.TextField())
 
 
+def generic_record(model, field: GenericRecordField, base):
+    """``field``'s object: per content type of a model with an address, its resource
+    name, the record's public id (the stored id where the record is gone) and address."""
+    from django.contrib.contenttypes.models import ContentType
+
+    relation = model._meta.get_field(field.source)
+    stored = _text_of(model, relation.fk_field)
+    routed = [m for m in apps.get_models() if detail_path(m, _PLACEHOLDER) is not None]
+    cases = []
+    for related, content_type in ContentType.objects.get_for_models(*routed).items():
+        id_field = public_id_field(related)
+        if id_field == "pk":
+            public_id = stored
+        else:
+            rows = related._base_manager.filter(pk=models.OuterRef(relation.fk_field))
+            found = models.Subquery(rows.order_by().values(id_field)[:1])
+            public_id = models.functions.Coalesce(
+                models.functions.Cast(found, models.TextField()), stored
+            )
+        obj = JSONObject(
+            {
+                "resource": text_value(f"{content_type.app_label}.{content_type.model}"),
+                "id": public_id,
+                "url": address(base, detail_path, related, public_id),
+            }
+        )
+        cases.append(models.When(**{f"{relation.ct_field}_id": content_type.pk}, then=obj))
+    return models.Case(*cases, default=None, output_field=models.TextField())
+
+
 def _field_expression(
     name, serializer_field, model, base, states, collections, addresses, reader
 ):
@@ -391,6 +424,8 @@ def _field_expression(
         return labelled_address(serializer_field, base)
     if isinstance(serializer_field, ReaderField):
         return serializer_field.column(reader)
+    if isinstance(serializer_field, GenericRecordField):
+        return Nested(generic_record(model, serializer_field, base))
     if isinstance(serializer_field, serializers.SerializerMethodField):
         if name not in addresses:
             raise NotCompilable(f"{model.__name__}.{name}: a method field")

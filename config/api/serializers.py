@@ -146,6 +146,38 @@ class LabelledAddressField(serializers.Field):
         return absolute(self.context.get("request"), path)
 
 
+class GenericRecordField(serializers.Field):
+    """The record a generic relation (``source``: a ``GenericForeignKey``) points to, as
+    ``{resource, id, url}``: its model's ``app_label.model``, its public id (the stored id
+    if the record is gone) and its address.
+
+    Read-only; the JSON the database builds writes it too (``config.api.compiled``).
+    """
+
+    def __init__(self, **kw):
+        kw["read_only"] = True
+        super().__init__(**kw)
+
+    def get_attribute(self, instance):
+        return instance  # reads the relation's two columns and the record, below
+
+    def to_representation(self, instance):
+        relation = type(instance)._meta.get_field(self.source)
+        content_type = getattr(instance, relation.ct_field)
+        record = getattr(instance, self.source)
+        if record is not None:
+            public_id = str(record.public_id)
+        else:
+            public_id = str(getattr(instance, relation.fk_field))
+        return {
+            "resource": content_type.app_label + "." + content_type.model,
+            "id": public_id,
+            "url": absolute(
+                self.context.get("request"), detail_path(content_type.model_class(), public_id)
+            ),
+        }
+
+
 class ReaderField(serializers.CharField):
     """A text column as the reader may read it: ``shown(reader, value)``; in the JSON the
     database builds, ``column(reader)``, the same rule as an expression of the row.
