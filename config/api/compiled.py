@@ -298,9 +298,7 @@ def _ordering(model, prefix: str) -> list[str]:
     """``model``'s default ordering, of the rows at ``prefix``."""
     ordering = list(model._meta.ordering) or ["pk"]
     return [
-        ("-" if item.startswith("-") else "") + f"{prefix}__{item.lstrip('-')}"
-        if prefix
-        else item
+        ("-" if item.startswith("-") else "") + f"{prefix}__{item.lstrip('-')}" if prefix else item
         for item in ordering
     ]
 
@@ -415,9 +413,7 @@ def generic_record(model, field: GenericRecordField, base):
     return models.Case(*cases, default=None, output_field=models.TextField())
 
 
-def _field_expression(
-    name, serializer_field, model, base, states, collections, addresses, reader
-):
+def _field_expression(name, serializer_field, model, base, states, collections, addresses, reader):
     if name in collections:
         return Nested(collections[name])
     if isinstance(serializer_field, LabelledAddressField):

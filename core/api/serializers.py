@@ -524,4 +524,3 @@ class ChangeSerializer(SparseFields, serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
         return absolute(self.context.get("request"), detail_path(Change, obj.pk))
-
