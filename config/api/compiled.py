@@ -539,7 +539,12 @@ class Compiled(models.Expression):
     def as_sql(self, compiler, connection):
         made = self.made.get(connection.alias)
         if made is None:
-            made = self.made[connection.alias] = compiler.compile(self.expression)
+            sql, params = compiler.compile(self.expression)
+            if connection.vendor == "postgresql":
+                # As text: a page filtered through a many-to-many relation is DISTINCT,
+                # and PostgreSQL has no equality for json (``page`` reads it).
+                sql = f"({sql})::text"
+            made = self.made[connection.alias] = sql, params
         return made
 
     def relabeled_clone(self, change_map):
@@ -567,10 +572,14 @@ def page(rows: list) -> orjson.Fragment | list:
     """
     if rows and not isinstance(rows[0], str):
         return rows
+    if connection.vendor == "postgresql":  # its JSON text is not compact: read it
+        return [orjson.loads(row) for row in rows]
     return _written("[" + ",".join(rows) + "]")
 
 
 def record(text):
+    if isinstance(text, str) and connection.vendor == "postgresql":
+        return orjson.loads(text)
     return _written(text) if isinstance(text, str) else text
 
 
