@@ -37,6 +37,8 @@ BY_NAME = {
     "hs_code": lambda rng: rng.choice(["10", "1001", "100199"]),
     "language": lambda rng: rng.choice(["en", "fr", "ru"]),
     "text": lambda rng: f"{factories.TEXT} {text(rng, 30)}",
+    # Brief objects cut a summary to 80 characters: on either side of the cut, and far.
+    "summary": lambda rng: (text(rng, 60) * 4)[: rng.choice([20, 79, 80, 81, 150])],
 }
 
 
@@ -77,8 +79,9 @@ def value_for(field, rng, model):
     raise TypeError(f"No random value for {model.__name__}.{field.name}")
 
 
-def filled(model, rng, made: dict, overrides: dict | None = None):
-    """A saved, published ``model`` record with every field filled (related ones too)."""
+def filled(model, rng, made: dict, overrides: dict | None = None, state=ReviewState.PUBLISHED):
+    """A saved ``model`` record (published unless ``state`` says otherwise) with every field
+    filled (related ones too)."""
     obj = model()
     fuzzy = set()
     chosen = []
@@ -111,13 +114,17 @@ def filled(model, rng, made: dict, overrides: dict | None = None):
             setattr(obj, f"{name}_note", text(rng, 40))
             continue
         value = value_for(field, rng, model)
+        while field.unique and model._base_manager.filter(**{name: value}).exists():
+            value = value_for(field, rng, model)  # two-letter codes meet after a few dozen
         if value is not None:
             setattr(obj, name, value)
     for name, value in {**BY_MODEL.get(model, {}), **(overrides or {}).get(model, {})}.items():
         setattr(obj, name, value)
     if getattr(obj, "reporter_id", None) and hasattr(obj, "exporter_id"):
         obj.reporter = obj.exporter  # a shipment's reporter is one of its parties
-    obj.review_state = ReviewState.PUBLISHED
+    obj.review_state = state
+    if state == ReviewState.RETRACTED:
+        obj.retraction_reason = text(rng, 40)
     obj.save()
     made.setdefault(model, []).append(obj)
     if issubclass(model, CitableModel):
@@ -152,6 +159,7 @@ def fill_every_resource(rng, models_to_fill=None) -> dict:
     from tests.api.test_compiled import VIEWSETS
 
     made = {}
+    lists, relations = [], []
     for viewset in VIEWSETS.values():
         model = viewset.queryset.model
         if models_to_fill is not None and model not in models_to_fill:
@@ -160,4 +168,104 @@ def fill_every_resource(rng, models_to_fill=None) -> dict:
             continue
         for _ in range(3):
             filled(model, rng, made)
+        lists += nested_lists(viewset.serializer_class)
+        relations += many_to_many(viewset.serializer_class)
+    for model, name in dict.fromkeys(relations):
+        fill_many_to_many(rng, made, model, name)
+    for parent, relation in dict.fromkeys(lists):
+        fill_nested(rng, made, parent, relation)
+    if models_to_fill is None:
+        fill_changes(rng, made)
     return made
+
+
+def fill_changes(rng, made: dict) -> None:
+    """Changes of every kind beside those the saves above wrote: made by a curator (whose
+    name only curators read), of a deleted record, of a citation whose record's model is
+    gone, and of a model without an address."""
+    from core.models import Change, ChangeAction
+
+    now = datetime.datetime(2025, 3, 1, 10, 0, 0, 123456, tzinfo=datetime.UTC)
+    record = made[Source][0]
+    base = {
+        "timestamp": now,
+        "model": "core.source",
+        "object_id": record.pk,
+        "record_id": str(record.pk),
+        "review_state": ReviewState.PUBLISHED,
+        "channel": Change._meta.get_field("channel").choices[0][0],
+        "reason": text(rng, 30),
+        "changed_fields": ["title", "text"],
+    }
+    for extra in (
+        {"action": ChangeAction.UPDATED, "user": "alice"},
+        {"action": ChangeAction.DELETED, "user": "bob", "timestamp": now.replace(microsecond=0)},
+        {"action": ChangeAction.CREATED, "cited_model": "gone.model", "cited_id": "x-1"},
+        {"action": ChangeAction.CREATED, "model": "auth.user", "record_id": "7"},
+    ):
+        Change.objects.create(**{**base, **extra})
+
+
+#: How many items the three records get in each of their lists: none, one and several.
+COUNTS = (0, 1, 4)
+#: The states of the several: a draft (curators only) and a retracted one among them.
+STATES = (ReviewState.PUBLISHED, ReviewState.DRAFT, ReviewState.RETRACTED, ReviewState.PUBLISHED)
+
+
+def fill_many_to_many(rng, made: dict, model, name: str) -> None:
+    """The many-to-many relation ``name`` (either side) of the first three records of
+    ``model``: none, one and several related records (new ones, in random order of their
+    ids, a draft and a retracted one among them)."""
+    related = model._meta.get_field(name).related_model
+    for count, record in zip(COUNTS, list(made.get(model, [])[:3]), strict=False):
+        items = [filled(related, rng, made, state=s) for s in STATES[:count]]
+        getattr(record, name).set(items)
+
+
+def many_to_many(serializer_class) -> list[tuple]:
+    """(model, relation name) of each many-to-many relation the serializer shows."""
+    from rest_framework import serializers
+
+    model = serializer_class.Meta.model
+    return [
+        (model, field.source)
+        for field in serializer_class().fields.values()
+        if isinstance(field, serializers.ManyRelatedField)
+    ]
+
+
+def nested_lists(serializer_class) -> list[tuple]:
+    """(model, reverse relation) of each nested list of records the serializer shows."""
+    from rest_framework import serializers
+
+    model = serializer_class.Meta.model
+    return [
+        (model, model._meta.get_field(field.source))
+        for field in serializer_class().fields.values()
+        if isinstance(field, serializers.ListSerializer)
+        and isinstance(field.child, serializers.ModelSerializer)
+    ]
+
+
+def fill_nested(rng, made: dict, parent_model, relation) -> None:
+    """Three new records of ``parent_model`` with none, one and several nested records
+    (``relation``: a reverse foreign key), a draft and a retracted one among the several,
+    and on one nested record a retracted and a draft citation beside the published ones."""
+    child_model, key = relation.related_model, relation.field.name
+    for count in COUNTS:
+        parent = filled(parent_model, rng, made)
+        made[parent_model].remove(parent)  # its list is this one: no other record joins it
+        for n, state in enumerate(STATES[:count], start=1):
+            overrides = {child_model: {key: parent}}
+            if "sequence" in {f.name for f in child_model._meta.fields}:
+                overrides[child_model]["sequence"] = n  # unique within the parent
+            child = filled(child_model, rng, made, overrides, state=state)
+        if count > 1:
+            for state in (ReviewState.RETRACTED, ReviewState.DRAFT):
+                factories.cite(
+                    child,
+                    quote="Gamma exported wheat",
+                    src=some(Source, rng, made),
+                    review_state=state,
+                    retraction_reason="withdrawn" if state == ReviewState.RETRACTED else "",
+                )

@@ -10,10 +10,22 @@ What a field compiles to, by its serializer field:
 * a decimal: the string DRF writes (``COERCE_DECIMAL_TO_STRING``), with its decimal places;
 * a datetime: ISO 8601 in UTC with ``Z``, microseconds only when there are some (as DRF);
 * a ``BriefRelatedField``: ``{id, name, url}`` of the related row (its model's
-  ``label_field`` column, or its ``label_expression()``), null where the reader may not
-  see it (its review state is not in ``states(model)``);
+  ``label_field`` column, cut to ``label_length`` characters if the model says so, or its
+  ``label_expression()``), null where the reader may not see it (its review state is not
+  in ``states(model)``);
+* a many-to-many ``BriefRelatedField``: the array of the related rows' brief objects the
+  reader may see, in the related model's ordering (a subquery of the through table);
+* a nested list serializer (a position's tenures, a decision's stages): the array of the
+  related rows the reader may see (``states``), each compiled from the nested serializer,
+  in the related model's ordering; their collections (citations) are the view's
+  ``Collections.nested(model)``;
 * a field with ``lean_columns`` (a fuzzy date): the object of those columns;
 * ``url`` and the serializer's ``address_fields``: the record's address;
+* a ``LabelledAddressField``: the address of the record its two columns name (a ``CASE``
+  over the models that have an address);
+* a ``ReaderField``: its ``column(reader)``;
+* a ``GenericRecordField``: ``{resource, id, url}`` by a ``CASE`` over the content types
+  of the models that have an address (a named record's public id by a subquery);
 * a collection the view supplies (citations): its expression, as it is.
 
 Any other field raises ``NotCompilable`` when the plan is made: a resource either compiles
@@ -28,13 +40,20 @@ import functools
 from collections.abc import Callable
 
 import orjson
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from config.api.filters import public_id_field
-from config.api.serializers import BriefRelatedField
+from config.api.serializers import (
+    BriefRelatedField,
+    GenericRecordField,
+    LabelledAddressField,
+    ReaderField,
+    path_of_label,
+)
 from config.api.urls_cache import detail_path
 
 _PLACEHOLDER = "__compiled_public_id__"
@@ -211,6 +230,9 @@ def brief(model, related, prefix: str, base, states: tuple | None):
     id_column = public_id_column(related, prefix)
     if getattr(related, "label_field", None):
         label = models.F(f"{prefix}__{related.label_field}")
+        length = getattr(related, "label_length", None)
+        if length is not None:
+            label = shortened(label, length)
     elif hasattr(related, "label_expression"):
         label = related.label_expression(prefix)
     else:
@@ -228,6 +250,85 @@ def brief(model, related, prefix: str, base, states: tuple | None):
         present &= models.Q(**{f"{prefix}__review_state__in": states})
     text = models.TextField()
     return models.Case(models.When(present, then=obj), default=None, output_field=text)
+
+
+def shortened(text, length: int):
+    """``text`` cut to ``length`` characters, its last one an ellipsis when it was longer
+    (as a model with a ``label_length`` cuts its ``brief_name``: ``Statement``)."""
+    return _Shortened(text, length)
+
+
+class _Shortened(_Vendor):
+    """``CASE WHEN LENGTH(text) <= n THEN text ELSE SUBSTR(text, 1, n - 1) || '…' END``
+    (lengths in characters on both databases, as Python's ``len``). The text is a column:
+    its SQL, written three times, has no parameters."""
+
+    def __init__(self, text, length: int):
+        super().__init__(text)
+        n = int(length)
+        self.template = (
+            f"CASE WHEN LENGTH(%(expressions)s) <= {n} THEN %(expressions)s "
+            f"ELSE SUBSTR(%(expressions)s, 1, {n - 1}) || '…' END"
+        )
+        self.postgresql_template = self.template
+
+
+def brief_list(model, model_field, base, states: Callable):
+    """The brief objects of a many-to-many relation's records (forward or reverse) the
+    reader may see, as a JSON array in the related model's ordering: a subquery of the
+    through table, so each brief is ``brief()`` of the through row's relation."""
+    if model_field.auto_created:  # the reverse side (ManyToManyRel): the field is the other's
+        field = model_field.field
+        here, there = field.m2m_reverse_field_name(), field.m2m_field_name()
+        related = model_field.related_model
+    else:
+        field = model_field
+        here, there = field.m2m_field_name(), field.m2m_reverse_field_name()
+        related = field.related_model
+    rows = field.remote_field.through._base_manager.filter(**{here: models.OuterRef("pk")})
+    visible = states(related)
+    if visible is not None:
+        rows = rows.filter(**{f"{there}__review_state__in": visible})
+    through = field.remote_field.through
+    item = brief(through, related, there, base, None)
+    return JSONArray(rows.order_by(*_ordering(related, there)), item)
+
+
+def _ordering(model, prefix: str) -> list[str]:
+    """``model``'s default ordering, of the rows at ``prefix``."""
+    ordering = list(model._meta.ordering) or ["pk"]
+    return [
+        ("-" if item.startswith("-") else "") + f"{prefix}__{item.lstrip('-')}" if prefix else item
+        for item in ordering
+    ]
+
+
+def nested_list(model, model_field, serializer, base, states: Callable, collections):
+    """The records of a reverse foreign key (``model_field``, a one-to-many relation) the
+    reader may see, each as ``serializer`` writes it, as a JSON array in their model's
+    ordering."""
+    related = model_field.related_model
+    rows = related._base_manager.filter(**{model_field.field.name: models.OuterRef("pk")})
+    visible = states(related)
+    if visible is not None:
+        rows = rows.filter(review_state__in=visible)
+    nested = collections.nested(related) if isinstance(collections, Collections) else {}
+    item = compile_record(
+        serializer, None, base=base, states=states, collections=nested, model=related
+    )  # (no ReaderField in a nested record yet: its reader would be passed on here)
+    return JSONArray(rows.order_by(*_ordering(related, "")), item)
+
+
+class Collections(dict):
+    """The collection fields' expressions by name (a record's citations), and, through
+    ``nested(model)``, those of the records of ``model`` nested in it (a tenure's)."""
+
+    def __init__(self, fields: dict, nested: Callable | None = None):
+        super().__init__(fields)
+        self._nested = nested
+
+    def nested(self, model) -> dict:
+        return self._nested(model) if self._nested is not None else {}
 
 
 def value(model, serializer_field, column: str):
@@ -266,9 +367,61 @@ def value(model, serializer_field, column: str):
     raise NotCompilable(f"{column}: {type(field).__name__} as {kind.__name__}")
 
 
-def _field_expression(name, serializer_field, model, base, states, collections, addresses):
+def labelled_address(field: LabelledAddressField, base):
+    """``field``'s address: per model that has one, its path around the id column."""
+    public_id = Text(models.F(field.id_column))
+    cases = [
+        models.When(
+            **{field.label_column: model._meta.label_lower},
+            then=address(base, detail_path, model, public_id),
+        )
+        for model in apps.get_models()
+        if path_of_label(model._meta.label_lower, _PLACEHOLDER) is not None
+    ]
+    if field.null_when:
+        cases.insert(0, models.When(models.Q(**field.null_when), then=text_value(None)))
+    return models.Case(*cases, default=text_value(None), output_field=models.TextField())
+
+
+def generic_record(model, field: GenericRecordField, base):
+    """``field``'s object: per content type of a model with an address, its resource
+    name, the record's public id (the stored id where the record is gone) and address."""
+    from django.contrib.contenttypes.models import ContentType
+
+    relation = model._meta.get_field(field.source)
+    stored = _text_of(model, relation.fk_field)
+    routed = [m for m in apps.get_models() if detail_path(m, _PLACEHOLDER) is not None]
+    cases = []
+    for related, content_type in ContentType.objects.get_for_models(*routed).items():
+        id_field = public_id_field(related)
+        if id_field == "pk":
+            public_id = stored
+        else:
+            rows = related._base_manager.filter(pk=models.OuterRef(relation.fk_field))
+            found = models.Subquery(rows.order_by().values(id_field)[:1])
+            public_id = models.functions.Coalesce(
+                models.functions.Cast(found, models.TextField()), stored
+            )
+        obj = JSONObject(
+            {
+                "resource": text_value(f"{content_type.app_label}.{content_type.model}"),
+                "id": public_id,
+                "url": address(base, detail_path, related, public_id),
+            }
+        )
+        cases.append(models.When(**{f"{relation.ct_field}_id": content_type.pk}, then=obj))
+    return models.Case(*cases, default=None, output_field=models.TextField())
+
+
+def _field_expression(name, serializer_field, model, base, states, collections, addresses, reader):
     if name in collections:
         return Nested(collections[name])
+    if isinstance(serializer_field, LabelledAddressField):
+        return labelled_address(serializer_field, base)
+    if isinstance(serializer_field, ReaderField):
+        return serializer_field.column(reader)
+    if isinstance(serializer_field, GenericRecordField):
+        return Nested(generic_record(model, serializer_field, base))
     if isinstance(serializer_field, serializers.SerializerMethodField):
         if name not in addresses:
             raise NotCompilable(f"{model.__name__}.{name}: a method field")
@@ -287,6 +440,21 @@ def _field_expression(name, serializer_field, model, base, states, collections, 
             raise NotCompilable(f"{model.__name__}.{name}: a to-many relation")
         related = model_field.related_model
         return Nested(brief(model, related, name, base, states(related)))
+    if isinstance(serializer_field, serializers.ManyRelatedField) and isinstance(
+        serializer_field.child_relation, BriefRelatedField
+    ):
+        model_field = _relation(model, serializer_field.source)
+        if not model_field.many_to_many:
+            raise NotCompilable(f"{model.__name__}.{name}: not a many-to-many relation")
+        return Nested(brief_list(model, model_field, base, states))
+    if isinstance(serializer_field, serializers.ListSerializer) and isinstance(
+        serializer_field.child, serializers.ModelSerializer
+    ):
+        model_field = _relation(model, serializer_field.source)
+        if not model_field.one_to_many:
+            raise NotCompilable(f"{model.__name__}.{name}: not a reverse foreign key")
+        child = type(serializer_field.child)
+        return Nested(nested_list(model, model_field, child, base, states, collections))
     if isinstance(
         serializer_field,
         serializers.ListSerializer | serializers.ManyRelatedField | serializers.Serializer,
@@ -307,6 +475,13 @@ def _field_expression(name, serializer_field, model, base, states, collections, 
     return value(model, serializer_field, column)
 
 
+def _relation(model, source: str):
+    try:
+        return model._meta.get_field(source)
+    except FieldDoesNotExist as exc:
+        raise NotCompilable(f"{model.__name__}.{source}: not a relation") from exc
+
+
 @functools.lru_cache(maxsize=64)
 def serializer_fields(serializer_class) -> dict:
     return dict(serializer_class().fields)
@@ -320,13 +495,14 @@ def compile_record(
     states: Callable,
     collections: dict,
     model=None,
+    reader=None,
 ) -> JSONObject:
     """The record's JSON as ``serializer_class`` writes ``fields`` (None: all of them).
 
     ``base`` is the absolute URL prefix (an expression: a query parameter), ``states(model)``
     the review states of ``model`` the reader may see inside a record (None: all), and
     ``collections`` the expressions of collection fields (citations) by name. ``model``:
-    for a serializer that names none (a nested one).
+    for a serializer that names none (a nested one). ``reader``: the user (``ReaderField``).
     """
     model = model or serializer_class.Meta.model
     addresses = {"url": detail_path, **getattr(serializer_class, "address_fields", {})}
@@ -335,7 +511,7 @@ def compile_record(
         if fields is not None and name not in fields:
             continue
         members[name] = _field_expression(
-            name, serializer_field, model, base, states, collections, addresses
+            name, serializer_field, model, base, states, collections, addresses, reader
         )
     return JSONObject(members)
 
@@ -363,7 +539,12 @@ class Compiled(models.Expression):
     def as_sql(self, compiler, connection):
         made = self.made.get(connection.alias)
         if made is None:
-            made = self.made[connection.alias] = compiler.compile(self.expression)
+            sql, params = compiler.compile(self.expression)
+            if connection.vendor == "postgresql":
+                # As text: a page filtered through a many-to-many relation is DISTINCT,
+                # and PostgreSQL has no equality for json (``page`` reads it).
+                sql = f"({sql})::text"
+            made = self.made[connection.alias] = sql, params
         return made
 
     def relabeled_clone(self, change_map):
@@ -375,7 +556,11 @@ def check(serializer_class, collections: tuple[str, ...] = ()) -> None:
     """Raise ``NotCompilable`` if any field of ``serializer_class`` has no compiled form."""
     dummy = {name: text_value("[]") for name in collections}
     compile_record(
-        serializer_class, None, base=text_value(""), states=lambda m: None, collections=dummy
+        serializer_class,
+        None,
+        base=text_value(""),
+        states=lambda m: None,
+        collections=Collections(dummy, nested=lambda model: dummy),
     )
 
 
@@ -387,10 +572,14 @@ def page(rows: list) -> orjson.Fragment | list:
     """
     if rows and not isinstance(rows[0], str):
         return rows
+    if connection.vendor == "postgresql":  # its JSON text is not compact: read it
+        return [orjson.loads(row) for row in rows]
     return _written("[" + ",".join(rows) + "]")
 
 
 def record(text):
+    if isinstance(text, str) and connection.vendor == "postgresql":
+        return orjson.loads(text)
     return _written(text) if isinstance(text, str) else text
 
 

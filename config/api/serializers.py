@@ -11,9 +11,12 @@ The records' base serializer (citations, review state, dates) is ``core.api.seri
 """
 
 import json
+from collections.abc import Callable
 
+from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -112,6 +115,85 @@ class BriefRelatedField(serializers.RelatedField):
         return field
 
 
+def path_of_label(label: str, public_id) -> str | None:
+    """The address path of the record of model ``label`` (``app_label.model``), or None."""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+    return detail_path(model, public_id)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class LabelledAddressField(serializers.Field):
+    """The address of the record a row names by two columns, its model's label
+    (``app_label.model``) and its public id; null where the label names no resource, or
+    where the row's columns hold the values ``null_when`` gives (a deleted record).
+
+    Read-only; the JSON the database builds writes it too (``config.api.compiled``).
+    """
+
+    def __init__(self, label_column: str, id_column: str, null_when: dict | None = None, **kw):
+        self.label_column, self.id_column = label_column, id_column
+        self.null_when = null_when or {}
+        kw.update(source="*", read_only=True)
+        super().__init__(**kw)
+
+    def to_representation(self, obj):
+        if self.null_when and all(getattr(obj, k) == v for k, v in self.null_when.items()):
+            return None
+        path = path_of_label(getattr(obj, self.label_column), getattr(obj, self.id_column))
+        return absolute(self.context.get("request"), path)
+
+
+class GenericRecordField(serializers.Field):
+    """The record a generic relation (``source``: a ``GenericForeignKey``) points to, as
+    ``{resource, id, url}``: its model's ``app_label.model``, its public id (the stored id
+    if the record is gone) and its address.
+
+    Read-only; the JSON the database builds writes it too (``config.api.compiled``).
+    """
+
+    def __init__(self, **kw):
+        kw["read_only"] = True
+        super().__init__(**kw)
+
+    def get_attribute(self, instance):
+        return instance  # reads the relation's two columns and the record, below
+
+    def to_representation(self, instance):
+        relation = type(instance)._meta.get_field(self.source)
+        content_type = getattr(instance, relation.ct_field)
+        record = getattr(instance, self.source)
+        if record is not None:
+            public_id = str(record.public_id)
+        else:
+            public_id = str(getattr(instance, relation.fk_field))
+        return {
+            "resource": content_type.app_label + "." + content_type.model,
+            "id": public_id,
+            "url": absolute(
+                self.context.get("request"), detail_path(content_type.model_class(), public_id)
+            ),
+        }
+
+
+class ReaderField(serializers.CharField):
+    """A text column as the reader may read it: ``shown(reader, value)``; in the JSON the
+    database builds, ``column(reader)``, the same rule as an expression of the row.
+
+    Read-only.
+    """
+
+    def __init__(self, shown: Callable, column: Callable, **kw):
+        self.shown, self.column = shown, column
+        kw["read_only"] = True
+        super().__init__(**kw)
+
+    def to_representation(self, value):
+        return self.shown(getattr(self.context.get("request"), "user", None), value)
+
+
 class PrefetchedManyRelatedField(serializers.ManyRelatedField):
     """Reads the visibility-filtered list the view prefetched, when there is one.
 
@@ -144,6 +226,22 @@ def requested_fields(serializer_class, request) -> set[str] | None:
     """The fields ``request`` asks for (``fields=``, ``brief=``), or None for all: read from
     its options, parsed once (``config.api.request_options``)."""
     return RequestOptions.of(request).requested_fields(serializer_class)
+
+
+class SparseFields:
+    """A top-level serializer keeps only the fields the request asks for (``fields=``,
+    ``brief=``), as the JSON the database builds does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None or self.parent is not None:
+            return
+        keep = requested_fields(type(self), request.query_params)
+        if keep is not None:
+            for name in list(self.fields):
+                if name not in keep:
+                    self.fields.pop(name)
 
 
 def is_to_many(model, name) -> bool:

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from config.api import exports
 from config.api.filters import public_id_field
-from config.api.serializers import requested_fields
+from config.api.serializers import GenericRecordField, requested_fields
 from config.api.urls_cache import absolute, detail_path
 from core import filtersets
 from core.api.serializers import AS_OF_UNCERTAIN, CitationSerializer
@@ -32,12 +32,17 @@ class CitedRecordSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="Its address in the API.")
 
 
+@extend_schema_field(CitedRecordSerializer)
+class CitedRecordField(GenericRecordField):
+    """The record a citation supports."""
+
+
 class CitationEntrySerializer(CitationSerializer):
     """A citation on its own: the evidence as its record nests it, with its address and
     the record it supports (``record``)."""
 
     url = serializers.SerializerMethodField(help_text="This citation's address in the API.")
-    record = serializers.SerializerMethodField()
+    record = CitedRecordField()
     version = serializers.IntegerField(read_only=True)
     created = serializers.DateTimeField(read_only=True)
     updated = serializers.DateTimeField(read_only=True)
@@ -79,17 +84,6 @@ class CitationEntrySerializer(CitationSerializer):
     def get_url(self, obj) -> str:
         return absolute(self.context.get("request"), detail_path(Citation, obj.pk))
 
-    @extend_schema_field(CitedRecordSerializer)
-    def get_record(self, obj) -> dict:
-        model = obj.content_type.model_class()
-        record = obj.record
-        public_id = str(record.public_id) if record is not None else str(obj.object_id)
-        return {
-            "resource": obj.content_type.app_label + "." + obj.content_type.model,
-            "id": public_id,
-            "url": absolute(self.context.get("request"), detail_path(model, public_id)),
-        }
-
 
 class CitationViewSet(RecordReadOnlyViewSet):
     """The evidence: each citation of a record to a source, read-only.
@@ -108,7 +102,6 @@ class CitationViewSet(RecordReadOnlyViewSet):
     visibility_method = "visible_as_evidence"
     ordering_fields = ("id", "updated")
     facet_fields = ("review_state", "inferred")
-    compiled = False  # the serializer path: a citation's record is a generic relation
     select = {"record": ("content_type",)}
     prefetch = {
         # The source's full text is not shown: one query a page, without it.

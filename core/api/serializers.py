@@ -12,7 +12,6 @@
 * Validation runs the model's own ``full_clean()``; writes go through ``core.services``.
 """
 
-from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import (
     OpenApiSerializerExtension,
@@ -26,7 +25,10 @@ from config.api.serializers import (
     STRICT_FIELD_MAPPING,
     BriefRelatedField,
     KnownFieldsOnly,
+    LabelledAddressField,
     PrefetchedListSerializer,
+    ReaderField,
+    SparseFields,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
@@ -48,7 +50,7 @@ from core.models import (
     ReviewState,
     Source,
 )
-from core.models.changes import shown_user
+from core.models.changes import shown_user, shown_user_column
 from core.validtime import UNCERTAIN
 
 
@@ -478,22 +480,29 @@ def citation_record_url(request, citation: Citation) -> str | None:
     return absolute(request, detail_path(model, record.public_id))
 
 
-class ChangeSerializer(serializers.ModelSerializer):
+class ChangeSerializer(SparseFields, serializers.ModelSerializer):
     """One change of one record: what changed, when, by whom and through which channel.
 
     A citation's change also names the record the citation supports (``cited_*``).
     """
 
     url = serializers.SerializerMethodField()
-    record_url = serializers.SerializerMethodField(
-        help_text="The changed record's address (null when deleted or without one)."
+    record_url = LabelledAddressField(
+        "model",
+        "record_id",
+        null_when={"action": ChangeAction.DELETED},
+        help_text="The changed record's address (null when deleted or without one).",
     )
-    cited_url = serializers.SerializerMethodField(
-        help_text="For a citation: the address of the record it supports."
+    cited_url = LabelledAddressField(
+        "cited_model",
+        "cited_id",
+        help_text="For a citation: the address of the record it supports.",
     )
-    user = serializers.SerializerMethodField(
+    user = ReaderField(
+        shown_user,
+        shown_user_column,
         help_text="Who made it: the username, for curators; for everyone else the role "
-        "(curator), or empty for changes made by commands and imports."
+        "(curator), or empty for changes made by commands and imports.",
     )
 
     class Meta:
@@ -521,28 +530,3 @@ class ChangeSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
         return absolute(self.context.get("request"), detail_path(Change, obj.pk))
-
-    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_record_url(self, obj) -> str | None:
-        if obj.action == ChangeAction.DELETED:
-            return None
-        return absolute(self.context.get("request"), _path_for(obj.model, obj.record_id))
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_user(self, obj) -> str:
-        request = self.context.get("request")
-        return shown_user(getattr(request, "user", None), obj.user)
-
-    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_cited_url(self, obj) -> str | None:
-        if not obj.cited_model:
-            return None
-        return absolute(self.context.get("request"), _path_for(obj.cited_model, obj.cited_id))
-
-
-def _path_for(label: str, public_id: str) -> str | None:
-    try:
-        model = apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-    return detail_path(model, public_id)

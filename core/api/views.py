@@ -31,7 +31,7 @@ from config.api.views import PublicReadOnlyViewSet
 from core import filtersets
 from core.api import atom, serializers
 from core.api.writes import CuratedWritesMixin, record_etag
-from core.models import Change, CitableModel, Citation, Source
+from core.models import Change, CitableModel, Citation, Source, citable_models
 from core.models.changes import shown_user_column
 from core.visibility import visible_states
 
@@ -153,14 +153,25 @@ class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
         return (lean_id_column(self.queryset.model), "version")
 
     def compiled_key(self) -> tuple:
-        # The citations' subquery names the model's content type and the citations' states.
+        # The citations' subqueries name content types and the citations' states; the brief
+        # objects and nested records, the states of their models the reader may see.
+        content_types = ContentType.objects.get_for_models(*citable_models())
         return (
-            ContentType.objects.get_for_model(self.queryset.model).pk,
+            tuple(sorted(content_type.pk for content_type in content_types.values())),
             visible_states(self.request.user, Citation, include_retracted=self.include_retracted),
+            self.visibility_class(),
         )
 
-    def compiled_collections(self, base) -> dict:
-        if not issubclass(self.queryset.model, CitableModel):
+    def compiled_collections(self, base) -> compiled.Collections:
+        # Records nested in a list (a position's tenures) carry the citations the serializer
+        # path prefetches for them (``Visible``): without retracted ones.
+        return compiled.Collections(
+            self.compiled_citations(self.queryset.model, base, self.include_retracted),
+            nested=lambda model: self.compiled_citations(model, base, False),
+        )
+
+    def compiled_citations(self, model, base, include_retracted: bool) -> dict:
+        if not issubclass(model, CitableModel):
             return {}
         visible_sources = Source.objects.states_visible_as_related(self.request.user)
         item = compiled.compile_record(
@@ -173,7 +184,9 @@ class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
         )
         # In the order the serializer reads them: Citation.Meta.ordering, as the database
         # sorts it (an empty start: last on PostgreSQL, first on SQLite).
-        citations = self.visible_citations().order_by(*Citation._meta.ordering)
+        citations = self.visible_citations(model, include_retracted).order_by(
+            *Citation._meta.ordering
+        )
         return {"citations": compiled.JSONArray(citations, item)}
 
     def export_extra(self, fmt: str) -> list:
@@ -219,10 +232,13 @@ class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
             return []
         return ["citations"] if fmt == "ndjson" else ["citations", "citations_url"]
 
-    def visible_citations(self):
-        """The citations of the row (``OuterRef("pk")``) the reader may see."""
-        content_type = ContentType.objects.get_for_model(self.queryset.model)
-        return Citation.objects.visible_to(self.request.user, self.include_retracted).filter(
+    def visible_citations(self, model=None, include_retracted: bool | None = None):
+        """The citations of the row (``OuterRef("pk")``, of ``model``: by default the
+        resource's) the reader may see."""
+        content_type = ContentType.objects.get_for_model(model or self.queryset.model)
+        if include_retracted is None:
+            include_retracted = self.include_retracted
+        return Citation.objects.visible_to(self.request.user, include_retracted).filter(
             content_type=content_type, object_id=OuterRef("pk")
         )
 
@@ -254,7 +270,6 @@ class ChangeViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
     made while a record was a draft are listed for curators only.
     """
 
-    compiled = False  # serializer path (method fields (record_url, user))
     queryset = Change.objects.all()
     serializer_class = serializers.ChangeSerializer
     filterset_class = filtersets.ChangeFilterSet
@@ -264,6 +279,10 @@ class ChangeViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
     searchable = False
     extra_formats = ("atom",)
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, AtomRenderer]
+
+    def compiled_key(self) -> tuple:
+        # ``user`` is written as the reader may read it (``shown_user_column``).
+        return (self.visibility_class(),)
 
     def get_ordering(self) -> list[str]:
         # A feed reader wants the latest changes: Atom lists newest first unless asked.

@@ -45,7 +45,6 @@ class OrganizationViewSet(RecordViewSet):
 class OfficialViewSet(RecordViewSet):
     """People who act for states and organizations, with the posts they held."""
 
-    compiled = False  # serializer path (tenures: a nested list)
     queryset = Official.objects.all()
     serializer_class = serializers.OfficialSerializer
     filterset_class = filtersets.OfficialFilterSet
@@ -57,7 +56,6 @@ class OfficialViewSet(RecordViewSet):
 class PositionViewSet(RecordViewSet):
     """Posts and their tenures: who held which post, from when to when."""
 
-    compiled = False  # serializer path (tenures: a nested list)
     queryset = Position.objects.all()
     serializer_class = serializers.PositionSerializer
     filterset_class = filtersets.PositionFilterSet
@@ -100,7 +98,6 @@ class DesignationViewSet(RecordViewSet):
 class DesignationChangeViewSet(RecordViewSet):
     """Dated changes of designations' statuses (in force, suspended, removed), each cited."""
 
-    compiled = False  # serializer path (a designation's name is not one column)
     queryset = DesignationChange.objects.all()
     serializer_class = serializers.DesignationChangeSerializer
     filterset_class = filtersets.DesignationChangeFilterSet
@@ -112,7 +109,6 @@ class DesignationChangeViewSet(RecordViewSet):
 class PolicyDecisionViewSet(RecordViewSet):
     """Decisions and possible decisions, each with its dated status history."""
 
-    compiled = False  # serializer path (many-to-many briefs and nested stages)
     queryset = PolicyDecision.objects.all()
     serializer_class = serializers.PolicyDecisionSerializer
     filterset_class = filtersets.PolicyDecisionFilterSet
@@ -130,7 +126,6 @@ class PolicyDecisionViewSet(RecordViewSet):
 class StatementViewSet(RecordViewSet):
     """What officials, organizations and countries said, with the verbatim evidence."""
 
-    compiled = False  # serializer path (many-to-many briefs)
     queryset = Statement.objects.all()
     serializer_class = serializers.StatementSerializer
     filterset_class = filtersets.StatementFilterSet

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Concat, Lower
 
 from core.models import (
     CitableModel,
@@ -88,6 +89,22 @@ class Designation(FuzzyDatesMixin, CitableModel):
 
     def __str__(self):
         return f"{self.organization} {self.get_kind_display().lower()} in {self.jurisdiction}"
+
+    @classmethod
+    def label_expression(cls, prefix: str):
+        """``str()`` of the designation at ``prefix`` as a query expression (brief objects
+        in JSON built by the database, ``config.api.compiled``)."""
+        f = lambda name: models.F(f"{prefix}__{name}")  # noqa: E731
+        kinds = [
+            models.When(**{f"{prefix}__kind": value}, then=models.Value(str(label).lower()))
+            for value, label in cls._meta.get_field("kind").flatchoices
+        ]
+        kind = models.Case(*kinds, default=Lower(f("kind")), output_field=models.TextField())
+        parts = (f("organization__name"), " ", kind, " in ", f("jurisdiction__name"))
+        return Concat(
+            *(models.Value(part) if isinstance(part, str) else part for part in parts),
+            output_field=models.TextField(),
+        )
 
     def latest_change(self):
         """The latest published dated change (by date), which sets ``status``; or None."""
@@ -370,10 +387,17 @@ class Statement(FuzzyDatesMixin, CitableModel):
             ),
         ]
 
+    #: Brief objects name a statement by its summary, cut to ``label_length`` characters
+    #: (``brief_name``; the JSON the database builds cuts it the same way,
+    #: ``config.api.compiled.shortened``).
+    label_field = "summary"
+    label_length = 80
+
     def __str__(self):
         return self.brief_name
 
     @property
     def brief_name(self) -> str:
         """A label that needs no related row, for brief objects in lists."""
-        return self.summary if len(self.summary) <= 80 else f"{self.summary[:79]}…"
+        n = self.label_length
+        return self.summary if len(self.summary) <= n else f"{self.summary[: n - 1]}…"

@@ -5,10 +5,12 @@ values (``tests.random_records``, seeded): list pages, ``fields=`` subsets, ``br
 records, read once through the JSON the database builds and once through the serializer.
 """
 
+import collections
 import random
 
 import pytest
 from django.urls import get_resolver
+from rest_framework import serializers
 
 from config.api import compiled, response_cache
 from config.api.views import PublicReadOnlyViewSet
@@ -65,9 +67,13 @@ def test_compiled_json_is_the_serializers_on_filled_records(client, curator, mon
     fill_every_resource(random.Random(21))
     monkeypatch.setattr(response_cache, "lookup", lambda key: None)
     curator_api = CuratorAPI(client, curator)
-    readers = {"anonymous": lambda u, **p: client.get(u, p), "curator": curator_api.get}
+    readers = {
+        "anonymous": lambda u, **p: client.get(u, p),
+        "curator": lambda u, **p: curator_api.get(u, data=p),
+    }
     rng = random.Random(7)
     checked = 0
+    lengths = collections.defaultdict(list)  # (reader, url, list field) -> its lengths
     for url, viewset in VIEWSETS.items():
         if not viewset.compiled:
             continue
@@ -80,6 +86,9 @@ def test_compiled_json_is_the_serializers_on_filled_records(client, curator, mon
                 assert new.content == old.content, (who, url, params)
             rows = get(url, limit=5).json()["results"]
             assert rows, (who, url)  # the filled records are there to compare
+            for row in get(url, limit=1000).json()["results"]:
+                for name in list_fields(viewset):
+                    lengths[who, url, name].append(len(row[name]))
             for row in rows:
                 detail = row["url"].removeprefix("http://testserver")
                 new, old = both_ways(get, detail, monkeypatch)
@@ -87,3 +96,23 @@ def test_compiled_json_is_the_serializers_on_filled_records(client, curator, mon
                 assert new["ETag"] == old["ETag"]
                 checked += 1
     assert checked >= 8
+    # Lists (many-to-many briefs, nested records) were compared empty, with one item and
+    # with several, and with a draft item the anonymous reader does not see.
+    assert len({key[1:] for key in lengths}) >= 12
+    for (who, url, name), seen in lengths.items():
+        assert {0, 1} <= set(seen) and max(seen) >= 3, (who, url, name, seen)
+        if who == "curator":
+            assert sum(seen) > sum(lengths["anonymous", url, name]), (url, name)
+
+
+def list_fields(viewset) -> list[str]:
+    """The serializer's lists of records: many-to-many briefs and nested records."""
+    return [
+        name
+        for name, field in viewset.serializer_class().fields.items()
+        if isinstance(field, serializers.ManyRelatedField)
+        or (
+            isinstance(field, serializers.ListSerializer)
+            and isinstance(field.child, serializers.ModelSerializer)
+        )
+    ]

@@ -11,7 +11,6 @@ from trade.models import Commitment, Commodity, Shipment
 class CommodityViewSet(RecordViewSet):
     """Traded goods, with HS codes and a hierarchy (`parent`)."""
 
-    compiled = False  # serializer path (many-to-many briefs)
     queryset = Commodity.objects.all()
     serializer_class = serializers.CommoditySerializer
     filterset_class = filtersets.CommodityFilterSet

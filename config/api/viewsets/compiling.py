@@ -68,6 +68,7 @@ class CompiledMixin:
                 base=base_value,
                 states=functools.cache(functools.partial(_states_visible_as_related, user)),
                 collections=self.compiled_collections(base_value),
+                reader=user,
             )
             columns = {
                 "pk",
