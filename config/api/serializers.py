@@ -237,7 +237,7 @@ class SparseFields:
         request = self.context.get("request")
         if request is None or self.parent is not None:
             return
-        keep = requested_fields(type(self), request.query_params)
+        keep = requested_fields(type(self), request)
         if keep is not None:
             for name in list(self.fields):
                 if name not in keep:

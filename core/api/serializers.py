@@ -35,7 +35,6 @@ from config.api.serializers import (
     StrictSlugField,
     api_errors,
     is_to_many,
-    requested_fields,
 )
 from config.api.urls_cache import absolute, detail_path
 from core import services
@@ -277,7 +276,7 @@ AS_OF_UNCERTAIN = {
 CITABLE_ONLY = ("citations", "corroboration")
 
 
-class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
+class PublicSerializer(SparseFields, KnownFieldsOnly, serializers.ModelSerializer):
     """Base of every resource's serializer. Subclasses list ``Meta.fields``.
 
     ``Meta.brief_fields`` are kept by ``?brief=true``. The model's fuzzy dates (its
@@ -330,17 +329,6 @@ class PublicSerializer(KnownFieldsOnly, serializers.ModelSerializer):
         brief_fields = ("id", "url")
         read_only_fields = ("version", "created", "updated")
         list_serializer_class = PrefetchedListSerializer
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is None or self.parent is not None:
-            return
-        keep = requested_fields(type(self), request)
-        if keep is not None:
-            for name in list(self.fields):
-                if name not in keep:
-                    self.fields.pop(name)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
