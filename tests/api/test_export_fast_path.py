@@ -19,9 +19,12 @@ import random
 import uuid
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models
 
 from config.api import exports
+from core.models.changes import PUBLIC_ROLE, Change
+from core.visibility import visible_as_related
 from tests.api.test_compiled import VIEWSETS
 from tests.random_records import fill_every_resource, filled
 from trade.models import Shipment
@@ -95,9 +98,16 @@ def quoted(text: str) -> str:
     return text
 
 
+def shown(related) -> bool:
+    """Whether the public sees ``related`` inside another record (a draft it does not)."""
+    state = getattr(related, "review_state", None)
+    return state is None or state in visible_as_related(AnonymousUser(), type(related))
+
+
 def reference_rows(model, names: list[str]) -> dict[str, list[str]]:
     """Each record's cells of the model's own columns (``names``), by public id: Python's
-    reading of the ORM's values, relations by the related record's public id."""
+    reading of the ORM's values, relations by the related record's public id, a related
+    record the public may not see as empty."""
     columns = dict(exports.export_columns(model, many_to_many=True))
     rows = {}
     for record in model._base_manager.all():
@@ -110,7 +120,7 @@ def reference_rows(model, names: list[str]) -> dict[str, list[str]]:
             elif model._meta.get_field(name).many_to_many:
                 related = getattr(record, name).all()
                 target = exports.public_id_field(related.model)
-                ids = sorted(str(getattr(r, target)) for r in related)
+                ids = sorted(str(getattr(r, target)) for r in related if shown(r))
                 cells.append(quoted(exports.LIST_SEPARATOR.join(ids)))
                 continue
             else:
@@ -118,6 +128,10 @@ def reference_rows(model, names: list[str]) -> dict[str, list[str]]:
                 value = record
                 for part in path.split("__"):
                     value = getattr(value, part, None) if value is not None else None
+                    if isinstance(value, models.Model) and not shown(value):
+                        value = None
+            if model is Change and name == "user" and value:
+                value = PUBLIC_ROLE  # the public reads who made a change by role, not name
             cells.append(quoted(cell(value, field)))
         rows[cells[0]] = cells
     return rows
