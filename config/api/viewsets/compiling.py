@@ -40,19 +40,22 @@ class CompiledMixin:
 
         Making it (visibility, the JSON expression, the collections' subqueries) costs the
         ORM more than a page's SQL costs the database; it depends on no data, only on what
-        the reader may see and the fields asked for, which the key holds exactly.
+        the reader may see and the fields asked for, which the key holds exactly. What the
+        reader may see, here and in related records, is their class (``reader_class``: the
+        manager's promise) with ``include_retracted``; it is not read off a built queryset,
+        which would cost most of what the cache saves. No ``as_of`` (``uses_compiled``).
         """
         serializer_class = self.get_serializer_class()
         wanted = self.request_options.requested_fields(serializer_class)
         fields = frozenset(wanted) if wanted is not None else None
-        visible = self.visible_queryset()
         base = absolute(self.request, "")
         ordering = self.list_ordering
         key = (
             type(self),
             fields,
             base,
-            repr(visible.query.where),
+            self.reader_class,
+            self.include_retracted,
             tuple(ordering),
             self.compiled_key(),
         )
@@ -60,6 +63,7 @@ class CompiledMixin:
         if queryset is None:
             if len(_compiled_querysets) >= MAX_COMPILED_QUERYSETS:
                 _compiled_querysets.clear()
+            visible = self.visible_queryset()
             user = self.request.user
             base_value = compiled.text_value(base)
             expression = compiled.compile_record(
