@@ -34,10 +34,11 @@ class StatisticsFile(models.Model):
     stored_name = models.CharField(max_length=300, help_text="Its name in the storage.")
     size = models.PositiveBigIntegerField(default=0)
     edition = models.CharField(max_length=100, blank=True)
-    countries = models.CharField(
-        max_length=300,
+    # Text, not 300 characters: selections add up, to every country of a BACI year file.
+    countries = models.TextField(
         blank=True,
-        help_text="The countries the import was limited to (alpha-2, comma-separated).",
+        help_text="The countries the imports were limited to (alpha-2, comma-separated; "
+        "empty: the whole file).",
     )
     rows = models.PositiveIntegerField(default=0, help_text="Rows imported.")
     imported = models.DateTimeField(auto_now_add=True)

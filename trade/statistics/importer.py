@@ -5,7 +5,9 @@ its bytes); each row becomes an aggregate, reported shipment that cites the sour
 row's locator, supporting each of its values. Everything goes through ``core.services``
 (``record_save``, ``record_publish``), in one transaction: a failed import changes nothing.
 
-* The same file twice (same sha256) is "nothing to do".
+* The same file twice (same sha256) is "nothing to do", when the countries asked for (all,
+  without ``--countries``) were imported before. Other countries add the rows not imported
+  before to the file's one source; a row imported before is left as it is.
 * A newer edition supersedes the older source by the same rules as a corrected text
   (``source_reanchor``): a row found again is re-cited in the new source and the old
   citation retracted (published) or removed (draft); a changed value is changed on the
@@ -96,12 +98,17 @@ class ImportReport:
     commodities_created: list = field(default_factory=list)
     published: int = 0
     earlier: bool = False  # the file was imported before: this run publishes it
+    more: bool = False  # ... or adds the rows of countries not imported before
+    again: int = 0  # rows of the selection this file's source cites already
+    added: list = field(default_factory=list)  # the first locators of the new rows
 
 
 def family(fmt: str) -> str:
     return "baci" if fmt == "baci" else "comtrade"
 
 
+#: New rows named in the report (a dry run lists them): the first ones of a large file.
+ADDED = 20
 #: Rows per chunk: each chunk is read, looked up and written in a few queries.
 CHUNK = BATCH_SIZE
 
@@ -115,7 +122,12 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
     holds its rows: memory grows with the file's bytes and its row keys only."""
     digest = checksum(data)
     known = StatisticsFile.objects.filter(sha256=digest).select_related("source").first()
-    if known is not None and not (options.publish and _draft(known.source)):
+    countries = options.countries
+    # A file is known by its sha256, and what of it was imported by the countries chosen:
+    # a bulk file (a BACI year holds every pair of the world) is imported a selection at a
+    # time, each adding the rows not imported before to the file's one source.
+    more = known is not None and not _covered(known, countries)
+    if known is not None and not more and not (options.publish and _unpublished(known.source)):
         return ImportReport(known.format, known.source, known.source.supersedes, True)
 
     def reading():
@@ -126,7 +138,6 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
             classification=options.classification or (known.classification if known else ""),
         )
 
-    countries = options.countries or _countries_of(known)
     fmt, first = reading()
     locators = _survey(_selected(first.rows, countries))
     if not locators:
@@ -138,7 +149,7 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
             f"No flow between two countries{chosen} in this file"
             + (f" (skipped: {skipped})." if skipped else ".")
         )
-    report = ImportReport(fmt, skipped=first.skipped, earlier=known is not None)
+    report = ImportReport(fmt, skipped=first.skipped, earlier=known is not None, more=more)
     with transaction.atomic():
         countries_sync()  # every ISO country exists, published and cited
         if known is None:
@@ -162,6 +173,11 @@ def statistics_import(data: bytes, name: str, options: ImportOptions, *, user=No
             record_publish(source, user=user)
         _fmt, second = reading()
         _apply(_selected(second.rows, countries), locators, source, report, options, user)
+        if more:
+            StatisticsFile.objects.filter(pk=known.pk).update(
+                countries=",".join(_union(_countries_of(known), countries)),
+                rows=known.rows + len(locators) - report.again,
+            )
         if options.dry_run:
             transaction.set_rollback(True)
         elif known is None:
@@ -174,8 +190,28 @@ def _draft(source: Source) -> bool:
     return source.review_state == ReviewState.DRAFT
 
 
+def _unpublished(source: Source) -> bool:
+    """Something of the file waits for ``--publish``: its source, or a flow citing it."""
+    return (
+        _draft(source)
+        or _shipment_citations(source).filter(review_state=ReviewState.DRAFT).exists()
+    )
+
+
 def _countries_of(known) -> tuple:
+    """The countries the file's imports were limited to; () when the whole file is in."""
     return tuple(filter(None, known.countries.split(","))) if known else ()
+
+
+def _covered(known, countries) -> bool:
+    """Every row of ``countries`` (the whole file without) was imported before: a row is
+    selected when its exporter or importer is chosen, so selections add up as sets."""
+    done = _countries_of(known)
+    return not done or (bool(countries) and set(countries) <= set(done))
+
+
+def _union(done, countries) -> tuple:
+    return () if not done or not countries else tuple(sorted(set(done) | set(countries)))
 
 
 def _selected(rows, countries):
@@ -293,7 +329,10 @@ def _apply(rows, locators, source, report, options, user) -> None:
         new, touched = [], []
         for row in chunk:
             if row.locator in mine:
-                report.unchanged += 1  # this edition's row is in already (a --publish rerun)
+                # This edition's row is in already (a --publish rerun, or a selection of
+                # countries that overlaps one imported before): left as it is.
+                report.unchanged += 1
+                report.again += 1
                 touched.append(mine[row.locator].object_id)
                 continue
             commodity = finder.commodity(row)
@@ -306,6 +345,7 @@ def _apply(rows, locators, source, report, options, user) -> None:
                 touched.append(old.object_id)
         records_create(new, user=user)
         report.new += len(new)
+        report.added += [item.cite[0].locator for item in new[: ADDED - len(report.added)]]
         touched += [item.record.pk for item in new]
         if options.publish:
             _publish(touched, report, user)

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         "Import a file of official trade statistics (Comtrade+ API JSON or bulk CSV, or BACI "
         "CSV) as a dataset source whose rows the imported flows cite. Drafts unless --publish; "
         "--dry-run prints what would change and changes nothing. The same file twice is "
-        "nothing to do; a newer edition supersedes the older one."
+        "nothing to do; other --countries add the rows not imported before to its source; a "
+        "newer edition supersedes the older one."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +35,9 @@ class Command(BaseCommand):
             help="BACI's HS edition (H5 or HS17), if its file name does not give it.",
         )
         parser.add_argument(
-            "--countries", default="", help="Only flows of these countries (alpha-2, e.g. RU,AF)."
+            "--countries",
+            default="",
+            help="Only flows of these countries (alpha-2, e.g. RU,AF; default: the whole file).",
         )
         parser.add_argument(
             "--supersedes",
@@ -92,11 +95,13 @@ class Command(BaseCommand):
                 f"Nothing to do: this file is source {report.source.pk} “{report.source}” already."
             )
             return
-        if settings.dry_run:
-            doing = "publish the earlier import of" if report.earlier else "import"
-            prefix = f"Dry run, nothing changed: would {doing}"
+        if report.more:
+            doing, done = "import more rows of", "Imported more rows of"
+        elif report.earlier:
+            doing, done = "publish the earlier import of", "Published the earlier import of"
         else:
-            prefix = "Published the earlier import of" if report.earlier else "Imported"
+            doing, done = "import", "Imported"
+        prefix = f"Dry run, nothing changed: would {doing}" if settings.dry_run else done
         write(f"{prefix} {report.format} as source “{report.source}”.")
         if report.superseded is not None:
             write(f"It supersedes source {report.superseded.pk} “{report.superseded}”.")
@@ -111,6 +116,11 @@ class Command(BaseCommand):
         made = "published with its flows" if settings.publish else "draft"
         for commodity in report.commodities_created:
             write(f"new commodity ({made}): {commodity.name} ({commodity.slug})")
+        if settings.dry_run:
+            for locator in report.added:
+                write(f"would add: {locator}")
+            if report.new > len(report.added):
+                write(f"would add {report.new - len(report.added)} more rows")
         for locator in report.gone[:20]:
             write(f"not in this edition (kept, with the older citation): {locator}")
         if report.held:
