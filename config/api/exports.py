@@ -15,12 +15,10 @@ SQLite the SELECT builds each whole line, so Python handles one string a row ins
 as COPY quotes it (holding a comma, a double quote, CR or LF: enclosed, inner quotes
 doubled), and only the columns whose values can hold one are checked, because the check
 costs SQLite more than the rest of the line (see ``_may_need_quotes``). Lines end in LF on
-both. On SQLite a large export's lines are built by two connections at once, in chunks of
-consecutive keys sent in order (``_parallel_lines``): SQLite releases the GIL while it
-steps, so the two may use two cores. Measured on a busy 2-core machine (interleaved with
-one query, same bytes): 100,000 shipments 1.15-2.1x less wall time, 1M 1.03-1.09x; the
-2x a quiet machine allows is not shown yet. NDJSON keeps JSON types (numbers, booleans,
-null), so it goes through Django's ``values_list()`` iterator.
+both. On SQLite a large export's lines may be built by two connections at once, in chunks
+of consecutive keys sent in order (``_parallel_lines``, off by default: see ``PARALLEL``).
+NDJSON keeps JSON types (numbers, booleans, null), so it goes through Django's
+``values_list()`` iterator.
 
 Granian (``config/granian.py``, the server in production) has no worker timeout, so a whole
 export streams to the end; under gunicorn (still supported) it must finish within the
@@ -426,6 +424,12 @@ def stream_csv(queryset, columns):
     yield from rows
 
 
+#: SQLite: whether a large export's lines are built by several connections at once. Off:
+#: in the quiet benchmark of 2026-12-07 it gave 1M rows in 33.9 s against Datasette's 110.2 s
+#: (3.25x; one query had given 3.02x the day before), no clear gain, while the worker's RSS
+#: grew by 10-13 MB after the first tenth (peak 185 MB; flat with one query). Kept, with its
+#: tests, for a machine with cores to spare.
+PARALLEL = False
 #: SQLite: threads that build a large export's lines, each on its own connection.
 EXPORT_THREADS = 2
 #: SQLite: rows of the table per chunk of a parallel export (about 2.6 MB of CSV for a
@@ -454,7 +458,7 @@ def _parallel_lines(queryset, columns, database):
     is inside a transaction (other connections would not see its rows), or the write lock
     cannot be had.
     """
-    key = _chunk_key(queryset)
+    key = _chunk_key(queryset) if PARALLEL else None
     if key is None or database.in_atomic_block or not database.get_autocommit():
         return None
     variants = {}

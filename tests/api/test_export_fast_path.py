@@ -140,6 +140,7 @@ def reference_rows(model, names: list[str]) -> dict[str, list[str]]:
 def read_both_ways(client, url, monkeypatch, **params):
     """The export through the threaded path (one row per chunk) and through one query."""
     with monkeypatch.context() as patched:
+        patched.setattr(exports, "PARALLEL", True)
         patched.setattr(exports, "PARALLEL_CHUNK_ROWS", 1)
         fast = body(client.get(url, params))
     with monkeypatch.context() as patched:
@@ -206,6 +207,7 @@ def test_chunks_are_built_a_few_ahead_of_the_one_sent(client, monkeypatch):
     made = fill_every_resource(rng, {Shipment})
     for _ in range(12):
         filled(Shipment, rng, made)
+    monkeypatch.setattr(exports, "PARALLEL", True)
     monkeypatch.setattr(exports, "PARALLEL_CHUNK_ROWS", 1)
     started = []
 
