@@ -44,6 +44,7 @@ from django.http import StreamingHttpResponse
 
 from config.api.compiled import DashedUUID as _DashedUUID
 from config.api.filters import public_id_field
+from config.api.keyset_fields import field_at
 from config.api.renderers import dumps
 
 CHUNK_ROWS = 2000
@@ -216,7 +217,7 @@ def export_expressions(
             visible = visible_related(relation.related_model)
             if visible is not None:
                 shown = models.Q(**{f"{name}__in": visible})
-        result.append(ExportColumn(name, _field_at(model, path), path, shown))
+        result.append(ExportColumn(name, field_at(model, path), path, shown))
     return result
 
 
@@ -255,7 +256,7 @@ class Count(models.Subquery):
 def text_of(model, path: str):
     """A column as the API writes it in text: a UUID with its dashes (SQLite keeps 32 hex
     digits), anything else as it is."""
-    field = _field_at(model, path)
+    field = field_at(model, path)
     return _DashedUUID(path) if isinstance(field, models.UUIDField) else models.F(path)
 
 
@@ -302,19 +303,6 @@ def _logged(chunks):
     except Exception:
         logger.exception("Export failed after its first byte; the response is cut off")
         raise
-
-
-def _field_at(model, path: str) -> models.Field:
-    if path == "pk":
-        return model._meta.pk
-    field = None
-    for part in path.split("__"):
-        field = model._meta.get_field(part)
-        model = field.related_model or model
-    if field.is_relation:
-        # A foreign key column (``decision_id``) is written as the key it holds: a UUID.
-        field = field.target_field
-    return field
 
 
 # SQLite: a text value as a CSV field, quoted when it holds a comma, a quote, CR or LF (one

@@ -14,7 +14,7 @@ def cursor_value(model, path: str, value):
     the database cannot compare (an integer out of its range, NUL in text, a decimal with
     more digits than the column), raises ``ValueError``.
     """
-    field = model._meta.pk if path == "pk" else _field_at(model, path)
+    field = field_at(model, path)
     if value is None and field.null:
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -39,10 +39,14 @@ def cursor_value(model, path: str, value):
 
 def nullable(model, path: str) -> bool:
     """Does the ordering field at ``path`` hold NULLs (which sort last)?"""
-    return path != "pk" and _field_at(model, path).null
+    return path != "pk" and field_at(model, path).null
 
 
-def _field_at(model, path: str):
+def field_at(model, path: str):
+    """The model field at ``path`` (``pk``, ``name``, ``exporter__iso2``); a relation as the
+    column it holds (``decision`` is its key)."""
+    if path == "pk":
+        return model._meta.pk
     field = None
     for part in path.split("__"):
         field = model._meta.get_field(part)

@@ -124,7 +124,7 @@ def reference_rows(model, names: list[str]) -> dict[str, list[str]]:
                 cells.append(quoted(exports.LIST_SEPARATOR.join(ids)))
                 continue
             else:
-                field = exports._field_at(model, path)
+                field = exports.field_at(model, path)
                 value = record
                 for part in path.split("__"):
                     value = getattr(value, part, None) if value is not None else None

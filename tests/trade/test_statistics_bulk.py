@@ -21,31 +21,15 @@ from diplomacy.models import Country
 from diplomacy.reference import countries_sync
 from tests import factories as f
 from tests.core.test_rules import snapshot
+from tests.trade.importing import run_import as run
 from trade.models import Commodity, Shipment, StatisticsFile
 from trade.statistics import commodities, importer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets")]
 
 DATA = Path(__file__).parent / "data"
 BACI = DATA / "BACI_HS17_Y2023_V202401-synthetic.csv"
 BULK = DATA / "comtrade-bulk-C-A-H6-2023-AFG-synthetic.csv"
-
-
-@pytest.fixture(autouse=True)
-def datasets(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "datasets"},
-        },
-    }
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("import_trade_statistics", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def one_by_one(items, *, user, reason="Created"):

@@ -8,36 +8,19 @@ curator sees: the command's output and error, and the shipments and citations it
 import hashlib
 import json
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from core.models import Change, Citation, ReviewState
 from tests.core.test_rules import snapshot
+from tests.trade.importing import run_import as run
 from trade.models import Commodity, Shipment, StatisticsFile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets")]
 
 REAL = Path(__file__).parent / "data" / "comtradeplus-get-C-A-HS-2010-CHN.json"
-
-
-@pytest.fixture(autouse=True)
-def datasets(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "datasets"},
-        },
-    }
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("import_trade_statistics", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def everything():

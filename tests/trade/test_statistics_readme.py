@@ -12,20 +12,9 @@ import pytest
 
 from tests.trade.test_trade_statistics import BULK, _agreed_and_reported, run
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets")]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-@pytest.fixture(autouse=True)
-def datasets(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "datasets"},
-        },
-    }
 
 
 def example() -> dict:

@@ -7,17 +7,16 @@ adds its rows to that source, and leaves every row imported before as it was.
 The file here is synthetic (made up for these tests, and said so in its name).
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from core import services
 from core.models import Change, Citation, ReviewState, Source
 from tests.core.test_rules import snapshot
+from tests.trade.importing import run_import as run
 from trade.models import Shipment, StatisticsFile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets")]
 
 # RU 643, AF 4, CN 156, DE 276, KZ 398: values in thousands of dollars, quantities in tons.
 # A row is selected when its exporter or its importer is one of the countries asked for.
@@ -40,28 +39,11 @@ RU_CN_ONLY = {"BACI/HS17/2023/156/276/847130", "BACI/HS17/2023/276/156/870323"}
 REST = {"BACI/HS17/2023/276/398/870323"}
 
 
-@pytest.fixture(autouse=True)
-def datasets(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "datasets"},
-        },
-    }
-
-
 @pytest.fixture
 def world_file(tmp_path):
     path = tmp_path / "BACI_HS17_Y2023_V202501-synthetic.csv"
     path.write_text(ROWS)
     return path
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("import_trade_statistics", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def flows() -> dict:

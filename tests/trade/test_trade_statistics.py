@@ -16,35 +16,16 @@ from diplomacy.models import Country
 from diplomacy.reference import countries_sync
 from tests import factories as f
 from tests.core.test_rules import snapshot
+from tests.trade.importing import run_import as run
 from trade.models import Commodity, Shipment, StatisticsFile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("datasets")]
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "comtradeplus-get-C-A-HS-2010-CHN.json"
 BULK = DATA / "comtrade-bulk-C-A-H6-2023-AFG-synthetic.csv"
 BACI = DATA / "BACI_HS17_Y2023_V202401-synthetic.csv"
 BACI_NEXT = DATA / "BACI_HS17_Y2023_V202501-synthetic.csv"
-
-
-@pytest.fixture(autouse=True)
-def datasets(settings, tmp_path):
-    """The ``datasets`` storage in a folder of this test's own."""
-    location = tmp_path / "datasets"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "datasets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location},
-        },
-    }
-    return location
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("import_trade_statistics", *map(str, args), stdout=out)
-    return out.getvalue()
 
 
 def everything():
