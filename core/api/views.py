@@ -3,20 +3,23 @@
 ``RecordViewSet`` is what every resource of the dataset declares itself over. It adds to
 the domain-free ``PublicReadOnlyViewSet``:
 * inline citations, prefetched in one query, limited to those the user may see;
-* ``Visible`` prefetches of nested and many-to-many records, limited the same way;
+* ``Visible`` prefetches of nested and many-to-many records, limited the same way, derived
+  from the serializer (``DerivedPrefetch``);
 * the curators' writes and review actions (``core.api.writes``).
 """
 
 import hashlib
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import IntegerField, OuterRef, Prefetch, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse
 from django.urls import reverse
-from rest_framework.relations import RelatedField
+from rest_framework.relations import ManyRelatedField, RelatedField
+from rest_framework.serializers import ListSerializer, ModelSerializer
 from rest_framework.settings import api_settings
 
 from config.api import compiled, exports
@@ -75,54 +78,115 @@ class PublicIdOrdered:
     ordering = ("id",)
 
 
-class DerivedSelect:
-    """``select`` derived from the serializer: each field that reads a foreign key of the
-    model (a brief object) joins its row, unless the resource prefetches it instead; a
-    resource declares only the paths that differ (a deeper join, or a generic relation's
-    content type), which win for their field."""
+class Derived:
+    """A map of the viewset's derived from its serializer (``derive``), on first use; the
+    entries a resource declares win for their field."""
 
-    def __init__(self, declared: dict[str, tuple[str, ...]]):
+    def __init__(self, declared: dict[str, tuple]):
         self.declared = declared
         self.derived = None
 
     def __get__(self, instance, owner):
         if self.derived is None:
-            derived = foreign_key_fields(owner)
-            joined = {name: paths for name, paths in derived.items() if name not in owner.prefetch}
-            self.derived = {**joined, **self.declared}
+            self.derived = {**self.derive(owner), **self.declared}
         return self.derived
 
+    def derive(self, viewset) -> dict[str, tuple]:
+        raise NotImplementedError
 
-def foreign_key_fields(viewset) -> dict[str, tuple[str, ...]]:
-    """Each serializer field that reads a foreign key of the model: {field: (its source,)}."""
-    model = viewset.queryset.model
+
+class DerivedSelect(Derived):
+    """``select`` derived from the serializer: each field that reads a foreign key of the
+    model (a brief object) joins its row, unless the resource prefetches it instead; a
+    resource declares only the paths that differ (a deeper join, or a generic relation's
+    content type), which win for their field."""
+
+    def derive(self, viewset) -> dict[str, tuple]:
+        derived = foreign_key_fields(viewset.serializer_class, viewset.queryset.model)
+        return {name: paths for name, paths in derived.items() if name not in viewset.prefetch}
+
+
+class DerivedPrefetch(Derived):
+    """``prefetch`` derived from the serializer: each field that reads a list of related
+    records (``to_many_fields``) gets a ``Visible`` prefetch; a resource declares only the
+    lookups that differ, which win for their field."""
+
+    def derive(self, viewset) -> dict[str, tuple]:
+        return to_many_fields(viewset.serializer_class, viewset.queryset.model)
+
+
+def foreign_key_fields(serializer_class, model) -> dict[str, tuple[str, ...]]:
+    """Each field of ``serializer_class`` that reads a foreign key of ``model``:
+    {field: (its source,)}."""
     found = {}
-    for name, field in viewset.serializer_class().fields.items():
-        if not isinstance(field, RelatedField) or "." in field.source:
+    for name, field in serializer_class().fields.items():
+        if not isinstance(field, RelatedField):
             continue
-        try:
-            model_field = model._meta.get_field(field.source)
-        except FieldDoesNotExist:
+        model_field = model_field_of(model, field.source)
+        if model_field is None:
             continue
         if model_field.many_to_one or (model_field.one_to_one and model_field.concrete):
             found[name] = (field.source,)
     return found
 
 
+def to_many_fields(serializer_class, model) -> dict[str, tuple[Visible]]:
+    """Each field of ``serializer_class`` that reads a to-many relation of ``model``
+    (many-to-many, forward or reverse, or a reverse foreign key): {field: (its prefetch,)}.
+
+    A list of brief objects (``many=True`` related field) reads only the related rows; a
+    nested list serializer (a position's tenures) also joins the brief objects of its own
+    foreign keys and, if it shows them, prefetches the nested records' citations. The
+    record's own citations are not here: ``RecordReadOnlyViewSet.get_prefetches`` adds
+    them, with retracted ones when asked for.
+    """
+    found = {}
+    for name, field in serializer_class().fields.items():
+        if isinstance(field, ManyRelatedField):
+            nested = None
+        elif isinstance(field, ListSerializer) and isinstance(field.child, ModelSerializer):
+            nested = type(field.child)
+        else:
+            continue
+        model_field = model_field_of(model, field.source)
+        if model_field is None or isinstance(model_field, GenericRelation):
+            continue  # (the record's citations: prefetched with their own rules)
+        if not (model_field.many_to_many or model_field.one_to_many):
+            continue
+        related = model_field.related_model
+        if nested is None:
+            found[name] = (Visible(field.source, related, cited=False),)
+            continue
+        select = foreign_key_fields(nested, related)
+        cited = "citations" in nested().fields and issubclass(related, CitableModel)
+        paths = tuple(path for paths in select.values() for path in paths)
+        found[name] = (Visible(field.source, related, select=paths, cited=cited),)
+    return found
+
+
+def model_field_of(model, source: str):
+    """The field of ``model`` a serializer field's ``source`` names, or None (a property, a
+    method, a path through another record)."""
+    if "." in source:
+        return None
+    try:
+        return model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return None
+
+
 class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
     """A resource of the dataset: visibility-limited prefetches and inline citations.
 
-    Derived, not declared: the ordering (the public id, ``PublicIdOrdered``) and the joins
-    of the serializer's brief objects (``DerivedSelect``).
+    Derived, not declared: the ordering (the public id, ``PublicIdOrdered``), the joins
+    of the serializer's brief objects (``DerivedSelect``) and the prefetches of its lists
+    (``DerivedPrefetch``).
     """
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # The paths declared by this class or, if it declares none, by the nearest base.
-        declared = next(c.__dict__["select"] for c in cls.__mro__ if "select" in c.__dict__)
-        if isinstance(declared, DerivedSelect):
-            declared = declared.declared
-        cls.select = DerivedSelect(dict(declared))
+        cls.select = DerivedSelect(declared_by(cls, "select"))
+        cls.prefetch = DerivedPrefetch(declared_by(cls, "prefetch"))
 
     def get_prefetches(self) -> dict[str, tuple]:
         user = self.request.user
@@ -241,6 +305,12 @@ class RecordReadOnlyViewSet(PublicIdOrdered, PublicReadOnlyViewSet):
         return Citation.objects.visible_to(self.request.user, include_retracted).filter(
             content_type=content_type, object_id=OuterRef("pk")
         )
+
+
+def declared_by(cls, name: str) -> dict:
+    """The map ``name`` declared by ``cls`` or, if it declares none, by its nearest base."""
+    declared = next(c.__dict__[name] for c in cls.__mro__ if name in c.__dict__)
+    return dict(declared.declared if isinstance(declared, Derived) else declared)
 
 
 def lean_id_column(model) -> str:

@@ -1,6 +1,6 @@
 """Viewsets of the diplomacy resources: declarations over ``PublicViewSet``."""
 
-from core.api.views import RecordViewSet, Visible
+from core.api.views import RecordViewSet
 from core.collation import NAME_ORDERING_COLUMNS
 from diplomacy import filtersets
 from diplomacy.api import serializers
@@ -50,7 +50,6 @@ class OfficialViewSet(RecordViewSet):
     filterset_class = filtersets.OfficialFilterSet
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
-    prefetch = {"tenures": (Visible("tenures", Tenure, select=("position",)),)}
 
 
 class PositionViewSet(RecordViewSet):
@@ -62,7 +61,6 @@ class PositionViewSet(RecordViewSet):
     ordering_fields = NAMED_ORDERING
     ordering_columns = NAME_ORDERING_COLUMNS
     facet_fields = ("country", "posted_to", "organization")
-    prefetch = {"tenures": (Visible("tenures", Tenure, select=("official",)),)}
 
 
 class TenureViewSet(RecordViewSet):
@@ -114,13 +112,6 @@ class PolicyDecisionViewSet(RecordViewSet):
     filterset_class = filtersets.PolicyDecisionFilterSet
     ordering_fields = ("id", "updated")
     facet_fields = ("decision_type", "status", "countries", "subject_organization")
-    prefetch = {
-        "countries": (Visible("countries", Country, cited=False),),
-        "proposed_by": (Visible("proposed_by", Organization, cited=False),),
-        "briefed_by": (Visible("briefed_by", Organization, cited=False),),
-        "stages": (Visible("stages", DecisionStage),),
-        "statements": (Visible("statements", Statement, cited=False),),
-    }
 
 
 class StatementViewSet(RecordViewSet):
@@ -131,8 +122,3 @@ class StatementViewSet(RecordViewSet):
     filterset_class = filtersets.StatementFilterSet
     ordering_fields = ("id", "updated")
     facet_fields = ("speaker", "speaker_country", "speaker_organization", "mode")
-    prefetch = {
-        "about_countries": (Visible("about_countries", Country, cited=False),),
-        "about_organizations": (Visible("about_organizations", Organization, cited=False),),
-        "about_decisions": (Visible("about_decisions", PolicyDecision, cited=False),),
-    }

@@ -1,8 +1,7 @@
 """Viewsets of the trade resources."""
 
-from core.api.views import RecordViewSet, Visible
+from core.api.views import RecordViewSet
 from core.collation import NAME_ORDERING_COLUMNS
-from diplomacy.models import PolicyDecision, Statement
 from trade import filtersets
 from trade.api import serializers
 from trade.models import Commitment, Commodity, Shipment
@@ -17,10 +16,6 @@ class CommodityViewSet(RecordViewSet):
     ordering_fields = ("id", "name", "updated")
     ordering_columns = NAME_ORDERING_COLUMNS  # the folded name (core.collation)
     facet_fields = ("sector", "parent")
-    prefetch = {
-        "statements": (Visible("statements", Statement, cited=False),),
-        "policy_decisions": (Visible("policy_decisions", PolicyDecision, cited=False),),
-    }
 
 
 class ShipmentViewSet(RecordViewSet):
