@@ -60,6 +60,7 @@ from core.services.evidence_checks import (
     reference_problems,
     references,
 )
+from core.services.publish_many import records_publish
 from core.services.review import record_delete, record_publish, record_reopen, record_retract
 from core.services.sent import CitationChanges, SentCitationsInvalid, citation_changes
 from core.services.writes import check_fields, live_citations, lock_record, record_save, validate
@@ -95,6 +96,7 @@ __all__ = [
     "record_retract",
     "record_save",
     "records_create",
+    "records_publish",
     "reference_problems",
     "references",
     "source_reanchor",

@@ -14,7 +14,8 @@ row's locator, supporting each of its values. Everything goes through ``core.ser
   record in the same call that cites the new row; rows the new edition no longer has keep
   their old citations and are listed for a curator.
 * Records land as drafts; ``publish`` publishes the source and every imported record (and
-  what they refer to) through ``record_publish``'s checks. A published record is updated
+  what they refer to) through ``record_publish``'s checks (``records_publish``: a chunk at
+  a time). A published record is updated
   from a new edition only when that edition is published too (a published record cites
   published sources only): without ``publish`` those are counted as ``held``.
 """
@@ -36,6 +37,7 @@ from core.services import (
     record_publish,
     record_save,
     records_create,
+    records_publish,
 )
 from diplomacy.models import Country
 from diplomacy.reference import countries_sync
@@ -376,9 +378,9 @@ def _supersede(old, row, source, report, user) -> bool:
 
 
 def _publish(pks, report, user) -> None:
-    for shipment in Shipment.objects.filter(pk__in=pks, review_state=ReviewState.DRAFT):
-        record_publish(shipment, user=user, with_references=True)
-        report.published += 1
+    drafts = list(Shipment.objects.filter(pk__in=pks, review_state=ReviewState.DRAFT).only("pk"))
+    records_publish(drafts, user=user, with_references=True)
+    report.published += len(drafts)
 
 
 def _expected(row, shipment) -> dict:
