@@ -1,7 +1,9 @@
 """The review workflow's admin actions: publish, retract (with a reason) and reopen.
 
 Each selected record goes through its service in ``core.services`` on its own, so one refusal
-(an uncited record, say) is reported with its reason and does not stop the others.
+(an uncited record, say) is reported with its reason and does not stop the others. Publishing
+first tries the selection in one call (``records_publish``: the same rules, far fewer
+queries); if any record is refused, nothing of that call stays and each goes on its own.
 """
 
 from django.contrib import admin, messages
@@ -10,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from core.admin.forms import RetractForm
-from core.services import record_publish, record_reopen, record_retract
+from core.models import CitableModel
+from core.services import record_publish, record_reopen, record_retract, records_publish
 
 
 def _apply(modeladmin, request, queryset, service, done_verb: str, **kwargs) -> None:
-    opts = modeladmin.model._meta
     done = 0
     for record in queryset:
         try:
@@ -25,6 +27,11 @@ def _apply(modeladmin, request, queryset, service, done_verb: str, **kwargs) -> 
             )
         else:
             done += 1
+    _report(modeladmin, request, done, done_verb)
+
+
+def _report(modeladmin, request, done: int, done_verb: str) -> None:
+    opts = modeladmin.model._meta
     if done:
         name = opts.verbose_name if done == 1 else opts.verbose_name_plural
         modeladmin.message_user(request, f"{done} {name} {done_verb}.", messages.SUCCESS)
@@ -32,6 +39,15 @@ def _apply(modeladmin, request, queryset, service, done_verb: str, **kwargs) -> 
 
 @admin.action(permissions=["change"], description="Publish selected %(verbose_name_plural)s")
 def publish_selected(modeladmin, request, queryset):
+    if issubclass(modeladmin.model, CitableModel):
+        records = list(queryset)
+        try:
+            records_publish(records, user=request.user)
+        except ValidationError:
+            pass  # one at a time below: each refusal said, the others published
+        else:
+            _report(modeladmin, request, len(records), "published")
+            return
     _apply(modeladmin, request, queryset, record_publish, "published")
 
 
