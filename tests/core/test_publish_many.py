@@ -20,6 +20,8 @@ from knox.models import AuthToken
 from core import services
 from core.history import Channel, history_channel
 from core.models import Change, PublicModel, ReviewState, Source, SourceKind
+from core.services import publish_many
+from diplomacy.models import DesignationChange
 from tests import factories as f
 from tests.admin.forms import action, messages_of
 from trade.models import Commodity, Shipment
@@ -308,3 +310,11 @@ def admin_action(client, curator):
         client.logout()
 
     return publish
+
+
+def test_only_records_whose_saves_another_app_follows_go_one_at_a_time():
+    """The comparisons above would pass on the one-at-a-time fallback too: shipments do not
+    take it, designation changes (a designation follows each save of its changes) do."""
+    assert not publish_many._saves_are_watched(Shipment)
+    assert not publish_many._saves_are_watched(Commodity)
+    assert publish_many._saves_are_watched(DesignationChange)
