@@ -368,9 +368,11 @@ def make_shipments(rows: int, countries, commodities, sources, *, chunk=1_000_00
             cursor.execute("SET maintenance_work_mem = '1GB'")
             cursor.execute("SET work_mem = '256MB'")
         else:
-            # A page cache that holds the tables (the ids are random: the primary key's
-            # B-tree is written all over), and no fsync: a failed load is simply rebuilt.
-            cursor.execute("PRAGMA cache_size = -1048576")  # 1 GB
+            # A page cache that holds the primary keys' B-trees (the ids are random, so they
+            # are written all over; 1 GB held them up to a few million rows, and a 10M build
+            # then slowed down as it outgrew it), and no fsync: a failed load is rebuilt.
+            cache_kib = max(1 << 20, rows * 300 // 1024)  # 1 GB, or 300 bytes a row
+            cursor.execute(f"PRAGMA cache_size = -{cache_kib}")
             if not connection.in_atomic_block:  # (a test's transaction may not change them)
                 cursor.execute("PRAGMA synchronous = OFF")
                 # No WAL for the load: each page is written once, not to the WAL and then
