@@ -17,8 +17,8 @@ from core.models import Change, CitableModel, Citation, ReviewState
 from core.models.changes import change_for
 from core.services.base import LIVE_STATES, label
 from core.services.bulk import BATCH_SIZE
-from core.services.evidence_checks import _related_fields, published_problems, references
-from core.services.review import _require_state, record_publish
+from core.services.evidence_checks import _related_fields, references
+from core.services.review import _require_state, publishing_problems, record_publish
 from core.text import normalize_text
 
 #: The reasons ``record_publish`` gives its history entries.
@@ -187,9 +187,7 @@ def _refusal(record, citations) -> ValidationError | None:
     """What ``record_publish`` would refuse ``record`` with (``None``: nothing)."""
     for citation in citations:
         citation.record = record  # the record as read: check_record and the feed need no query
-        if citation.review_state == ReviewState.DRAFT:
-            citation.capture_values(record)
-    problems = published_problems(record, citations=citations, states=LIVE_STATES)
+    problems = publishing_problems(record, citations)
     if problems:
         return ValidationError(problems)
     for citation in citations:

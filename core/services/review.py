@@ -27,6 +27,16 @@ def _require_state(record, state, message: str, *, then: str = "", error=Validat
 
 
 @transaction.atomic
+def publishing_problems(record, citations):
+    """What refuses publishing ``record`` on ``citations`` (empty: nothing), as
+    ``record_publish`` and ``records_publish`` both check it."""
+    for citation in citations:
+        if citation.review_state == ReviewState.DRAFT:
+            # A draft citation stands for the record as it is; publishing pins its values.
+            citation.capture_values(record)
+    return published_problems(record, citations=citations, states=LIVE_STATES)
+
+
 def record_publish(record: PublicModel, *, user, with_references: bool = False, _seen=None):
     """Publish a draft that stands on published records and evidence for each of its facts."""
     record = _locked(record)
@@ -47,11 +57,7 @@ def record_publish(record: PublicModel, *, user, with_references: bool = False, 
                 record_publish(target, user=user, with_references=True, _seen=seen)
         for citation in citations:
             citation.source.refresh_from_db()  # published just now, perhaps
-    for citation in citations:
-        if citation.review_state == ReviewState.DRAFT:
-            # A draft citation stands for the record as it is; publishing pins its values.
-            citation.capture_values(record)
-    problems = published_problems(record, citations=citations, states=LIVE_STATES)
+    problems = publishing_problems(record, citations)
     if problems:
         raise ValidationError(problems)
     for citation in citations:
