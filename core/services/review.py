@@ -26,7 +26,6 @@ def _require_state(record, state, message: str, *, then: str = "", error=Validat
         raise error(f"{message}; {label(record)} is {current}." + (f" {then}" if then else ""))
 
 
-@transaction.atomic
 def publishing_problems(record, citations):
     """What refuses publishing ``record`` on ``citations`` (empty: nothing), as
     ``record_publish`` and ``records_publish`` both check it."""
@@ -37,6 +36,7 @@ def publishing_problems(record, citations):
     return published_problems(record, citations=citations, states=LIVE_STATES)
 
 
+@transaction.atomic
 def record_publish(record: PublicModel, *, user, with_references: bool = False, _seen=None):
     """Publish a draft that stands on published records and evidence for each of its facts."""
     record = _locked(record)
