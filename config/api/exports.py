@@ -601,7 +601,13 @@ def _copy_rows(database, sql, params):
     raw = database.connection
     # COPY takes no parameters: bind them client-side, as the driver would.
     query = psycopg.ClientCursor(raw).mogrify(sql, params)
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+    # The driver's own errors as Django's (the raw cursor bypasses Django's wrapper): a server
+    # shutting down mid-COPY is an OperationalError, answered 503 like any other outage.
+    with (
+        database.wrap_database_errors,
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
+    ):
         for block in copy:
             yield bytes(block)
 
